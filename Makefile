@@ -1,0 +1,131 @@
+# One entry point for people and CI. `make run` serves the site, `make test` runs every
+# test, `make ci` is what .ci/run runs. Everything installs itself from the registries.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+CHROMIUM_PATH ?= /usr/bin/chromium
+PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PG_CI_DB ?= nemus_ci
+PG_CI_URL ?= postgres://postgres@127.0.0.1:5432/$(PG_CI_DB)
+REDIS_CI_URL ?= redis://127.0.0.1:6379/1
+PYTEST_ARGS ?=
+# compilemessages walks the whole tree; keep it out of installed packages.
+LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install install-dev vendor system-deps chromium prepare run dev test \
+        lint format messages compilemessages seed ci ci-sqlite ci-postgres services clean
+
+help:
+	@echo "make run    set up everything and serve the site on http://127.0.0.1:$(PORT)"
+	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make ci     lint, migration check and the suite on SQLite and PostgreSQL"
+	@echo "other: install dev lint format messages seed clean"
+
+# --- Installation ---------------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser-side libraries are copied from node_modules into static/vendor (git-ignored).
+vendor: node_modules/.installed
+	mkdir -p static/vendor
+
+# Debian packages the project needs: gettext (compilemessages). As root they are
+# installed; otherwise we stop and say how.
+system-deps:
+	@if ! command -v msgfmt >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else echo "gettext is missing: run 'sudo apt-get install gettext' and try again." >&2; exit 1; fi; \
+	fi
+
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing for the browser tests: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi; \
+	fi
+
+install: system-deps $(VENV)/.runtime-installed vendor
+
+install-dev: install $(VENV)/.dev-installed chromium
+
+.env.local:
+	umask 077 && $(PYTHON) -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+
+compilemessages: system-deps $(VENV)/.runtime-installed
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages $(LOCALE_IGNORE) --verbosity 0
+
+# --- Running ----------------------------------------------------------------------------
+prepare: install .env.local compilemessages
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) seed_demo
+
+run: prepare
+	$(MANAGE) reset_admin_password --base-url http://127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py nemus_site.wsgi
+
+dev: prepare
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+seed: prepare
+
+# --- Quality ----------------------------------------------------------------------------
+test: install-dev compilemessages
+	mkdir -p var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: system-deps $(VENV)/.runtime-installed
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale=nb --locale=en --no-location $(LOCALE_IGNORE)
+
+# PostgreSQL and Redis are started before the session on this kind of machine; start
+# them if they are not answering (a restarted machine, say).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+
+ci: lint install-dev compilemessages
+	mkdir -p var
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(MAKE) ci-sqlite
+	$(MAKE) ci-postgres
+
+ci-sqlite:
+	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+ci-postgres: services
+	psql "$(PG_ADMIN_URL)" -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS $(PG_CI_DB)' -c 'CREATE DATABASE $(PG_CI_DB)'
+	DATABASE_URL=$(PG_CI_URL) REDIS_URL=$(REDIS_CI_URL) DJANGO_CACHE_PREFIX=nemus-ci-$$$$ \
+	  $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

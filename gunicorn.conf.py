@@ -1,0 +1,21 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py nemus_site.wsgi`.
+
+Workers, threads and the address come from the environment, so one file serves
+`make run`, CI and containers.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# The control socket is only for interactive management, and CI machines may have no
+# writable runtime directory for it.
+control_socket_disable = True
+
+accesslog = "-"
+errorlog = "-"
+# %(U)s is the path alone: query strings (postcodes, positions, tokens) are never
+# logged.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'

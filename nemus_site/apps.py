@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NemusSiteConfig(AppConfig):
+    name = "nemus_site"
+    verbose_name = "NEMUS"

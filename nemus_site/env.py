@@ -1,0 +1,45 @@
+"""Tiny helpers that read settings from the environment.
+
+Everything that differs between machines comes through here, so settings.py stays
+one code path for development, CI and production. `.env.local` (written by
+`make run`, git-ignored) fills in what the environment does not set; the real
+environment always wins.
+"""
+
+import os
+from pathlib import Path
+
+
+def load_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines from `path` into os.environ, never overriding a set one."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]

@@ -1,0 +1,104 @@
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class GunicornServer:
+    """gunicorn started as `make run` starts it, on its own SQLite file and port."""
+
+    def __init__(self, tmp_path: Path, extra_env: dict[str, str]):
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp_path / "gunicorn.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
+            "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-not-for-production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+            "PORT": str(self.port),
+            **extra_env,
+        }
+        # Tests never talk to a developer's Redis or PostgreSQL from here.
+        self.env.pop("REDIS_URL", None)
+        self.process: subprocess.Popen | None = None
+
+    def manage(self, *args: str) -> None:
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput")
+        self.manage("createcachetable")
+        self.manage("collectstatic", "--noinput")
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "nemus_site.wsgi",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base_url + "/healthz", timeout=2)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start:\n" + self.log_text())
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path):
+    """Start gunicorn with extra environment: `server = gunicorn_server({...})`."""
+    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
+        pytest.fail("gunicorn is not installed in this environment")
+    servers: list[GunicornServer] = []
+
+    def start(extra_env: dict[str, str] | None = None) -> GunicornServer:
+        server = GunicornServer(tmp_path, extra_env or {})
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -1,0 +1,33 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    admins = get_user_model().objects.filter(username="admin")
+    assert admins.count() == 1
+    admin = admins.get()
+    assert admin.is_staff and admin.is_superuser
+    assert admin.has_usable_password() is False
+
+
+def test_reset_admin_password_prints_a_new_working_password_each_time(client):
+    call_command("seed_demo", stdout=StringIO())
+    passwords = []
+    for _ in range(2):
+        out = StringIO()
+        call_command("reset_admin_password", "--base-url", "http://x:8000", stdout=out)
+        text = out.getvalue()
+        assert "http://x:8000/admin/login/" in text
+        passwords.append(re.search(r"password: (\S+)", text).group(1))
+    assert passwords[0] != passwords[1]
+    assert len(passwords[1]) >= 20
+    assert client.login(username="admin", password=passwords[0]) is False
+    assert client.login(username="admin", password=passwords[1]) is True

@@ -1,0 +1,36 @@
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's multi-process set-up"
+)
+
+
+@on_sqlite
+def test_sqlite_is_a_file_in_wal_mode_with_a_busy_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20_000
+    assert connection.settings_dict["NAME"].endswith(".sqlite3")
+
+
+@on_sqlite
+def test_sqlite_transactions_take_the_write_lock_at_begin():
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_cache_is_shared_between_processes():
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.REDIS_URL:
+        assert backend == "django.core.cache.backends.redis.RedisCache"
+    else:
+        assert backend == "django.core.cache.backends.db.DatabaseCache"
+    cache.set("nemus-test-key", {"value": 42}, 30)
+    assert cache.get("nemus-test-key") == {"value": 42}
+    cache.delete("nemus-test-key")
