@@ -44,9 +44,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Browser-side libraries are copied from node_modules into static/vendor (git-ignored).
+# Browser-side libraries are copied from node_modules into static/vendor (git-ignored),
+# where collectstatic and WhiteNoise find them.
 vendor: node_modules/.installed
-	mkdir -p static/vendor
+	mkdir -p static/vendor/jquery-ui
+	cp node_modules/jquery-ui/dist/jquery-ui.min.js static/vendor/jquery-ui/
 
 # Debian packages the project needs: gettext (compilemessages). As root they are
 # installed; otherwise we stop and say how.

@@ -1,6 +1,26 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+# The main navigation. A section shows once its app serves its URL.
+NAVIGATION = [
+    (
+        "conditions:index",
+        _("Conditions"),
+        _("Back pain and other complaints: causes, treatment and self-care."),
+    ),
+    (
+        "clinics:list",
+        _("Clinics"),
+        _("Find the clinic nearest you, with opening hours and phone number."),
+    ),
+    (
+        "booking:index",
+        _("Book an appointment"),
+        _("See open times and book online, no referral needed."),
+    ),
+]
 
 
 def alternate_languages(request):
@@ -24,3 +44,22 @@ def alternate_languages(request):
             }
         )
     return {"alternate_languages": alternates}
+
+
+def site(request):
+    """The header navigation, with the current section marked, and contact details."""
+    navigation = []
+    for url_name, label, description in NAVIGATION:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        navigation.append(
+            {
+                "url": url,
+                "label": label,
+                "description": description,
+                "current": request.path.startswith(url),
+            }
+        )
+    return {"navigation": navigation, "contact_email": settings.NEMUS_CONTACT_EMAIL}

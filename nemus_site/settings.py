@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nemus_site.context_processors.alternate_languages",
+                "nemus_site.context_processors.site",
             ],
         },
     },
@@ -233,5 +234,9 @@ LOGGING = {
 
 # --- Site --------------------------------------------------------------------------
 DEMO_ADMIN_USERNAME = "admin"
+# Where patients and the public write to NEMUS (footer, privacy, accessibility).
+NEMUS_CONTACT_EMAIL = env_str("NEMUS_CONTACT_EMAIL", "post@nemus.no")
+# modeltranslation's language tabs need jQuery UI; ours, from npm, never a CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # The admin's path; moving it away from /admin/ is a small shield against scanners.
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")

@@ -1,13 +1,18 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from nemus_site.models import Page
 
-class StaticViewSitemap(Sitemap):
-    """Pages that are not stored content, in every language with hreflang alternates."""
+
+class I18nSitemap(Sitemap):
+    """Every URL in both languages, each with its hreflang alternates."""
 
     i18n = True
     alternates = True
     x_default = True
+
+
+class StaticViewSitemap(I18nSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -17,4 +22,14 @@ class StaticViewSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"pages": StaticViewSitemap}
+class PageSitemap(I18nSitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Page.objects.order_by("key")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+SITEMAPS = {"pages": StaticViewSitemap, "info": PageSitemap}

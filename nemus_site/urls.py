@@ -2,28 +2,49 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import pgettext_lazy
 
 from nemus_site import views
+from nemus_site.models import Page
 from nemus_site.sitemaps import SITEMAPS
 
 admin.site.site_header = "NEMUS"
 admin.site.site_title = "NEMUS"
 admin.site.index_title = "Administrasjon"
 
+page_patterns = [
+    path(
+        pgettext_lazy("url", "privacy/"),
+        views.PageView.as_view(key=Page.Key.PRIVACY),
+        name=Page.Key.PRIVACY,
+    ),
+    path(
+        pgettext_lazy("url", "accessibility/"),
+        views.PageView.as_view(key=Page.Key.ACCESSIBILITY),
+        name=Page.Key.ACCESSIBILITY,
+    ),
+    path(
+        pgettext_lazy("url", "businesses/"),
+        views.PageView.as_view(key=Page.Key.BUSINESSES),
+        name=Page.Key.BUSINESSES,
+    ),
+]
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("", include((page_patterns, "pages"))),
+    path(
+        pgettext_lazy("url", "components/"),
+        views.ComponentsView.as_view(),
+        name="components",
+    ),
     prefix_default_language=False,
 )

@@ -1,9 +1,17 @@
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from nemus_site.forms import ComponentDemoForm
+from nemus_site.models import Page
 
 
 class HomeView(TemplateView):
@@ -18,6 +26,43 @@ class HomeView(TemplateView):
             "url": self.request.build_absolute_uri(reverse("home")),
             "medicalSpecialty": "Musculoskeletal",
         }
+        return context
+
+
+class PageView(TemplateView):
+    """One of the staff-edited pages (privacy, accessibility, ...), by its key."""
+
+    template_name = "pages/page_detail.html"
+    key = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = get_object_or_404(Page, key=self.key)
+        context["page"] = page
+        context["breadcrumbs"] = [(_("Home"), reverse("home")), (page.title, "")]
+        return context
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ComponentsView(TemplateView):
+    """Every component with example parameters, for staff and developers to look at."""
+
+    template_name = "pages/components.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ComponentDemoForm(data={"name": "", "phone": "12"})
+        form.is_valid()
+        context["demo_form"] = form
+        context["demo_hours"] = [
+            {"label": _("Monday"), "value": "08.00–16.00", "is_today": False},
+            {"label": _("Tuesday"), "value": "08.00–20.00", "is_today": True},
+            {"label": _("Saturday"), "value": _("Closed"), "is_today": False},
+        ]
+        context["demo_breadcrumbs"] = [
+            (_("Home"), reverse("home")),
+            (_("Components"), ""),
+        ]
         return context
 
 
@@ -41,7 +86,7 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: /{settings.ADMIN_URL}",
         "",
         f"Sitemap: {sitemap_url}",
     ]

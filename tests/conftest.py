@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 import socket
@@ -11,6 +12,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Data migrations that carry production content, as (module, forward function).
+# Each function is idempotent (update_or_create), so calling it again is safe.
+CONTENT_MIGRATIONS = [
+    ("nemus_site.migrations.0002_seed_pages", "create_pages"),
+]
+
+
+def restore_migrated_content() -> None:
+    """Re-run the content data migrations, after a flush has emptied the tables."""
+    from django.apps import apps
+
+    for module_name, function_name in CONTENT_MIGRATIONS:
+        getattr(importlib.import_module(module_name), function_name)(apps, None)
 
 
 def _free_port() -> int:

@@ -22,3 +22,32 @@ def json_ld(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(_JSON_ESCAPES)),
     )
+
+
+@register.filter
+def markdown(text):
+    """Staff-written Markdown (the small subset of nemus_site.markup), sanitised."""
+    from nemus_site.markup import render_markdown
+
+    return mark_safe(render_markdown(text))
+
+
+@register.filter
+def tel_href(number):
+    """`tel:` link target for a phone number as people write it: `22 33 44 55`."""
+    digits = "".join(ch for ch in str(number) if ch.isdigit() or ch == "+")
+    return f"tel:{digits}"
+
+
+@register.simple_tag
+def field_widget(field):
+    """Render a field's widget with the ids of its hint and errors in aria-describedby.
+
+    The ids match those components/field.html gives the hint and each error.
+    """
+    ids = [f"{field.auto_id}-hint"] if field.help_text else []
+    ids += [f"{field.auto_id}-error{n}" for n in range(1, len(field.errors) + 1)]
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

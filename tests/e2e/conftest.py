@@ -47,6 +47,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def migrated_content(live_server):
+    """Browser tests run against a live server, so on a transactional database that
+    is flushed after each test, taking what data migrations put there with it. Put it
+    back through the migrations' own functions before each test.
+
+    (Django's serialized rollback would do this, but Playwright's sync API runs the
+    test in another context, where the test database's serialized copy is not seen.)
+    """
+    from tests.conftest import restore_migrated_content
+
+    restore_migrated_content()
+
+
 class HtmlChecker:
     """Collects server HTML during the session and checks it all in one vnu run."""
 
@@ -196,4 +210,5 @@ def check_page(page, axe_page, html_checker, live_server):
         assert run_axe(axe_page) == [], f"{path}: axe violations"
         return page
 
+    check.origin = live_server.url
     return check

@@ -44,7 +44,10 @@ def test_language_switcher_and_hreflang_lead_to_the_same_page(
     client, path, other_lang, other_url
 ):
     text = client.get(path).content.decode()
-    assert f'<a href="{other_url}" hreflang="{other_lang}" lang="{other_lang}">' in text
+    assert (
+        f'<a class="nm-language-switcher__link" href="{other_url}" '
+        f'hreflang="{other_lang}" lang="{other_lang}">'
+    ) in text
     hreflangs = re.findall(
         r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)">', text
     )
@@ -107,18 +110,30 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
     assert response.status_code == 200
     root = ET.fromstring(response.content)
     urls = root.findall("sm:url", SITEMAP_NS)
-    locations = [url.find("sm:loc", SITEMAP_NS).text for url in urls]
-    assert locations == ["http://testserver/", "http://testserver/en/"]
-    for url in urls:
-        alternates = {
+    alternates_by_location = {
+        url.find("sm:loc", SITEMAP_NS).text: {
             link.get("hreflang"): link.get("href")
             for link in url.findall("xhtml:link", SITEMAP_NS)
         }
-        assert alternates == {
-            "nb": "http://testserver/",
-            "en": "http://testserver/en/",
-            "x-default": "http://testserver/",
+        for url in urls
+    }
+    pairs = [
+        ("/", "/en/"),
+        ("/tilgjengelighet/", "/en/accessibility/"),
+        ("/bedrifter/", "/en/businesses/"),
+        ("/personvern/", "/en/privacy/"),
+    ]
+    expected = {}
+    for nb, en in pairs:
+        alternates = {
+            "nb": f"http://testserver{nb}",
+            "en": f"http://testserver{en}",
+            "x-default": f"http://testserver{nb}",
         }
+        expected[f"http://testserver{nb}"] = alternates
+        expected[f"http://testserver{en}"] = alternates
+    assert alternates_by_location == expected
+    assert len(urls) == 8
 
 
 def test_404_is_in_the_page_language(client):

@@ -1,0 +1,116 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from nemus_site.markup import render_markdown
+from nemus_site.models import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def h1(response) -> str:
+    return re.search(r"<h1>(.*?)</h1>", response.content.decode(), re.S).group(1)
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/personvern/", "Personvern"),
+        ("/en/privacy/", "Privacy notice"),
+        ("/tilgjengelighet/", "Tilgjengelighetserklæring"),
+        ("/en/accessibility/", "Accessibility statement"),
+        ("/bedrifter/", "For bedrifter"),
+        ("/en/businesses/", "For businesses"),
+    ],
+)
+def test_staff_pages_are_served_in_both_languages(client, path, title):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert h1(response) == title
+
+
+def test_privacy_notice_states_legal_basis_storage_retention_and_access(client):
+    nb = client.get("/personvern/").content.decode()
+    assert "artikkel 9 nr. 2 bokstav h" in nb
+    assert "<li>mobilnummeret og e-postadressen din</li>" in nb
+    assert "slettes automatisk 30 dager etter timen" in nb
+    assert "Bare de ansatte på klinikken du har bestilt time hos" in nb
+    en = client.get("/en/privacy/").content.decode()
+    assert "Article 9(2)(h)" in en
+    assert "deleted automatically 30 days after the appointment" in en
+
+
+def test_accessibility_statement_targets_wcag_21_aa_and_says_how_to_report(client):
+    nb = client.get("/tilgjengelighet/").content.decode()
+    assert "WCAG 2.1 nivå AA" in nb
+    assert "<h2>Meld fra om et problem</h2>" in nb
+    assert 'href="https://www.uutilsynet.no/"' in nb
+    en = client.get("/en/accessibility/").content.decode()
+    assert "WCAG 2.1 level AA" in en
+
+
+def test_staff_edits_show_on_the_page_and_empty_english_falls_back(client):
+    page = Page.objects.get(key=Page.Key.ACCESSIBILITY)
+    page.title_nb = "Universell utforming"
+    page.title_en = ""
+    page.save()
+    assert h1(client.get("/tilgjengelighet/")) == "Universell utforming"
+    assert h1(client.get("/en/accessibility/")) == "Universell utforming"
+
+
+def test_missing_page_row_is_a_404_not_a_500(client):
+    Page.objects.filter(key=Page.Key.BUSINESSES).delete()
+    assert client.get("/bedrifter/").status_code == 404
+
+
+def test_markdown_keeps_the_subset_and_drops_everything_else():
+    html = render_markdown(
+        "Hei *du*.\n\n- en\n- [to](https://example.no)\n\n"
+        '<script>alert(1)</script><img src=x onerror="alert(1)">'
+        "[farlig](javascript:alert(1))"
+    )
+    assert html == (
+        "<p>Hei <em>du</em>.</p>\n<ul>\n<li>en</li>\n"
+        '<li><a href="https://example.no">to</a></li>\n</ul>\n\n'
+        "<p><a>farlig</a></p>"
+    )
+
+
+def test_footer_links_to_privacy_accessibility_and_contact(client):
+    text = client.get("/").content.decode()
+    assert '<a href="/personvern/">Personvern</a>' in text
+    assert '<a href="/tilgjengelighet/">Tilgjengelighet</a>' in text
+    assert '<a href="mailto:post@nemus.no">Kontakt: post@nemus.no</a>' in text
+    en = client.get("/en/").content.decode()
+    assert '<a href="/en/privacy/">Privacy</a>' in en
+
+
+def test_breadcrumbs_mark_the_current_page(client):
+    text = client.get("/personvern/").content.decode()
+    crumbs = re.search(r'<nav class="nm-breadcrumbs".*?</nav>', text, re.S).group(0)
+    assert '<a href="/">Forside</a>' in crumbs
+    assert '<span aria-current="page">Personvern</span>' in crumbs
+
+
+def test_components_page_is_for_staff_only(client):
+    response = client.get("/komponenter/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+    user = get_user_model().objects.create_user("ansatt", password="x", is_staff=True)
+    client.force_login(user)
+    text = client.get("/komponenter/").content.decode()
+    for marker in (
+        'class="nm-callout nm-callout--info"',
+        'class="nm-callout nm-callout--urgent"',
+        'class="nm-callout nm-callout--emergency"',
+        'class="nm-card"',
+        'class="nm-error-summary"',
+        'class="nm-breadcrumbs"',
+        'class="nm-opening-hours"',
+        'href="tel:22000000"',
+    ):
+        assert marker in text
+    # The field with a hint and an error points at both.
+    assert 'aria-describedby="id_phone-hint id_phone-error1"' in text
+    assert '<span class="nm-visually-hidden">Haster: </span>' in text
