@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from nemus_site.models import Page
+from nemus_site.models import Page, Redirect
 
 
 @admin.register(Page)
@@ -13,3 +13,9 @@ class PageAdmin(TabbedTranslationAdmin):
     def has_delete_permission(self, request, obj=None):
         # The site links to every page by its key; deleting one would break the footer.
         return False
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path"]
+    search_fields = ["old_path", "new_path"]

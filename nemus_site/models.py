@@ -38,3 +38,42 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse(f"pages:{self.key}")
+
+
+class Redirect(models.Model):
+    """An old address that now lives elsewhere (301), kept by staff in the admin.
+
+    Our own small model rather than django.contrib.redirects: that app needs the sites
+    framework, which would make sitemap and canonical addresses come from a stored
+    domain instead of the request's host.
+    """
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=300,
+        unique=True,
+        help_text=_("The path only, starting with /, e.g. /diagnoser/korsrygg/."),
+    )
+    new_path = models.CharField(
+        _("new address"),
+        max_length=300,
+        help_text=_("A path on this site (/plager/...) or a full https:// address."),
+    )
+
+    class Meta:
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.old_path.startswith("/"):
+            raise ValidationError({"old_path": _("The old address must start with /.")})
+        if not (self.new_path.startswith("/") or self.new_path.startswith("https://")):
+            raise ValidationError(
+                {"new_path": _("The new address must start with / or https://.")}
+            )

@@ -12,11 +12,16 @@ class I18nSitemap(Sitemap):
     x_default = True
 
 
-class StaticViewSitemap(I18nSitemap):
-    changefreq = "monthly"
+class NamedViewSitemap(I18nSitemap):
+    """Pages that are views, not stored content, listed by URL name."""
+
+    changefreq = "weekly"
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
 
     def items(self):
-        return ["home"]
+        return list(self.names)
 
     def location(self, item):
         return reverse(item)
@@ -30,6 +35,3 @@ class PageSitemap(I18nSitemap):
 
     def lastmod(self, page):
         return page.updated_at
-
-
-SITEMAPS = {"pages": StaticViewSitemap, "info": PageSitemap}

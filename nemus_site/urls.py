@@ -5,13 +5,21 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import pgettext_lazy
 
+from conditions import urls as conditions_urls
+from conditions.sitemaps import ConditionSitemap
 from nemus_site import views
 from nemus_site.models import Page
-from nemus_site.sitemaps import SITEMAPS
+from nemus_site.sitemaps import NamedViewSitemap, PageSitemap
 
 admin.site.site_header = "NEMUS"
 admin.site.site_title = "NEMUS"
 admin.site.index_title = "Administrasjon"
+
+SITEMAPS = {
+    "views": NamedViewSitemap(names=("home", "conditions:index")),
+    "pages": PageSitemap,
+    "conditions": ConditionSitemap,
+}
 
 page_patterns = [
     path(
@@ -40,6 +48,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path(conditions_urls.URL_PREFIX, include("conditions.urls")),
     path("", include((page_patterns, "pages"))),
     path(
         pgettext_lazy("url", "components/"),

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each function is idempotent (update_or_create), so calling it again is safe.
 CONTENT_MIGRATIONS = [
     ("nemus_site.migrations.0002_seed_pages", "create_pages"),
+    ("nemus_site.migrations.0004_seed_redirects", "create_redirects"),
+    ("conditions.migrations.0002_korsryggsmerter", "create_article"),
 ]
 
 

@@ -119,6 +119,8 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
     }
     pairs = [
         ("/", "/en/"),
+        ("/plager/", "/en/conditions/"),
+        ("/plager/korsryggsmerter/", "/en/conditions/low-back-pain/"),
         ("/tilgjengelighet/", "/en/accessibility/"),
         ("/bedrifter/", "/en/businesses/"),
         ("/personvern/", "/en/privacy/"),
@@ -133,7 +135,7 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
         expected[f"http://testserver{nb}"] = alternates
         expected[f"http://testserver{en}"] = alternates
     assert alternates_by_location == expected
-    assert len(urls) == 8
+    assert len(urls) == 12
 
 
 def test_404_is_in_the_page_language(client):

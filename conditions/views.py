@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from conditions.models import ConditionPart
+from conditions.selectors import condition_get_for_reader, condition_list_published
+
+
+class ConditionListView(TemplateView):
+    template_name = "conditions/condition_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conditions"] = condition_list_published()
+        context["breadcrumbs"] = [(_("Home"), reverse("home")), (_("Conditions"), "")]
+        return context
+
+
+class ConditionDetailView(TemplateView):
+    template_name = "conditions/condition_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        condition = condition_get_for_reader(
+            slug=kwargs["slug"], include_drafts=request.user.is_staff
+        )
+        if condition is None:
+            raise Http404("No such condition")
+        request.alternate_urls = {
+            code: condition.url_in(code) for code, _name in settings.LANGUAGES
+        }
+        parts = list(condition.parts.all())
+        warnings = [part for part in parts if part.is_warning]
+        for part in warnings:
+            part.body_html = render_to_string(
+                "conditions/_part_body.html", {"part": part}
+            )
+        sections = [
+            part
+            for part in parts
+            if not part.is_warning and part.kind != ConditionPart.Kind.INTRO
+        ]
+        context.update(
+            condition=condition,
+            intro=[part for part in parts if part.kind == ConditionPart.Kind.INTRO],
+            warnings=warnings,
+            sections=sections,
+            canonical_url=request.build_absolute_uri(condition.get_absolute_url()),
+            structured_data=self.structured_data(condition, parts),
+            breadcrumbs=[
+                (_("Home"), reverse("home")),
+                (_("Conditions"), reverse("conditions:index")),
+                (condition.title, ""),
+            ],
+        )
+        return context
+
+    def structured_data(self, condition, parts):
+        """schema.org MedicalWebPage about a MedicalCondition, from the parts."""
+
+        def names(kind, schema_type):
+            return [
+                {"@type": schema_type, "name": item.text}
+                for part in parts
+                if part.kind == kind
+                for item in part.items.all()
+            ]
+
+        data = {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": condition.title,
+            "description": condition.summary,
+            "url": self.request.build_absolute_uri(condition.get_absolute_url()),
+            "inLanguage": translation.get_language(),
+            "dateModified": condition.updated_at.date().isoformat(),
+            "publisher": {"@type": "MedicalOrganization", "name": "NEMUS"},
+            "about": {
+                "@type": "MedicalCondition",
+                "name": condition.title,
+                "signOrSymptom": names(
+                    ConditionPart.Kind.SYMPTOMS, "MedicalSignOrSymptom"
+                ),
+                "possibleTreatment": names(
+                    ConditionPart.Kind.TREATMENT, "MedicalTherapy"
+                ),
+                "riskFactor": names(ConditionPart.Kind.CAUSES, "MedicalRiskFactor"),
+            },
+        }
+        if condition.is_reviewed:
+            data["lastReviewed"] = condition.last_reviewed.isoformat()
+            data["reviewedBy"] = {"@type": "Person", "name": condition.reviewed_by}
+        return data

@@ -1,0 +1,39 @@
+import factory
+
+from conditions.models import Condition, ConditionItem, ConditionPart
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Condition
+
+    title_nb = factory.Sequence(lambda n: f"Plage {n}")
+    title_en = factory.Sequence(lambda n: f"Complaint {n}")
+    slug_nb = factory.Sequence(lambda n: f"plage-{n}")
+    slug_en = factory.Sequence(lambda n: f"complaint-{n}")
+    summary_nb = "Et kort sammendrag."
+    summary_en = "A short summary."
+    status = Condition.Status.PUBLISHED
+
+
+class ConditionPartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConditionPart
+
+    condition = factory.SubFactory(ConditionFactory)
+    order = factory.Sequence(lambda n: n)
+    kind = ConditionPart.Kind.SYMPTOMS
+    heading_nb = factory.Sequence(lambda n: f"Overskrift {n}")
+    heading_en = factory.Sequence(lambda n: f"Heading {n}")
+    lead_nb = "Tekst før listen."
+    lead_en = "Text before the list."
+
+
+class ConditionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConditionItem
+
+    part = factory.SubFactory(ConditionPartFactory)
+    order = factory.Sequence(lambda n: n)
+    text_nb = factory.Sequence(lambda n: f"Punkt {n}")
+    text_en = factory.Sequence(lambda n: f"Point {n}")
