@@ -14,12 +14,17 @@ PG_CI_DB ?= nemus_ci
 PG_CI_URL ?= postgres://postgres@127.0.0.1:5432/$(PG_CI_DB)
 REDIS_CI_URL ?= redis://127.0.0.1:6379/1
 PYTEST_ARGS ?=
+# Postcodes: POSTCODES_FILE when given, else the copy beside the project (tests and
+# CI), else GeoNames' download; without any, the finder works by place and position.
+POSTCODES_FILE ?=
+SHARED_POSTCODES := ../shared/data/geonames-NO-postcodes.txt
+GEONAMES_URL := https://download.geonames.org/export/zip/NO.zip
 # compilemessages walks the whole tree; keep it out of installed packages.
 LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-dev vendor system-deps chromium prepare run dev test \
+.PHONY: help install install-dev vendor system-deps chromium prepare postcodes run dev test \
         lint format messages compilemessages seed ci ci-sqlite ci-postgres services clean
 
 help:
@@ -49,6 +54,8 @@ node_modules/.installed: package.json package-lock.json
 vendor: node_modules/.installed
 	mkdir -p static/vendor/jquery-ui
 	cp node_modules/jquery-ui/dist/jquery-ui.min.js static/vendor/jquery-ui/
+	# Leaflet's whole dist/: its CSS refers to images/, and leaflet.js to its .map.
+	rm -rf static/vendor/leaflet && cp -r node_modules/leaflet/dist static/vendor/leaflet
 
 # Debian packages the project needs: gettext (compilemessages). As root they are
 # installed; otherwise we stop and say how.
@@ -82,7 +89,15 @@ prepare: install .env.local compilemessages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MAKE) --no-print-directory postcodes
 	$(MANAGE) seed_demo
+
+postcodes:
+	@if [ -n "$(POSTCODES_FILE)" ]; then $(MANAGE) import_postcodes "$(POSTCODES_FILE)"; \
+	elif [ -f "$(SHARED_POSTCODES)" ]; then $(MANAGE) import_postcodes "$(SHARED_POSTCODES)"; \
+	else $(MANAGE) import_postcodes "$(GEONAMES_URL)" --if-empty --timeout 15 \
+	  || echo "No postcodes loaded: the clinic finder works by place name and position."; \
+	fi
 
 run: prepare
 	$(MANAGE) reset_admin_password --base-url http://127.0.0.1:$(PORT)

@@ -6,6 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from clinics.forms import ClinicSearchForm
+from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
 from conditions.selectors import condition_get_for_reader, condition_list_published
 
@@ -45,6 +47,13 @@ class ConditionDetailView(TemplateView):
             for part in parts
             if not part.is_warning and part.kind != ConditionPart.Kind.INTRO
         ]
+        if any(part.kind == ConditionPart.Kind.HELP for part in sections):
+            # "Finn din nærmeste klinikk i kartet": the map and the finder's search.
+            context.update(
+                finder_form=ClinicSearchForm(),
+                clinic_markers=map_markers(clinic_list_for_map()),
+                map_settings=map_settings(),
+            )
         context.update(
             condition=condition,
             intro=[part for part in parts if part.kind == ConditionPart.Kind.INTRO],

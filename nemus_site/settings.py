@@ -5,6 +5,7 @@ through `nemus_site.env`; `.env.example` documents every variable.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -194,6 +195,19 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
 
+# --- Maps ----------------------------------------------------------------------------
+# OpenStreetMap's own tile server by default, with its attribution. Production should
+# use a contracted provider or Kartverket's cache: OSM's servers promise nothing and see
+# patients' IP addresses (docs/operations.md).
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str(
+    "MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+MAP_MAX_ZOOM = env_int("MAP_MAX_ZOOM", 18)
+_tiles = urlsplit(MAP_TILE_URL)
+MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else SELF
+
 # A strict policy: nothing inline, nothing from another host. JSON-LD and json_script
 # blocks are data, which CSP does not execute.
 CONTENT_SECURITY_POLICY = {
@@ -201,7 +215,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", MAP_TILE_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

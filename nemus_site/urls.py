@@ -5,6 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import pgettext_lazy
 
+from clinics import urls as clinics_urls
+from clinics.sitemaps import ClinicSitemap
 from conditions import urls as conditions_urls
 from conditions.sitemaps import ConditionSitemap
 from nemus_site import views
@@ -16,9 +18,10 @@ admin.site.site_title = "NEMUS"
 admin.site.index_title = "Administrasjon"
 
 SITEMAPS = {
-    "views": NamedViewSitemap(names=("home", "conditions:index")),
+    "views": NamedViewSitemap(names=("home", "conditions:index", "clinics:list")),
     "pages": PageSitemap,
     "conditions": ConditionSitemap,
+    "clinics": ClinicSitemap,
 }
 
 page_patterns = [
@@ -49,6 +52,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path(conditions_urls.URL_PREFIX, include("conditions.urls")),
+    path(clinics_urls.URL_PREFIX, include("clinics.urls")),
     path("", include((page_patterns, "pages"))),
     path(
         pgettext_lazy("url", "components/"),

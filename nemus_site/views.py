@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -55,9 +56,21 @@ class ComponentsView(TemplateView):
         form.is_valid()
         context["demo_form"] = form
         context["demo_hours"] = [
-            {"label": _("Monday"), "value": "08.00–16.00", "is_today": False},
-            {"label": _("Tuesday"), "value": "08.00–20.00", "is_today": True},
-            {"label": _("Saturday"), "value": _("Closed"), "is_today": False},
+            {
+                "label": pgettext_lazy("weekday", "Monday"),
+                "value": "08.00–16.00",
+                "is_today": False,
+            },
+            {
+                "label": pgettext_lazy("weekday", "Tuesday"),
+                "value": "08.00–20.00",
+                "is_today": True,
+            },
+            {
+                "label": pgettext_lazy("weekday", "Saturday"),
+                "value": _("Closed"),
+                "is_today": False,
+            },
         ]
         context["demo_breadcrumbs"] = [
             (_("Home"), reverse("home")),

@@ -1,5 +1,8 @@
+import datetime as dt
+
 import factory
 
+from clinics.models import Clinic, OpeningHours, Practitioner, Profession
 from conditions.models import Condition, ConditionItem, ConditionPart
 
 
@@ -37,3 +40,36 @@ class ConditionItemFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
     text_nb = factory.Sequence(lambda n: f"Punkt {n}")
     text_en = factory.Sequence(lambda n: f"Point {n}")
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"NEMUS Test {n}")
+    slug = factory.Sequence(lambda n: f"nemus-test-{n}")
+    street_address = "Testgata 1"
+    postcode = "0150"
+    town = "Oslo"
+    latitude = 59.91
+    longitude = 10.75
+    phone = "00 00 00 00"
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    clinic = factory.SubFactory(ClinicFactory)
+    weekday = 0
+    opens = dt.time(8, 0)
+    closes = dt.time(16, 0)
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practitioner
+
+    clinic = factory.SubFactory(ClinicFactory)
+    name = factory.Sequence(lambda n: f"Behandler {n}")
+    profession = Profession.CHIROPRACTOR

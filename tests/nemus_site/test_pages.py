@@ -120,6 +120,7 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
     pairs = [
         ("/", "/en/"),
         ("/plager/", "/en/conditions/"),
+        ("/klinikker/", "/en/clinics/"),
         ("/plager/korsryggsmerter/", "/en/conditions/low-back-pain/"),
         ("/tilgjengelighet/", "/en/accessibility/"),
         ("/bedrifter/", "/en/businesses/"),
@@ -135,7 +136,7 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
         expected[f"http://testserver{nb}"] = alternates
         expected[f"http://testserver{en}"] = alternates
     assert alternates_by_location == expected
-    assert len(urls) == 12
+    assert len(urls) == 14
 
 
 def test_404_is_in_the_page_language(client):
@@ -184,7 +185,7 @@ def test_security_headers_on_every_page(client):
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data:",
+        "img-src": "'self' data: https://tile.openstreetmap.org",
         "font-src": "'self'",
         "connect-src": "'self'",
         "object-src": "'none'",

@@ -1,3 +1,5 @@
+import random
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -18,6 +20,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        from clinics.demo import seed_clinics
+
+        rng = random.Random(options["seed"])
+        clinics = seed_clinics(rng=rng)
+        self.stdout.write(f"Demo clinics: {len(clinics)}")
         user, created = get_user_model().objects.get_or_create(
             username=settings.DEMO_ADMIN_USERNAME,
             defaults={

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clinics.models import Profession
+
+
+class ClinicSearchForm(forms.Form):
+    """The finder's query: a postcode or place, a profession, or a position."""
+
+    q = forms.CharField(
+        label=_("Postcode or place"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "postal-code",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    yrke = forms.ChoiceField(
+        label=_("Profession"),
+        required=False,
+        choices=[("", _("All professions")), *Profession.choices],
+    )
+    lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    lng = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def clean_q(self):
+        # A query longer than any place name is cut, never an error.
+        return " ".join(self.cleaned_data["q"].split())

@@ -1,0 +1,228 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Norway's mainland and islands, generously: positions outside are not ours to sort.
+NORWAY_LATITUDE = (57.5, 71.5)
+NORWAY_LONGITUDE = (4.0, 31.5)
+
+latitude_validators = [
+    MinValueValidator(NORWAY_LATITUDE[0]),
+    MaxValueValidator(NORWAY_LATITUDE[1]),
+]
+longitude_validators = [
+    MinValueValidator(NORWAY_LONGITUDE[0]),
+    MaxValueValidator(NORWAY_LONGITUDE[1]),
+]
+postcode_validator = RegexValidator(r"^\d{4}$", _("A postcode is four digits."))
+
+
+class Profession(models.TextChoices):
+    CHIROPRACTOR = "kiropraktor", _("Chiropractor")
+    MANUAL_THERAPIST = "manuell-terapeut", _("Manual therapist")
+    PHYSICIAN = "lege", pgettext_lazy("profession", "Physician")
+    PHYSIOTHERAPIST = "fysioterapeut", _("Physiotherapist")
+
+
+class ClinicQuerySet(models.QuerySet):
+    def with_details(self):
+        """Clinics with what the finder and clinic page show: hours, closures, staff."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "opening_hours",
+                queryset=OpeningHours.objects.order_by("weekday", "opens"),
+            ),
+            models.Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
+            models.Prefetch(
+                "practitioners",
+                queryset=Practitioner.objects.filter(is_active=True).order_by(
+                    "profession", "name"
+                ),
+            ),
+        )
+
+
+class Clinic(models.Model):
+    """A NEMUS clinic: where it is, how to reach it, when it is open."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("address (slug)"),
+        max_length=80,
+        unique=True,
+        help_text=_("The last part of the clinic page's address, e.g. nemus-oslo."),
+    )
+    street_address = models.CharField(_("street address"), max_length=200)
+    postcode = models.CharField(
+        _("postcode"), max_length=4, validators=[postcode_validator]
+    )
+    town = models.CharField(_("town"), max_length=80)
+    latitude = models.FloatField(_("latitude"), validators=latitude_validators)
+    longitude = models.FloatField(_("longitude"), validators=longitude_validators)
+    phone = models.CharField(
+        _("phone"), max_length=20, help_text=_("As people write it: 22 33 44 55.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    description = models.TextField(_("about the clinic"), blank=True)
+    directions = models.TextField(
+        _("directions and public transport"),
+        blank=True,
+        help_text=_("How to get there: bus, tram or train stops, entrance, floor."),
+    )
+    step_free_access = models.BooleanField(_("step-free entrance"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    parking = models.CharField(_("parking"), max_length=300, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="clinics/", blank=True)
+    photo_alt = models.CharField(
+        _("photo description (alt text)"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("Made up by `seed_demo`; not a real clinic."),
+    )
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} (demo)" if self.is_demo else self.name
+
+    def get_absolute_url(self):
+        return reverse("clinics:detail", kwargs={"slug": self.slug})
+
+
+class OpeningHours(models.Model):
+    """One opening interval on a weekday. A day may have several (a lunch break);
+    an interval that closes at or before it opens runs past midnight."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, pgettext_lazy("weekday", "Monday")
+        TUESDAY = 1, pgettext_lazy("weekday", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("weekday", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("weekday", "Thursday")
+        FRIDAY = 4, pgettext_lazy("weekday", "Friday")
+        SATURDAY = 5, pgettext_lazy("weekday", "Saturday")
+        SUNDAY = 6, pgettext_lazy("weekday", "Sunday")
+
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
+        verbose_name=_("clinic"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(opens=models.F("closes")),
+                name="opening_hours_not_empty",
+                violation_error_message=_("Opening and closing times must differ."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H.%M}–{self.closes:%H.%M}"
+
+    @property
+    def crosses_midnight(self):
+        return self.closes < self.opens
+
+
+class Closure(models.Model):
+    """Days a clinic is closed although its hours say open: holidays, courses."""
+
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name=_("clinic"),
+    )
+    starts_on = models.DateField(_("first day closed"))
+    ends_on = models.DateField(_("last day closed"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="closure_ends_after_it_starts",
+                violation_error_message=_("The last day cannot be before the first."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on}–{self.ends_on} {self.reason}".strip()
+
+    def covers(self, day):
+        return self.starts_on <= day <= self.ends_on
+
+
+class Practitioner(models.Model):
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        related_name="practitioners",
+        verbose_name=_("clinic"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    profession = models.CharField(
+        _("profession"), max_length=32, choices=Profession.choices
+    )
+    bio = models.TextField(_("short bio"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="practitioners/", blank=True)
+    photo_alt = models.CharField(
+        _("photo description (alt text)"), max_length=200, blank=True
+    )
+    is_active = models.BooleanField(
+        _("shown on the site"),
+        default=True,
+        help_text=_("Untick when someone leaves, rather than deleting them."),
+    )
+
+    class Meta:
+        verbose_name = _("practitioner")
+        verbose_name_plural = _("practitioners")
+        ordering = ["profession", "name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.get_profession_display().lower()}"
+
+
+class Postcode(models.Model):
+    """A Norwegian postcode and its approximate position (GeoNames, CC BY 4.0)."""
+
+    code = models.CharField(_("postcode"), max_length=4, primary_key=True)
+    place = models.CharField(_("place"), max_length=120)
+    # The place name case-folded, for search ("TROMSØ", "tromsø" and "Tromsø" match).
+    place_key = models.CharField(max_length=120, db_index=True, editable=False)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    county = models.CharField(_("county"), max_length=120, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.place}"

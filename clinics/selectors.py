@@ -1,0 +1,202 @@
+"""Reads for the clinic finder and clinic pages."""
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Avg, Exists, Min, OuterRef
+from django.utils.translation import gettext as _
+
+from clinics.models import (
+    NORWAY_LATITUDE,
+    NORWAY_LONGITUDE,
+    Clinic,
+    Postcode,
+    Practitioner,
+)
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lng2 - lng1)
+    a = (
+        math.sin(d_phi / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def in_norway(latitude: float, longitude: float) -> bool:
+    return (
+        NORWAY_LATITUDE[0] <= latitude <= NORWAY_LATITUDE[1]
+        and NORWAY_LONGITUDE[0] <= longitude <= NORWAY_LONGITUDE[1]
+    )
+
+
+@dataclass
+class Origin:
+    """Where the patient searched from, or why we could not tell."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    label: str = ""
+    error: str = ""
+    choices: list[dict] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.latitude is not None
+
+
+def postcodes_available() -> bool:
+    return Postcode.objects.exists()
+
+
+def origin_from_query(*, query: str) -> Origin:
+    """A postcode ('0150') or a place ('Tromsø') as a position to sort from.
+
+    A place that is the name of postcodes in more than one municipality is
+    ambiguous: the Origin then carries choices, one postcode for each.
+    """
+    query = " ".join(query.split())[:80]
+    if not query:
+        return Origin()
+    if query.isdigit():
+        if len(query) != 4:
+            return Origin(error=_("A postcode has four digits."))
+        postcode = Postcode.objects.filter(code=query).first()
+        if postcode is None:
+            if not postcodes_available():
+                return Origin(
+                    error=_(
+                        "Search by postcode is not available right now. Search by "
+                        "place name instead, or use your position."
+                    )
+                )
+            return Origin(
+                error=_("We do not know the postcode %(code)s.") % {"code": query}
+            )
+        return Origin(
+            latitude=postcode.latitude,
+            longitude=postcode.longitude,
+            label=f"{postcode.code} {postcode.place}",
+        )
+    return _origin_from_place(query)
+
+
+def _origin_from_place(query: str) -> Origin:
+    key = query.casefold()
+    places = list(
+        Postcode.objects.filter(place_key=key)
+        .values("place", "municipality")
+        .annotate(
+            latitude=Avg("latitude"), longitude=Avg("longitude"), code=Min("code")
+        )
+        .order_by("municipality")
+    )
+    if len(places) == 1:
+        place = places[0]
+        return Origin(place["latitude"], place["longitude"], label=place["place"])
+    if len(places) > 1:
+        choices = [
+            {
+                "label": f"{place['place']} ({place['municipality']})",
+                "query": place["code"],
+            }
+            for place in places
+        ]
+        return Origin(
+            choices=choices, error=_("Which %(place)s do you mean?") % {"place": query}
+        )
+    # Without postcodes (or a place that is only a clinic town), the clinics' towns.
+    towns = list(
+        Clinic.objects.filter(town__iexact=query)
+        .values("town")
+        .annotate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+    )
+    if towns:
+        return Origin(
+            towns[0]["latitude"], towns[0]["longitude"], label=towns[0]["town"]
+        )
+    return Origin(error=_("We found no place called %(place)s.") % {"place": query})
+
+
+def origin_from_position(*, latitude: str, longitude: str) -> Origin:
+    """The browser's position, rounded to about a kilometre and never stored."""
+    try:
+        lat, lng = round(float(latitude), 2), round(float(longitude), 2)
+    except (TypeError, ValueError):
+        return Origin(error=_("The position could not be read."))
+    if not (math.isfinite(lat) and math.isfinite(lng)) or not in_norway(lat, lng):
+        return Origin(
+            error=_("Your position seems to be outside Norway, so we list all clinics.")
+        )
+    return Origin(latitude=lat, longitude=lng, label=_("your position"))
+
+
+def clinic_list(*, profession: str = ""):
+    """Clinics with hours, closures and practitioners; only those with an active
+    practitioner of `profession` when one is given."""
+    clinics = Clinic.objects.with_details()
+    if profession:
+        clinics = clinics.filter(
+            Exists(
+                Practitioner.objects.filter(
+                    clinic=OuterRef("pk"), profession=profession, is_active=True
+                )
+            )
+        )
+    return clinics.order_by("name")
+
+
+def clinic_list_nearest(*, origin: Origin, profession: str = "") -> list:
+    """Clinics sorted by distance from `origin` (by name when it has no position);
+    each gets a `distance_km` attribute (None without a position)."""
+    clinics = list(clinic_list(profession=profession))
+    for clinic in clinics:
+        clinic.distance_km = (
+            distance_km(
+                origin.latitude, origin.longitude, clinic.latitude, clinic.longitude
+            )
+            if origin.found
+            else None
+        )
+    if origin.found:
+        clinics.sort(key=lambda clinic: clinic.distance_km)
+    return clinics
+
+
+def clinic_list_for_map():
+    """Just what a map of every clinic needs: one query."""
+    return Clinic.objects.only("slug", "name", "latitude", "longitude").order_by("name")
+
+
+def clinic_get(*, slug: str):
+    return Clinic.objects.with_details().filter(slug=slug).first()
+
+
+def map_markers(clinics):
+    """What the map script needs of each clinic (json_script data)."""
+    return [
+        {
+            "id": clinic.slug,
+            "name": clinic.name,
+            "lat": clinic.latitude,
+            "lng": clinic.longitude,
+            "url": clinic.get_absolute_url(),
+        }
+        for clinic in clinics
+    ]
+
+
+def map_settings():
+    """Tile source, attribution and zoom limit, from settings."""
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "maxZoom": settings.MAP_MAX_ZOOM,
+    }

@@ -1,0 +1,136 @@
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from clinics import hours
+from clinics.forms import ClinicSearchForm
+from clinics.models import Profession
+from clinics.selectors import (
+    Origin,
+    clinic_get,
+    clinic_list_nearest,
+    map_markers,
+    map_settings,
+    origin_from_position,
+    origin_from_query,
+    postcodes_available,
+)
+
+
+def annotate_today(clinics):
+    """Give each clinic its hours today and whether it is open now (Oslo time)."""
+    now = hours.local_now()
+    for clinic in clinics:
+        clinic.today_hours = hours.describe_day(clinic, now.date())
+        clinic.open_now = hours.is_open_at(clinic, now)
+    return clinics
+
+
+class ClinicListView(TemplateView):
+    """The finder: the list is the page; the map only adds to it."""
+
+    template_name = "clinics/clinic_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ClinicSearchForm(self.request.GET or None)
+        origin, profession = Origin(), ""
+        if form.is_bound:
+            if form.is_valid():
+                data = form.cleaned_data
+                profession = data["yrke"]
+                if data["lat"] or data["lng"]:
+                    origin = origin_from_position(
+                        latitude=data["lat"], longitude=data["lng"]
+                    )
+                elif data["q"]:
+                    origin = origin_from_query(query=data["q"])
+            else:
+                origin = Origin(error=_("Please check the search and try again."))
+        clinics = annotate_today(
+            clinic_list_nearest(origin=origin, profession=profession)
+        )
+        context.update(
+            form=form,
+            origin=origin,
+            clinics=clinics,
+            profession_label=dict(Profession.choices).get(profession, ""),
+            postcodes_available=postcodes_available(),
+            markers=map_markers(clinics),
+            map_settings=map_settings(),
+            breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],
+        )
+        return context
+
+
+class ClinicDetailView(TemplateView):
+    template_name = "clinics/clinic_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        clinic = clinic_get(slug=kwargs["slug"])
+        if clinic is None:
+            raise Http404("No such clinic")
+        now = hours.local_now()
+        annotate_today([clinic])
+        upcoming = [
+            closure
+            for closure in clinic.closures.all()
+            if closure.ends_on >= now.date()
+        ][:5]
+        context.update(
+            clinic=clinic,
+            week=hours.week_rows(clinic, now.date()),
+            closures=upcoming,
+            markers=map_markers([clinic]),
+            map_settings=map_settings(),
+            structured_data=self.structured_data(clinic),
+            breadcrumbs=[
+                (_("Home"), reverse("home")),
+                (_("Clinics"), reverse("clinics:list")),
+                (clinic.name, ""),
+            ],
+        )
+        return context
+
+    def structured_data(self, clinic):
+        days = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ]
+        return {
+            "@context": "https://schema.org",
+            "@type": "MedicalClinic",
+            "name": clinic.name,
+            "url": self.request.build_absolute_uri(clinic.get_absolute_url()),
+            "telephone": clinic.phone,
+            "email": clinic.email or None,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": clinic.street_address,
+                "postalCode": clinic.postcode,
+                "addressLocality": clinic.town,
+                "addressCountry": "NO",
+            },
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": clinic.latitude,
+                "longitude": clinic.longitude,
+            },
+            "openingHoursSpecification": [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "dayOfWeek": f"https://schema.org/{days[row.weekday]}",
+                    "opens": row.opens.strftime("%H:%M"),
+                    "closes": row.closes.strftime("%H:%M"),
+                }
+                for row in clinic.opening_hours.all()
+            ],
+            "isAcceptingNewPatients": True,
+        }

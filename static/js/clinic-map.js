@@ -1,0 +1,101 @@
+// Clinic map: loads Leaflet only when the map box comes near the viewport, puts a
+// keyboard-reachable, named marker on every clinic in the list, and links list and
+// map both ways. Without JavaScript (or tiles) the box says the map cannot be shown;
+// the list beside it is the page.
+(function () {
+  "use strict";
+
+  function loadLeaflet(src, done) {
+    if (window.L) { done(); return; }
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = done;
+    document.head.appendChild(script);
+  }
+
+  function showUnavailable(box) {
+    if (box.querySelector(".nm-map__notice")) { return; }
+    var notice = document.createElement("p");
+    notice.className = "nm-map__notice";
+    notice.textContent = box.getAttribute("data-unavailable");
+    box.appendChild(notice);
+  }
+
+  function highlight(slug, markers) {
+    document.querySelectorAll(".nm-clinic[data-clinic]").forEach(function (item) {
+      var active = item.getAttribute("data-clinic") === slug;
+      item.classList.toggle("nm-clinic--active", active);
+    });
+    Object.keys(markers).forEach(function (key) {
+      var icon = markers[key].getElement();
+      if (icon) { icon.classList.toggle("nm-marker--active", key === slug); }
+    });
+  }
+
+  function build(box) {
+    var data = JSON.parse(document.getElementById(box.getAttribute("data-markers")).textContent);
+    box.querySelectorAll(".nm-map__fallback").forEach(function (p) { p.remove(); });
+    var L = window.L;
+    var icon = L.icon({
+      iconUrl: box.getAttribute("data-icon-url"),
+      iconRetinaUrl: box.getAttribute("data-icon-retina-url"),
+      shadowUrl: box.getAttribute("data-shadow-url"),
+      iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], shadowSize: [41, 41]
+    });
+    var map = L.map(box, { scrollWheelZoom: false });
+    L.tileLayer(box.getAttribute("data-tile-url"), {
+      maxZoom: parseInt(box.getAttribute("data-max-zoom"), 10) || 18,
+      attribution: box.getAttribute("data-attribution")
+    }).on("tileerror", function () { showUnavailable(box); }).addTo(map);
+
+    var markers = {};
+    var bounds = [];
+    data.forEach(function (clinic) {
+      var marker = L.marker([clinic.lat, clinic.lng], {
+        icon: icon, title: clinic.name, alt: clinic.name, keyboard: true
+      }).addTo(map);
+      var link = document.createElement("a");
+      link.href = clinic.url;
+      link.textContent = clinic.name;
+      marker.bindPopup(link);
+      // Click and Enter both open the popup: highlight the clinic in the list then.
+      marker.on("popupopen", function () { highlight(clinic.id, markers); });
+      markers[clinic.id] = marker;
+      bounds.push([clinic.lat, clinic.lng]);
+    });
+    if (bounds.length === 1) { map.setView(bounds[0], 13); }
+    else if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 }); }
+    else { map.setView([64.5, 12], 4); }
+
+    // "Show on map" for each clinic in the list.
+    document.querySelectorAll(".nm-clinic[data-clinic]").forEach(function (item) {
+      var slug = item.getAttribute("data-clinic");
+      if (!markers[slug]) { return; }
+      var actions = item.querySelector(".nm-clinic__actions");
+      var li = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "nm-link-button";
+      button.textContent = box.getAttribute("data-show-label") || "Vis på kartet";
+      button.addEventListener("click", function () {
+        highlight(slug, markers);
+        map.setView(markers[slug].getLatLng(), Math.max(map.getZoom(), 11));
+        markers[slug].openPopup();
+      });
+      li.appendChild(button);
+      if (actions) { actions.appendChild(li); }
+    });
+  }
+
+  document.querySelectorAll(".nm-map[data-markers]").forEach(function (box) {
+    var start = function () { loadLeaflet(box.getAttribute("data-leaflet-js"), function () { build(box); }); };
+    if (!("IntersectionObserver" in window)) { start(); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        start();
+      }
+    }, { rootMargin: "400px" });
+    observer.observe(box);
+  });
+})();

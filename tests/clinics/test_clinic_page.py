@@ -1,0 +1,111 @@
+import json
+import re
+
+import pytest
+
+from clinics.models import Clinic
+from tests.factories import ClinicFactory, OpeningHoursFactory, PractitionerFactory
+from tests.text import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clinic_page_shows_what_a_patient_needs(client, demo_clinics):
+    response = client.get("/klinikker/nemus-oslo/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    text = page_text(html)
+    assert "<h1>NEMUS Oslo sentrum</h1>" in html
+    assert "Demogata 1 0154 Oslo" in text
+    assert '<a class="nm-phone-link" href="tel:00000001">' in html
+    assert "Buss til holdeplassen Demotorget" in text
+    assert "Demoklinikk: adressen og telefonnummeret er oppdiktet." in text
+    # The week from today, today marked.
+    assert html.count("nm-opening-hours__row--today") == 1
+    assert len(re.findall(r'<tr class="nm-opening-hours__row', html)) == 7
+    # Practitioners grouped by profession, chiropractor among them.
+    assert "<h3>Kiropraktor</h3>" in html
+    assert "24.–26. desember" not in text  # closures are written out in full
+    assert "24. desember 2026–26. desember 2026 (jul)" in text
+
+
+def test_clinic_page_in_english(client, demo_clinics):
+    html = client.get("/en/clinics/nemus-bergen/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Opening hours" in html
+    assert "Bus to the Demotorget stop" in html
+
+
+def test_clinic_structured_data(client, demo_clinics):
+    html = client.get("/klinikker/nemus-tromso/").content.decode()
+    data = json.loads(
+        re.search(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    assert data["@type"] == "MedicalClinic"
+    assert data["address"]["postalCode"] == "9008"
+    assert data["geo"] == {
+        "@type": "GeoCoordinates",
+        "latitude": 69.6492,
+        "longitude": 18.9553,
+    }
+    monday = data["openingHoursSpecification"][0]
+    assert monday == {
+        "@type": "OpeningHoursSpecification",
+        "dayOfWeek": "https://schema.org/Monday",
+        "opens": "08:00",
+        "closes": "19:00",  # the demo Tromsø clinic is open late on Mondays
+    }
+
+
+def test_unknown_clinic_is_a_404(client):
+    assert client.get("/klinikker/finnes-ikke/").status_code == 404
+
+
+def test_seed_demo_is_idempotent_for_clinics(demo_clinics):
+    from random import Random
+
+    from clinics.demo import seed_clinics
+
+    before = {
+        c.slug: sorted(c.practitioners.values_list("name", "profession"))
+        for c in Clinic.objects.all()
+    }
+    seed_clinics(rng=Random(1))
+    after = {
+        c.slug: sorted(c.practitioners.values_list("name", "profession"))
+        for c in Clinic.objects.all()
+    }
+    assert after == before
+    assert len(after) == 9
+    assert all(2 <= len(people) <= 6 for people in after.values())
+    assert Clinic.objects.filter(is_demo=True).count() == 9
+
+
+@pytest.mark.parametrize("practitioners", [1, 20])
+def test_clinic_page_query_count_is_constant(
+    client, django_assert_num_queries, practitioners
+):
+    clinic = ClinicFactory()
+    OpeningHoursFactory(clinic=clinic)
+    PractitionerFactory.create_batch(practitioners, clinic=clinic)
+    with django_assert_num_queries(4):
+        response = client.get(clinic.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_the_article_help_section_has_the_map_and_the_search(client, demo_clinics):
+    html = client.get("/plager/korsryggsmerter/").content.decode()
+    help_section = re.search(
+        r'<section class="nm-part nm-part--help".*?</section>', html, re.S
+    ).group(0)
+    assert 'action="/klinikker/"' in help_section
+    assert 'id="help-map"' in help_section
+    markers = json.loads(
+        re.search(
+            r'<script id="help-map-markers" type="application/json">(.*?)</script>',
+            html,
+        ).group(1)
+    )
+    assert len(markers) == 9

@@ -1,0 +1,203 @@
+import math
+import re
+
+import pytest
+
+from clinics.models import Clinic, Postcode, Profession
+from tests.factories import ClinicFactory, OpeningHoursFactory, PractitionerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def law_of_cosines_km(lat1, lng1, lat2, lng2):
+    """An independent great-circle formula (not the code's haversine)."""
+    p1, p2, dl = map(math.radians, (lat1, lat2, lng2 - lng1))
+    cos_angle = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0088 * math.acos(min(1.0, cos_angle))
+
+
+def listed(response):
+    """(name, distance text) of each clinic in the list, in order."""
+    html = response.content.decode()
+    items = re.findall(r'<li class="nm-clinic".*?</li>\s*</ul>\s*</li>', html, re.S)
+    result = []
+    for item in items:
+        name = re.search(
+            r'<h3 class="nm-clinic__name"><a[^>]*>([^<]+)</a>', item
+        ).group(1)
+        distance = re.search(r'<p class="nm-clinic__distance">([^<]+)</p>', item)
+        result.append((name, distance.group(1) if distance else None))
+    return result
+
+
+def expected_order(lat, lng):
+    clinics = sorted(
+        Clinic.objects.all(),
+        key=lambda c: law_of_cosines_km(lat, lng, c.latitude, c.longitude),
+    )
+    return [
+        (
+            c.name,
+            f"{law_of_cosines_km(lat, lng, c.latitude, c.longitude):.1f}".replace(
+                ".", ","
+            )
+            + " km unna",
+        )
+        for c in clinics
+    ]
+
+
+@pytest.mark.parametrize(
+    "code", ["0150", "5003", "7030", "9019", "4614", "2211", "8003"]
+)
+def test_a_postcode_lists_clinics_nearest_first_with_distances(
+    client, postcodes, demo_clinics, code
+):
+    place = Postcode.objects.get(code=code)
+    response = client.get("/klinikker/", {"q": code})
+    assert listed(response) == expected_order(place.latitude, place.longitude)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "nearest"),
+    [
+        ("59.95", "10.75", "NEMUS Oslo sentrum"),
+        ("69.68", "18.99", "NEMUS Tromsø"),
+        ("58.16", "8.01", "NEMUS Kristiansand"),
+        ("60.20", "11.90", "NEMUS Kongsvinger"),
+    ],
+)
+def test_a_position_lists_clinics_nearest_first(
+    client, demo_clinics, lat, lng, nearest
+):
+    response = client.get("/klinikker/", {"lat": lat, "lng": lng})
+    result = listed(response)
+    assert result[0][0] == nearest
+    assert result == expected_order(float(lat), float(lng))
+
+
+def test_the_position_is_rounded_to_about_a_kilometre(client, demo_clinics):
+    exact = listed(client.get("/klinikker/", {"lat": "59.95", "lng": "10.75"}))
+    precise = listed(
+        client.get("/klinikker/", {"lat": "59.951234567", "lng": "10.749876543"})
+    )
+    assert precise == exact
+
+
+def test_a_place_name_in_any_case(client, postcodes, demo_clinics):
+    response = client.get("/klinikker/", {"q": "TROMSØ"})
+    assert listed(response)[0][0] == "NEMUS Tromsø"
+    assert "9 klinikker, nærmest Tromsø først" in response.content.decode()
+
+
+def test_an_ambiguous_place_offers_a_choice(client, postcodes, demo_clinics):
+    html = client.get("/klinikker/", {"q": "Molde"}).content.decode()
+    assert "Hvilket Molde mener du?" in html
+    choices = re.findall(r'<li><a href="\?q=(\d{4})">(Molde \([^)]+\))</a></li>', html)
+    assert len(choices) == 2
+    assert all(Postcode.objects.get(code=code).place == "Molde" for code, _ in choices)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"q": "9999"}, "Vi kjenner ikke postnummeret 9999."),
+        ({"q": "12345"}, "Et postnummer har fire sifre."),
+        ({"q": "Atlantis"}, "Vi fant ikke noe sted som heter Atlantis."),
+        (
+            {"lat": "48.85", "lng": "2.35"},
+            "Posisjonen din ser ut til å være utenfor Norge",
+        ),
+        ({"lat": "nord", "lng": "øst"}, "Vi kunne ikke lese posisjonen."),
+        (
+            {"lat": "nan", "lng": "inf"},
+            "Posisjonen din ser ut til å være utenfor Norge",
+        ),
+        ({"yrke": "tannlege"}, "Sjekk søket og prøv igjen."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_the_full_list(
+    client, postcodes, demo_clinics, query, message
+):
+    response = client.get("/klinikker/", query)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert [name for name, _ in listed(response)] == sorted(
+        c.name for c in demo_clinics
+    )
+
+
+def test_markup_in_the_query_is_never_echoed_unescaped(client, postcodes, demo_clinics):
+    html = client.get(
+        "/klinikker/", {"q": '<script>alert("x")</script>'}
+    ).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_english_messages_under_en(client, postcodes, demo_clinics):
+    html = client.get("/en/clinics/", {"q": "9999"}).content.decode()
+    assert "We do not know the postcode 9999." in html
+    assert "km away" not in html
+
+
+def test_without_postcodes_the_finder_says_so_and_still_finds_clinic_towns(
+    client, demo_clinics
+):
+    html = client.get("/klinikker/", {"q": "0150"}).content.decode()
+    assert "Søk på postnummer er ikke tilgjengelig nå." in html
+    response = client.get("/klinikker/", {"q": "bergen"})
+    assert listed(response)[0][0] == "NEMUS Bergen"
+
+
+def test_the_profession_filter_keeps_clinics_with_that_profession(client, demo_clinics):
+    with_manual = {
+        c.name
+        for c in demo_clinics
+        if c.practitioners.filter(
+            profession=Profession.MANUAL_THERAPIST, is_active=True
+        ).exists()
+    }
+    assert 0 < len(with_manual) < len(demo_clinics)
+    response = client.get("/klinikker/", {"yrke": "manuell-terapeut"})
+    assert {name for name, _ in listed(response)} == with_manual
+
+
+def test_each_clinic_shows_address_hours_phone_and_links(client, demo_clinics):
+    html = client.get("/klinikker/").content.decode()
+    item = re.search(
+        r'<li class="nm-clinic" id="clinic-nemus-oslo".*?</li>\s*</ul>\s*</li>',
+        html,
+        re.S,
+    ).group(0)
+    assert "Demogata 1, 0154 Oslo" in item
+    assert re.search(
+        r"(Åpent nå|Stengt nå)</strong>\s*· I dag: (\d\d\.\d\d–\d\d\.\d\d|Stengt)", item
+    )
+    assert '<a class="nm-phone-link" href="tel:00000001">' in item
+    assert 'href="/klinikker/nemus-oslo/"' in item
+    assert (
+        "https://www.google.com/maps/dir/?api=1&amp;destination=59.91270,10.74610"
+        in item
+    )
+
+
+def test_map_data_and_fallback_text_are_in_the_page(client, demo_clinics):
+    html = client.get("/klinikker/").content.decode()
+    fallback = "Kartet kan ikke vises. Listen har alle klinikkene."
+    assert f'<p class="nm-map__fallback">{fallback}</p>' in html
+    data = re.search(
+        r'<script id="clinic-map-markers" type="application/json">(.*?)</script>', html
+    ).group(1)
+    assert '"name": "NEMUS Oslo sentrum"' in data
+    assert "GeoNames</a>, CC BY 4.0" in html
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_query_count_is_constant(client, django_assert_num_queries, count):
+    for clinic in ClinicFactory.create_batch(count):
+        OpeningHoursFactory(clinic=clinic)
+        PractitionerFactory.create_batch(2, clinic=clinic)
+    with django_assert_num_queries(5):
+        response = client.get("/klinikker/", {"yrke": "kiropraktor"})
+    assert len(listed(response)) == count

@@ -1,0 +1,101 @@
+import random
+import re
+
+import pytest
+
+from clinics.demo import seed_clinics
+
+
+@pytest.fixture
+def demo_clinics():
+    return seed_clinics(rng=random.Random(1))
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/klinikker/", "Finn en klinikk"),
+        ("/en/clinics/?q=Bergen", "Find a clinic"),
+        ("/klinikker/nemus-oslo/", "NEMUS Oslo sentrum"),
+        ("/en/clinics/nemus-tromso/", "NEMUS Tromsø"),
+    ],
+)
+def test_clinic_pages_pass_axe_vnu_and_csp(check_page, demo_clinics, path, heading):
+    page = check_page(path)
+    assert page.locator("h1").inner_text() == heading
+
+
+def wait_for_markers(page, count):
+    page.locator(".nm-map").scroll_into_view_if_needed()
+    page.wait_for_function(
+        f"document.querySelectorAll('.leaflet-marker-icon').length === {count}"
+    )
+
+
+def test_map_markers_are_named_and_reachable_by_keyboard(
+    page, live_server, demo_clinics
+):
+    page.goto(live_server.url + "/klinikker/")
+    wait_for_markers(page, 9)
+    marker = page.locator('.leaflet-marker-icon[alt="NEMUS Bergen"]')
+    assert marker.get_attribute("tabindex") == "0"
+    # Tiles cannot be fetched here: the map says so, the list is still there.
+    page.wait_for_selector(".nm-map__notice")
+    assert page.locator(".nm-map__notice").inner_text() == (
+        "Kartet kan ikke vises. Listen har alle klinikkene."
+    )
+    marker.focus()
+    page.keyboard.press("Enter")
+    assert "nm-clinic--active" in page.locator("#clinic-nemus-bergen").get_attribute(
+        "class"
+    )
+
+
+def test_choosing_a_clinic_in_the_list_highlights_its_marker(
+    page, live_server, demo_clinics
+):
+    page.goto(live_server.url + "/klinikker/")
+    wait_for_markers(page, 9)
+    page.locator("#clinic-nemus-trondheim").get_by_role(
+        "button", name="Vis på kartet"
+    ).click()
+    assert "nm-clinic--active" in page.locator("#clinic-nemus-trondheim").get_attribute(
+        "class"
+    )
+    marker = page.locator('.leaflet-marker-icon[alt="NEMUS Trondheim"]')
+    assert "nm-marker--active" in marker.get_attribute("class")
+    assert page.locator(".leaflet-popup-content a").inner_text() == "NEMUS Trondheim"
+
+
+def test_use_my_position_sorts_by_the_rounded_position(
+    browser, live_server, demo_clinics
+):
+    context = browser.new_context(
+        locale="nb-NO",
+        permissions=["geolocation"],
+        geolocation={"latitude": 69.6543, "longitude": 18.9612},
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/klinikker/")
+    page.get_by_role("button", name="Bruk min posisjon").click()
+    page.wait_for_url(re.compile(r".*lat=69\.65.*"))
+    assert "lng=18.96" in page.url
+    assert "69.6543" not in page.url
+    first = page.locator(".nm-clinic__name").first.inner_text()
+    assert first == "NEMUS Tromsø"
+    assert page.locator(".nm-clinic__distance").first.inner_text().endswith("km unna")
+    context.close()
+
+
+def test_the_finder_works_without_javascript(browser, live_server, demo_clinics):
+    context = browser.new_context(locale="nb-NO", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/klinikker/")
+    assert page.get_by_text(
+        "Kartet kan ikke vises. Listen har alle klinikkene."
+    ).is_visible()
+    assert page.get_by_role("button", name="Bruk min posisjon").count() == 0
+    page.get_by_label("Postnummer eller sted").fill("Stavanger")
+    page.get_by_role("button", name="Søk").click()
+    assert page.locator(".nm-clinic__name").first.inner_text() == "NEMUS Stavanger"
+    context.close()
