@@ -11,6 +11,7 @@ from modeltranslation.admin import (
 from PIL import Image, UnidentifiedImageError
 
 from clinics.models import Clinic, Closure, OpeningHours, Postcode, Practitioner
+from clinics.services import photo_renditions_create
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -158,6 +159,11 @@ class ClinicAdmin(TabbedTranslationAdmin):
         ),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            photo_renditions_create(image_field=obj.photo)
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css", "css/admin.css"]}

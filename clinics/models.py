@@ -74,7 +74,15 @@ class Clinic(models.Model):
     step_free_access = models.BooleanField(_("step-free entrance"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
     parking = models.CharField(_("parking"), max_length=300, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="clinics/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="clinics/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo description (alt text)"),
         max_length=200,
@@ -99,6 +107,12 @@ class Clinic(models.Model):
 
     def get_absolute_url(self):
         return reverse("clinics:detail", kwargs={"slug": self.slug})
+
+    @property
+    def photo_sizes(self):
+        from clinics.services import photo_renditions
+
+        return photo_renditions(self.photo, self.photo_width, self.photo_height)
 
 
 class OpeningHours(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+from django.views.static import serve as static_serve
 
 from nemus_site.forms import ComponentDemoForm
 from nemus_site.models import Page
@@ -77,6 +78,12 @@ class ComponentsView(TemplateView):
             (_("Components"), ""),
         ]
         return context
+
+
+@require_GET
+def media(request, path):
+    """Uploaded files from MEDIA_ROOT (only routed when media are stored locally)."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @never_cache

@@ -76,3 +76,40 @@ def test_positions_outside_norway_and_bad_postcodes_are_refused(field, value):
     form = ClinicForm(data=clinic_data(**{field: value}))
     assert not form.is_valid()
     assert field in form.errors
+
+
+def test_responsive_webp_sizes_are_made_and_used_on_the_page(
+    settings, tmp_path, client
+):
+    from clinics.services import photo_renditions_create
+
+    settings.MEDIA_ROOT = tmp_path
+    form = ClinicForm(
+        data=clinic_data(photo_alt_nb="Venterommet med stoler"),
+        files={"photo": image_file(size=(1200, 800))},
+    )
+    assert form.is_valid(), form.errors
+    clinic = form.save()
+    photo_renditions_create(image_field=clinic.photo)
+    made = sorted(p.name for p in (tmp_path / "clinics").iterdir())
+    assert made == ["klinikk-480w.webp", "klinikk-960w.webp", "klinikk.jpg"]
+    with Image.open(tmp_path / "clinics" / "klinikk-480w.webp") as small:
+        assert (small.format, small.size) == ("WEBP", (480, 320))
+    html = client.get("/klinikker/nemus-test/").content.decode()
+    srcset = (
+        "/media/clinics/klinikk-480w.webp 480w, /media/clinics/klinikk-960w.webp 960w"
+    )
+    assert f'srcset="{srcset}"' in html
+    assert 'width="480" height="320" alt="Venterommet med stoler"' in html
+
+
+def test_uploaded_media_are_served_from_the_local_folder(settings, tmp_path, client):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "clinics").mkdir()
+    (tmp_path / "clinics" / "a.webp").write_bytes(b"RIFF0000WEBP")
+    response = client.get("/media/clinics/a.webp")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"RIFF0000WEBP"
+    traversal = client.get("/media/../nemus_site/settings.py")
+    assert traversal.status_code == 400
+    assert b"SECRET_KEY" not in traversal.content

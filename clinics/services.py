@@ -1,0 +1,56 @@
+"""Writes with rules for the clinics app."""
+
+import io
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps
+
+RENDITION_WIDTHS = (480, 960, 1440)
+
+
+def _rendition_name(original: str, width: int) -> str:
+    path = PurePosixPath(original)
+    return str(path.with_name(f"{path.stem}-{width}w.webp"))
+
+
+def photo_renditions_create(*, image_field) -> None:
+    """Write WebP copies of an uploaded photo at the widths pages ask for (never
+    wider than the original), so phones download a small file."""
+    if not image_field:
+        return
+    storage = image_field.storage
+    image_field.open("rb")
+    try:
+        with Image.open(image_field) as original:
+            image = ImageOps.exif_transpose(original).convert("RGB")
+    finally:
+        image_field.close()
+    for width in RENDITION_WIDTHS:
+        if width > image.width and width != RENDITION_WIDTHS[0]:
+            continue
+        copy = image.copy()
+        copy.thumbnail((width, width * 4))
+        buffer = io.BytesIO()
+        copy.save(buffer, "WEBP", quality=80, method=4)
+        name = _rendition_name(image_field.name, width)
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def photo_renditions(image_field, width: int | None, height: int | None) -> list[dict]:
+    """The WebP copies `photo_renditions_create` wrote, smallest first (url, width,
+    height), worked out from the original's size without touching storage."""
+    if not image_field or not width or not height:
+        return []
+    widths = [w for w in RENDITION_WIDTHS if w <= width] or [RENDITION_WIDTHS[0]]
+    storage = image_field.storage
+    return [
+        {
+            "url": storage.url(_rendition_name(image_field.name, w)),
+            "width": min(w, width),
+            "height": round(height * min(w, width) / width),
+        }
+        for w in widths
+    ]
