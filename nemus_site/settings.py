@@ -160,9 +160,12 @@ STORAGES = {
 }
 
 # --- E-mail ----------------------------------------------------------------------
+# Files in var/mail by default: the console backend would print patients' e-mails
+# into the server's log output, and patient data never goes in a log.
 EMAIL_BACKEND = env_str(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
+EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -246,6 +249,15 @@ LOGGING = {
         "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Booking -----------------------------------------------------------------------
+# Days after the appointment a booking (and its personal data) is deleted.
+BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 30)
+# Online bookings a mobile number may hold in the future; posts an address may make.
+BOOKING_MAX_FUTURE_PER_PHONE = env_int("BOOKING_MAX_FUTURE_PER_PHONE", 3)
+BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)  # booking posts per IP per hour
+# The site's public address, for links in e-mails (cancel links, the admin).
+NEMUS_SITE_URL = env_str("NEMUS_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Site --------------------------------------------------------------------------
 DEMO_ADMIN_USERNAME = "admin"

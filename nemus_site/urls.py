@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import pgettext_lazy
 
+from booking import urls as booking_urls
 from clinics import urls as clinics_urls
 from clinics.sitemaps import ClinicSitemap
 from conditions import urls as conditions_urls
@@ -18,7 +19,9 @@ admin.site.site_title = "NEMUS"
 admin.site.index_title = "Administrasjon"
 
 SITEMAPS = {
-    "views": NamedViewSitemap(names=("home", "conditions:index", "clinics:list")),
+    "views": NamedViewSitemap(
+        names=("home", "conditions:index", "clinics:list", "booking:index")
+    ),
     "pages": PageSitemap,
     "conditions": ConditionSitemap,
     "clinics": ClinicSitemap,
@@ -58,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path(conditions_urls.URL_PREFIX, include("conditions.urls")),
     path(clinics_urls.URL_PREFIX, include("clinics.urls")),
+    path(booking_urls.URL_PREFIX, include("booking.urls")),
     path("", include((page_patterns, "pages"))),
     path(
         pgettext_lazy("url", "components/"),

@@ -49,6 +49,7 @@ class GunicornServer:
             "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-not-for-production",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+            "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
             "PORT": str(self.port),
             **extra_env,
         }

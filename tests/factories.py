@@ -1,7 +1,9 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
+from booking.models import AppointmentType, Slot
 from clinics.models import Clinic, OpeningHours, Practitioner, Profession
 from conditions.models import Condition, ConditionItem, ConditionPart
 
@@ -73,3 +75,32 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
     clinic = factory.SubFactory(ClinicFactory)
     name = factory.Sequence(lambda n: f"Behandler {n}")
     profession = Profession.CHIROPRACTOR
+
+
+class AppointmentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppointmentType
+        django_get_or_create = ("slug",)
+
+    slug = "oppfolging"
+    name_nb = "Oppfølging"
+    name_en = "Follow-up"
+    duration_minutes = 30
+    price_nok = 590
+    professions = factory.LazyFunction(lambda: list(Profession.values))
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slot
+
+    practitioner = factory.SubFactory(PractitionerFactory)
+    clinic = factory.SelfAttribute("practitioner.clinic")
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=2)).replace(
+            minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(
+        lambda slot: slot.starts_at + dt.timedelta(minutes=30)
+    )

@@ -121,6 +121,7 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
         ("/", "/en/"),
         ("/plager/", "/en/conditions/"),
         ("/klinikker/", "/en/clinics/"),
+        ("/timebestilling/", "/en/booking/"),
         ("/plager/korsryggsmerter/", "/en/conditions/low-back-pain/"),
         ("/tilgjengelighet/", "/en/accessibility/"),
         ("/bedrifter/", "/en/businesses/"),
@@ -136,7 +137,7 @@ def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
         expected[f"http://testserver{nb}"] = alternates
         expected[f"http://testserver{en}"] = alternates
     assert alternates_by_location == expected
-    assert len(urls) == 14
+    assert len(urls) == 16
 
 
 def test_404_is_in_the_page_language(client):

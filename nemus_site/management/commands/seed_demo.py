@@ -20,11 +20,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        from booking.demo import seed_booking
         from clinics.demo import seed_clinics
 
         rng = random.Random(options["seed"])
         clinics = seed_clinics(rng=rng)
         self.stdout.write(f"Demo clinics: {len(clinics)}")
+        slots = seed_booking(clinics=clinics)
+        self.stdout.write(f"Demo slots made: {slots}")
         user, created = get_user_model().objects.get_or_create(
             username=settings.DEMO_ADMIN_USERNAME,
             defaults={

@@ -1,0 +1,401 @@
+"""Staff's booking tools. A staff user who is not a superuser sees and changes only the
+clinics they belong to (ClinicStaff); every opening of a booking is recorded."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from booking.formatting import slot_time
+from booking.models import (
+    AppointmentType,
+    Booking,
+    BookingAccess,
+    ClinicBookingPolicy,
+    ClinicStaff,
+    ScheduleException,
+    Slot,
+    WeeklySchedule,
+)
+from booking.services import (
+    OSLO,
+    BookingError,
+    booking_cancel,
+    booking_create,
+    booking_mark_attended,
+    booking_move,
+    slots_generate,
+)
+from clinics.models import Clinic, Practitioner
+
+
+def staff_clinic_ids(user):
+    """The clinics a staff user works at; None means all (superusers)."""
+    if user.is_superuser:
+        return None
+    return set(user.clinic_memberships.values_list("clinic_id", flat=True))
+
+
+class ClinicScopedAdmin(admin.ModelAdmin):
+    """Rows and choices limited to the user's clinics. `clinic_path` leads from the
+    model to its clinic."""
+
+    clinic_path = "clinic"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        clinics = staff_clinic_ids(request.user)
+        if clinics is None:
+            return queryset
+        return queryset.filter(**{f"{self.clinic_path}__in": clinics})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        clinics = staff_clinic_ids(request.user)
+        if clinics is not None:
+            if db_field.related_model is Clinic:
+                kwargs["queryset"] = Clinic.objects.filter(pk__in=clinics)
+            elif db_field.related_model is Practitioner:
+                kwargs["queryset"] = Practitioner.objects.filter(clinic__in=clinics)
+            elif db_field.related_model is Slot:
+                kwargs["queryset"] = Slot.objects.filter(clinic__in=clinics)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AppointmentType)
+class AppointmentTypeAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "duration_minutes", "price_nok", "is_active"]
+
+
+@admin.register(ClinicBookingPolicy)
+class ClinicBookingPolicyAdmin(ClinicScopedAdmin):
+    list_display = ["clinic", "online_booking", "min_notice_hours", "max_days_ahead"]
+
+
+class ScheduleExceptionInline(admin.TabularInline):
+    model = ScheduleException
+    extra = 0
+
+
+@admin.register(WeeklySchedule)
+class WeeklyScheduleAdmin(ClinicScopedAdmin):
+    clinic_path = "practitioner__clinic"
+    list_display = ["practitioner", "weekday", "starts", "ends", "slot_minutes"]
+    list_filter = ["weekday", "practitioner__clinic"]
+    list_select_related = ["practitioner__clinic"]
+    actions = ["generate_slots"]
+
+    @admin.action(description=_("Make the slots for the next 8 weeks"))
+    def generate_slots(self, request, queryset):
+        practitioners = {schedule.practitioner_id for schedule in queryset}
+        created = slots_generate(
+            start=timezone.localdate(), days=56, practitioners=practitioners
+        )
+        self.message_user(request, _("%(count)d new slots.") % {"count": created})
+
+
+@admin.register(ScheduleException)
+class ScheduleExceptionAdmin(ClinicScopedAdmin):
+    clinic_path = "practitioner__clinic"
+    list_display = ["practitioner", "starts_on", "ends_on", "reason"]
+    list_select_related = ["practitioner"]
+
+
+class SlotDayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "dag"
+
+    def lookups(self, request, model_admin):
+        today = timezone.localdate()
+        return [
+            ((today + dt.timedelta(days=n)).isoformat(), label)
+            for n, label in [(0, _("Today")), (1, _("Tomorrow")), (2, _("In two days"))]
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = dt.date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
+        return queryset.filter(
+            starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+        )
+
+
+@admin.register(Slot)
+class SlotAdmin(ClinicScopedAdmin):
+    list_display = ["local_time", "practitioner", "clinic", "is_withdrawn", "booked"]
+    list_filter = [SlotDayFilter, "clinic", "is_withdrawn"]
+    list_select_related = ["practitioner", "clinic"]
+    readonly_fields = ["clinic", "practitioner", "starts_at", "ends_at"]
+    fields = [
+        "clinic",
+        "practitioner",
+        "starts_at",
+        "ends_at",
+        "is_withdrawn",
+        "external_id",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # slots come from the weekly schedules
+
+    @admin.display(description=_("time"), ordering="starts_at")
+    def local_time(self, slot):
+        return slot_time(slot.starts_at)
+
+    @admin.display(boolean=True, description=_("booked"))
+    def booked(self, slot):
+        return slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists()
+
+
+class PhoneBookingForm(forms.ModelForm):
+    """A booking staff take by phone or at the desk, through the same service."""
+
+    class Meta:
+        model = Booking
+        fields = [
+            "slot",
+            "appointment_type",
+            "name",
+            "phone",
+            "email",
+            "is_new_patient",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.instance = booking_create(
+                slot_id=cleaned["slot"].pk,
+                appointment_type=cleaned["appointment_type"],
+                name=cleaned["name"],
+                phone=cleaned["phone"],
+                email=cleaned.get("email", ""),
+                is_new_patient=cleaned["is_new_patient"],
+                privacy_notice_read=False,
+                channel=Booking.Channel.PHONE,
+            )
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
+        except BookingError as error:
+            raise ValidationError(error.message) from error
+        return cleaned
+
+    def validate_unique(self):
+        pass  # the service has checked and saved
+
+    def _post_clean(self):
+        pass  # the instance is the saved booking
+
+
+class MoveForm(forms.ModelForm):
+    move_to = forms.ModelChoiceField(
+        label=_("Move to"), queryset=Slot.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Booking
+        fields = []
+
+
+@admin.register(Booking)
+class BookingAdmin(ClinicScopedAdmin):
+    clinic_path = "slot__clinic"
+    # Lists show time, type and practitioner; the name only on the booking's own page.
+    list_display = [
+        "local_time",
+        "appointment_type",
+        "practitioner",
+        "status",
+        "channel",
+    ]
+    list_filter = ["status", "slot__clinic", "appointment_type"]
+    list_select_related = ["slot__practitioner", "appointment_type"]
+    actions = ["mark_attended", "cancel_bookings"]
+    readonly_fields = [
+        "local_time",
+        "clinic",
+        "practitioner",
+        "appointment_type",
+        "status",
+        "channel",
+        "name",
+        "phone",
+        "email",
+        "is_new_patient",
+        "created_at",
+        "cancelled_at",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PhoneBookingForm
+            return super().get_form(request, obj, **kwargs)
+        form = MoveForm
+        form.base_fields["move_to"].queryset = (
+            Slot.objects.bookable()
+            .filter(clinic_id=obj.slot.clinic_id)
+            .select_related("practitioner")[:200]
+        )
+        kwargs["form"] = form
+        kwargs["fields"] = ["move_to"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "slot",
+                "appointment_type",
+                "name",
+                "phone",
+                "email",
+                "is_new_patient",
+            ]
+        return (
+            [*self.readonly_fields, "move_to"]
+            if obj.is_active
+            else self.readonly_fields
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return  # booking_create saved it in the form's clean()
+        target = form.cleaned_data.get("move_to")
+        if target is not None and target.pk != obj.slot_id:
+            try:
+                booking_move(booking_id=obj.pk, new_slot_id=target.pk)
+            except BookingError as error:
+                self.message_user(request, error.message, messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        booking = self.get_object(request, object_id)
+        if booking is None:
+            raise PermissionDenied
+        BookingAccess.objects.create(
+            booking_id=booking.pk,
+            clinic_id=booking.slot.clinic_id,
+            user=request.user,
+            username=request.user.get_username(),
+            action="view" if request.method == "GET" else "change",
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("time"), ordering="slot__starts_at")
+    def local_time(self, booking):
+        return slot_time(booking.slot.starts_at)
+
+    @admin.display(description=_("practitioner"))
+    def practitioner(self, booking):
+        return booking.slot.practitioner.name
+
+    @admin.display(description=_("clinic"))
+    def clinic(self, booking):
+        return booking.slot.clinic
+
+    @admin.action(description=_("Mark as attended"))
+    def mark_attended(self, request, queryset):
+        for booking in queryset:
+            booking_mark_attended(booking_id=booking.pk)
+
+    @admin.action(description=_("Cancel (the patient gets an e-mail)"))
+    def cancel_bookings(self, request, queryset):
+        for booking in queryset:
+            booking_cancel(booking_id=booking.pk, by_staff=True)
+        self.message_user(request, _("Cancelled. The times are open again."))
+
+    def get_urls(self):
+        return [
+            path(
+                "dagsliste/",
+                self.admin_site.admin_view(self.day_list),
+                name="booking_booking_day_list",
+            ),
+            *super().get_urls(),
+        ]
+
+    def day_list(self, request):
+        """A printable list of one day's bookings, for reception."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            day = dt.date.fromisoformat(request.GET.get("dato", ""))
+        except ValueError:
+            day = timezone.localdate()
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
+        bookings = list(
+            self.get_queryset(request)
+            .filter(
+                slot__starts_at__gte=start,
+                slot__starts_at__lt=start + dt.timedelta(days=1),
+                status__in=Booking.ACTIVE_STATUSES,
+            )
+            .select_related("slot__practitioner", "slot__clinic", "appointment_type")
+            .order_by("slot__clinic__name", "slot__starts_at")
+        )
+        BookingAccess.objects.bulk_create(
+            BookingAccess(
+                booking_id=b.pk,
+                clinic_id=b.slot.clinic_id,
+                user=request.user,
+                username=request.user.get_username(),
+                action="day-list",
+            )
+            for b in bookings
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Bookings %(day)s") % {"day": day.isoformat()},
+            "day": day,
+            "bookings": bookings,
+            "previous": (day - dt.timedelta(days=1)).isoformat(),
+            "next": (day + dt.timedelta(days=1)).isoformat(),
+        }
+        return TemplateResponse(request, "admin/booking/day_list.html", context)
+
+
+@admin.register(BookingAccess)
+class BookingAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "booking_id", "clinic_id"]
+    list_filter = ["action"]
+    search_fields = ["username", "booking_id"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClinicStaff)
+class ClinicStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "clinic"]
+    list_filter = ["clinic"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

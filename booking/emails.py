@@ -1,0 +1,91 @@
+"""The e-mails booking sends. Patients get the details and a cancel link; the clinic
+gets only a link to the booking in the admin (DESIGN.md: no patient data to staff)."""
+
+import datetime as dt
+
+import icalendar
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from booking.formatting import slot_time
+from booking.models import BookingEmail
+
+CANCEL_SALT = "booking.cancel"
+
+
+def cancel_token(booking) -> str:
+    return signing.dumps({"booking": booking.pk}, salt=CANCEL_SALT, compress=True)
+
+
+def booking_from_token(token: str):
+    """The booking id in a cancel link, or None when the link is forged or broken."""
+    try:
+        data = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    return data.get("booking") if isinstance(data, dict) else None
+
+
+def absolute(path: str) -> str:
+    return settings.NEMUS_SITE_URL.rstrip("/") + path
+
+
+def calendar_file(booking) -> bytes:
+    slot = booking.slot
+    clinic = slot.clinic
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//NEMUS//timebestilling//NO")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"booking-{booking.pk}@nemus")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", slot.starts_at.astimezone(dt.UTC))
+    event.add("dtend", slot.ends_at.astimezone(dt.UTC))
+    event.add("summary", f"{booking.appointment_type.name} – {clinic.name}")
+    event.add("location", f"{clinic.street_address}, {clinic.postcode} {clinic.town}")
+    event.add("description", f"{slot.practitioner.name}. Tlf. {clinic.phone}")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def send_booking_email(record: BookingEmail) -> None:
+    booking = record.booking
+    with translation.override(booking.language):
+        if record.kind == BookingEmail.Kind.CLINIC_NOTICE:
+            recipient = booking.slot.clinic.booking_policy.notify_email
+            context = {
+                "admin_url": absolute(
+                    reverse("admin:booking_booking_change", args=[booking.pk])
+                ),
+                "record": record,
+            }
+        else:
+            recipient = booking.email
+            context = {
+                "booking": booking,
+                "slot": booking.slot,
+                "clinic": booking.slot.clinic,
+                "when": slot_time(booking.slot.starts_at),
+                "cancel_url": absolute(
+                    reverse("booking:cancel", kwargs={"token": cancel_token(booking)})
+                ),
+                "record": record,
+            }
+        subject = render_to_string(f"booking/email/{record.kind}_subject.txt", context)
+        body = render_to_string(f"booking/email/{record.kind}.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient],
+    )
+    if record.kind in (BookingEmail.Kind.CONFIRMATION, BookingEmail.Kind.MOVED):
+        message.attach(
+            "time.ics", calendar_file(booking), "text/calendar; method=PUBLISH"
+        )
+    message.send()

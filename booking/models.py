@@ -1,0 +1,355 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinics.models import Clinic, OpeningHours, Practitioner, Profession
+
+
+class AppointmentType(models.Model):
+    """What a patient books: a first consultation, a follow-up..."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    price_nok = models.PositiveIntegerField(_("price (NOK)"))
+    professions = models.JSONField(
+        _("professions"),
+        default=list,
+        help_text=_("Which professions offer it: kiropraktor, manuell-terapeut, ..."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("bookable"), default=True)
+
+    class Meta:
+        verbose_name = _("appointment type")
+        verbose_name_plural = _("appointment types")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def offered_by(self, profession):
+        return profession in self.professions
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.professions) - set(Profession.values)
+        if unknown:
+            raise ValidationError({"professions": _("Unknown profession.")})
+
+
+class ClinicBookingPolicy(models.Model):
+    """How a clinic takes online bookings (one per clinic, made when first needed)."""
+
+    clinic = models.OneToOneField(
+        Clinic,
+        on_delete=models.CASCADE,
+        related_name="booking_policy",
+        verbose_name=_("clinic"),
+    )
+    online_booking = models.BooleanField(_("online booking open"), default=True)
+    min_notice_hours = models.PositiveSmallIntegerField(
+        _("minimum notice (hours)"), default=2
+    )
+    max_days_ahead = models.PositiveSmallIntegerField(
+        _("book up to (days ahead)"), default=42
+    )
+    cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("online cancellation until (hours before)"), default=24
+    )
+    notify_email = models.EmailField(
+        _("notify about bookings"),
+        blank=True,
+        help_text=_("Gets a link to each new or cancelled booking, never its details."),
+    )
+
+    class Meta:
+        verbose_name = _("booking policy")
+        verbose_name_plural = _("booking policies")
+
+    def __str__(self):
+        return str(self.clinic)
+
+
+class WeeklySchedule(models.Model):
+    """When a practitioner sees patients each week; cut into slots of equal length."""
+
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        verbose_name=_("practitioner"),
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("day"), choices=OpeningHours.Weekday.choices
+    )
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("weekly schedule")
+        verbose_name_plural = _("weekly schedules")
+        ordering = ["practitioner", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")),
+                name="schedule_ends_after_it_starts",
+                violation_error_message=_("The schedule must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slot_minutes__gte=5, slot_minutes__lte=240),
+                name="schedule_slot_length_sensible",
+            ),
+        ]
+
+    def __str__(self):
+        day = self.get_weekday_display()
+        return f"{self.practitioner}: {day} {self.starts:%H.%M}–{self.ends:%H.%M}"
+
+
+class ScheduleException(models.Model):
+    """Days a practitioner does not work: holiday, sick day, course."""
+
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.CASCADE,
+        related_name="schedule_exceptions",
+        verbose_name=_("practitioner"),
+    )
+    starts_on = models.DateField(_("first day away"))
+    ends_on = models.DateField(_("last day away"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.practitioner}: {self.starts_on}–{self.ends_on}"
+
+
+class SlotQuerySet(models.QuerySet):
+    def open(self):
+        """Slots with no active booking."""
+        return self.exclude(bookings__status__in=Booking.ACTIVE_STATUSES)
+
+    def bookable(self, *, now=None):
+        """Open slots inside each clinic's notice and horizon are checked by the
+        selector; here: open, in the future, and not withdrawn."""
+        now = now or timezone.now()
+        return self.open().filter(starts_at__gt=now, is_withdrawn=False)
+
+
+class Slot(models.Model):
+    """A time a practitioner can see one patient. Stored in UTC, shown in Oslo time."""
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="slots", verbose_name=_("clinic")
+    )
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.CASCADE,
+        related_name="slots",
+        verbose_name=_("practitioner"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    is_withdrawn = models.BooleanField(
+        _("withdrawn"),
+        default=False,
+        help_text=_("Not offered (the practitioner is away); kept for its history."),
+    )
+    external_id = models.CharField(
+        _("id in the patient-record system"), max_length=100, blank=True
+    )
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "starts_at"],
+                name="slot_unique_per_practitioner",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="slot_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "starts_at"], name="slot_clinic_time")
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{local:%Y-%m-%d %H.%M} {self.practitioner.name}"
+
+    @property
+    def minutes(self):
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class Booking(models.Model):
+    """One patient in one slot. A cancelled booking keeps its row, not personal data."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        ATTENDED = "attended", _("Attended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.ATTENDED)
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Online")
+        PHONE = "phone", _("Phone or desk")
+
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("time")
+    )
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, verbose_name=_("appointment type")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
+    )
+    channel = models.CharField(
+        _("booked"), max_length=8, choices=Channel.choices, default=Channel.WEB
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_new_patient = models.BooleanField(_("new patient"), default=True)
+    privacy_notice_read = models.BooleanField(_("privacy notice read"), default=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="nb"
+    )
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["slot__starts_at"]
+        constraints = [
+            # The backstop under booking_create's locked check: one active booking
+            # per slot, whatever the concurrency.
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=models.Q(status__in=["confirmed", "attended"]),
+                name="booking_one_active_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="cancelled")
+                | models.Q(name="", phone="", email=""),
+                name="booking_cancelled_keeps_no_personal_data",
+            ),
+        ]
+
+    def __str__(self):
+        # Never the patient's name: this string shows in admin logs and lists.
+        return f"#{self.pk} {self.slot}"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+
+class BookingEmail(models.Model):
+    """An e-mail about a booking, sent after commit; failures are kept and retried."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        REMINDER = "reminder", _("Reminder")
+        CANCELLED = "cancelled", _("Cancelled by the clinic")
+        MOVED = "moved", _("Moved by the clinic")
+        CLINIC_NOTICE = "clinic_notice", _("Notice to the clinic")
+
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        verbose_name=_("booking"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("booking e-mail")
+        verbose_name_plural = _("booking e-mails")
+        indexes = [models.Index(fields=["sent_at", "attempts"], name="email_unsent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.booking_id}"
+
+
+class ClinicStaff(models.Model):
+    """A staff user's clinic: they see and change only its schedules and bookings."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="clinic_memberships",
+        verbose_name=_("user"),
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="staff", verbose_name=_("clinic")
+    )
+
+    class Meta:
+        verbose_name = _("clinic staff member")
+        verbose_name_plural = _("clinic staff")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "clinic"], name="clinic_staff_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.clinic}"
+
+
+class BookingAccess(models.Model):
+    """Who opened which booking, and when (Normen). Holds no patient data and is
+    kept after the booking is deleted."""
+
+    booking_id = models.PositiveBigIntegerField(_("booking number"), db_index=True)
+    clinic_id = models.PositiveBigIntegerField(_("clinic number"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150)
+    action = models.CharField(_("action"), max_length=20)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking access record")
+        verbose_name_plural = _("booking access records")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return (
+            f"{self.username} {self.action} #{self.booking_id} {self.at:%Y-%m-%d %H:%M}"
+        )

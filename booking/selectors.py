@@ -1,0 +1,109 @@
+"""Reads for the booking pages."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import DurationField, ExpressionWrapper, F, Min
+from django.utils import timezone
+
+from booking.models import AppointmentType, Booking, Slot
+from booking.services import OSLO, booking_window, policy_for
+from clinics.models import Clinic
+
+
+def appointment_types_for(*, professions) -> list[AppointmentType]:
+    """Active appointment types offered by at least one of the professions."""
+    wanted = set(professions)
+    return [
+        kind
+        for kind in AppointmentType.objects.filter(is_active=True)
+        if wanted & set(kind.professions)
+    ]
+
+
+def slot_list_open(
+    *,
+    clinic: Clinic,
+    start: dt.datetime,
+    end: dt.datetime,
+    appointment_type: AppointmentType | None = None,
+    profession: str = "",
+    practitioner_id: int | None = None,
+    now: dt.datetime | None = None,
+):
+    """Open slots a patient may book online at `clinic` between start and end, inside
+    the clinic's notice and horizon, filtered as asked: a queryset (one query)."""
+    now = now or timezone.now()
+    policy = policy_for(clinic)
+    if not policy.online_booking:
+        return Slot.objects.none()
+    earliest, latest = booking_window(policy, now)
+    slots = (
+        Slot.objects.bookable(now=now)
+        .filter(
+            clinic=clinic,
+            starts_at__gte=max(start, earliest),
+            starts_at__lt=min(end, latest),
+            practitioner__is_active=True,
+        )
+        .select_related("practitioner")
+        .order_by("starts_at", "practitioner__name")
+    )
+    if practitioner_id:
+        slots = slots.filter(practitioner_id=practitioner_id)
+    if profession:
+        slots = slots.filter(practitioner__profession=profession)
+    if appointment_type is not None:
+        slots = slots.annotate(
+            length=ExpressionWrapper(
+                F("ends_at") - F("starts_at"), output_field=DurationField()
+            )
+        ).filter(
+            practitioner__profession__in=appointment_type.professions,
+            length__gte=dt.timedelta(minutes=appointment_type.duration_minutes),
+        )
+    return slots
+
+
+def slots_by_day(slots) -> list[dict]:
+    """[{"day": date, "slots": [...]}, ...] in Oslo dates."""
+    days = defaultdict(list)
+    for slot in slots:
+        days[timezone.localtime(slot.starts_at, OSLO).date()].append(slot)
+    return [{"day": day, "slots": days[day]} for day in sorted(days)]
+
+
+def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
+    """The first bookable start per clinic id: one query per distinct booking policy
+    (usually one in all)."""
+    now = now or timezone.now()
+    groups = defaultdict(list)
+    for clinic in clinics:
+        policy = policy_for(clinic)
+        if policy.online_booking:
+            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(clinic.pk)
+    result = {}
+    for (notice, ahead), clinic_ids in groups.items():
+        rows = (
+            Slot.objects.bookable(now=now)
+            .filter(
+                clinic_id__in=clinic_ids,
+                practitioner__is_active=True,
+                starts_at__gte=now + dt.timedelta(hours=notice),
+                starts_at__lt=now + dt.timedelta(days=ahead),
+            )
+            .values("clinic_id")
+            .annotate(first=Min("starts_at"))
+        )
+        result.update({row["clinic_id"]: row["first"] for row in rows})
+    return result
+
+
+def booking_get_for_patient(*, booking_id: int):
+    return (
+        Booking.objects.select_related(
+            "slot__clinic__booking_policy", "slot__practitioner", "appointment_type"
+        )
+        .filter(pk=booking_id)
+        .first()
+    )

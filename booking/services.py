@@ -1,0 +1,440 @@
+"""Every write with rules in booking: slots, bookings, cancelling, moving, e-mail.
+
+Views, admin actions and management commands all come through here.
+"""
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import (
+    Booking,
+    BookingEmail,
+    ClinicBookingPolicy,
+    ScheduleException,
+    Slot,
+    WeeklySchedule,
+)
+
+OSLO = ZoneInfo("Europe/Oslo")
+logger = logging.getLogger(__name__)
+
+
+class BookingError(Exception):
+    """A booking that cannot be made or changed; `message` is for the patient."""
+
+    message = _("That time cannot be booked.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message:
+            self.message = message
+
+
+class SlotTaken(BookingError):
+    message = _("Someone else booked that time just before you.")
+
+
+class SlotUnavailable(BookingError):
+    message = _("That time can no longer be booked online.")
+
+
+class TooManyBookings(BookingError):
+    message = _(
+        "This mobile number already has the most bookings we take online. "
+        "Call the clinic to book more."
+    )
+
+
+class CancelTooLate(BookingError):
+    message = _("It is too late to cancel online. Call the clinic.")
+
+
+def policy_for(clinic) -> ClinicBookingPolicy:
+    """The clinic's booking policy; defaults (unsaved) when none was set."""
+    try:
+        return clinic.booking_policy
+    except ClinicBookingPolicy.DoesNotExist:
+        return ClinicBookingPolicy(clinic=clinic)
+
+
+def booking_window(policy: ClinicBookingPolicy, now: dt.datetime):
+    """The earliest and latest start a patient may book online now."""
+    return (
+        now + dt.timedelta(hours=policy.min_notice_hours),
+        now + dt.timedelta(days=policy.max_days_ahead),
+    )
+
+
+# --- Slots ---------------------------------------------------------------------------
+
+
+def _local_instant(day: dt.date, wall: dt.time) -> dt.datetime | None:
+    """The UTC instant of a wall-clock time in Oslo, or None when the clock skips it
+    (the hour lost when summer time starts). In the hour that repeats when it ends,
+    the first of the two is used, so a slot is never made twice."""
+    naive = dt.datetime.combine(day, wall)
+    aware = naive.replace(tzinfo=OSLO, fold=0)
+    if aware.astimezone(dt.UTC).astimezone(OSLO).replace(tzinfo=None) != naive:
+        return None
+    return aware.astimezone(dt.UTC)
+
+
+def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
+    """Create the slots of the weekly schedules for `days` days from `start`.
+
+    Idempotent: existing slots are kept (one per practitioner and start), so it can
+    run every night. Days a practitioner is away get no new slots, and their open
+    slots are withdrawn. Returns how many slots were created.
+    """
+    schedules = WeeklySchedule.objects.select_related("practitioner").filter(
+        practitioner__is_active=True
+    )
+    if practitioners is not None:
+        schedules = schedules.filter(practitioner__in=practitioners)
+    end = start + dt.timedelta(days=days - 1)
+    absences = {}
+    for absence in ScheduleException.objects.filter(
+        starts_on__lte=end, ends_on__gte=start
+    ):
+        absences.setdefault(absence.practitioner_id, []).append(absence)
+
+    def away(practitioner_id, day):
+        return any(
+            a.starts_on <= day <= a.ends_on for a in absences.get(practitioner_id, [])
+        )
+
+    new = []
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        for schedule in schedules:
+            if schedule.weekday != day.weekday() or away(schedule.practitioner_id, day):
+                continue
+            length = dt.timedelta(minutes=schedule.slot_minutes)
+            wall = dt.datetime.combine(day, schedule.starts)
+            last = dt.datetime.combine(day, schedule.ends)
+            while wall + length <= last:
+                starts_at = _local_instant(day, wall.time())
+                if starts_at is not None:
+                    new.append(
+                        Slot(
+                            clinic_id=schedule.practitioner.clinic_id,
+                            practitioner_id=schedule.practitioner_id,
+                            starts_at=starts_at,
+                            # A slot lasts its length in real time, even when the
+                            # clocks change during it.
+                            ends_at=starts_at + length,
+                        )
+                    )
+                wall += length
+    with transaction.atomic():
+        before = Slot.objects.count()
+        Slot.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        created = Slot.objects.count() - before
+        for practitioner_id, entries in absences.items():
+            for absence in entries:
+                first = _local_instant(absence.starts_on, dt.time(0, 0))
+                after = _local_instant(
+                    absence.ends_on + dt.timedelta(days=1), dt.time(0, 0)
+                )
+                Slot.objects.open().filter(
+                    practitioner_id=practitioner_id,
+                    starts_at__gte=first,
+                    starts_at__lt=after,
+                ).update(is_withdrawn=True)
+    return created
+
+
+# --- Patient details ----------------------------------------------------------
+
+
+def normalise_mobile(raw: str) -> str:
+    """A Norwegian mobile number in E.164 (+4791234567), or ValidationError."""
+    try:
+        number = phonenumbers.parse(raw, "NO")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("Enter a mobile number, for example 912 34 567.")
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("Enter a mobile number, for example 912 34 567."))
+    kind = phonenumbers.number_type(number)
+    if kind not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValidationError(
+            _("Enter a mobile number, so we can send you a text if the time changes.")
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- Bookings -----------------------------------------------------------------
+
+
+def _check_bookable(slot: Slot, appointment_type, *, now, online: bool) -> None:
+    if slot.is_withdrawn or not slot.practitioner.is_active:
+        raise SlotUnavailable()
+    if not appointment_type.is_active or not appointment_type.offered_by(
+        slot.practitioner.profession
+    ):
+        raise SlotUnavailable(
+            _("That kind of appointment cannot be booked at that time.")
+        )
+    if appointment_type.duration_minutes > slot.minutes:
+        raise SlotUnavailable(_("That kind of appointment does not fit in that time."))
+    if slot.starts_at <= now:
+        raise SlotUnavailable(_("That time has passed."))
+    if online:
+        policy = policy_for(slot.clinic)
+        if not policy.online_booking:
+            raise SlotUnavailable(
+                _("This clinic does not take bookings online just now.")
+            )
+        earliest, latest = booking_window(policy, now)
+        if not earliest <= slot.starts_at <= latest:
+            raise SlotUnavailable()
+
+
+def booking_create(
+    *,
+    slot_id: int,
+    appointment_type,
+    name: str,
+    phone: str,
+    email: str,
+    is_new_patient: bool,
+    privacy_notice_read: bool,
+    channel: str = Booking.Channel.WEB,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a slot for a patient: the slot row is locked and re-checked inside the
+    transaction, and the one-active-booking constraint is the backstop. Raises a
+    BookingError (SlotTaken when someone was faster) and changes nothing then.
+    E-mail goes out after the commit; its failure never undoes the booking."""
+    now = now or timezone.now()
+    online = channel == Booking.Channel.WEB
+    with transaction.atomic():
+        slot = (
+            Slot.objects.select_for_update(of=("self",))
+            .select_related("clinic__booking_policy", "practitioner")
+            .filter(pk=slot_id)
+            .first()
+        )
+        if slot is None:
+            raise SlotUnavailable()
+        _check_bookable(slot, appointment_type, now=now, online=online)
+        if slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
+            raise SlotTaken()
+        phone = normalise_mobile(phone)
+        if online:
+            future = Booking.objects.filter(
+                phone=phone,
+                status=Booking.Status.CONFIRMED,
+                slot__starts_at__gt=now,
+            ).count()
+            if future >= settings.BOOKING_MAX_FUTURE_PER_PHONE:
+                raise TooManyBookings()
+        booking = Booking(
+            slot=slot,
+            appointment_type=appointment_type,
+            name=name.strip(),
+            phone=phone,
+            email=email.strip(),
+            is_new_patient=is_new_patient,
+            privacy_notice_read=privacy_notice_read,
+            channel=channel,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        booking.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError as error:
+            raise SlotTaken() from error
+        kinds = [BookingEmail.Kind.CONFIRMATION]
+        if policy_for(slot.clinic).notify_email:
+            kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
+        queued = [BookingEmail.objects.create(booking=booking, kind=k) for k in kinds]
+        transaction.on_commit(lambda: emails_send(queued))
+    logger.info("booking created: booking=%s slot=%s", booking.pk, slot.pk)
+    return booking
+
+
+def _erase_personal_data(booking: Booking) -> None:
+    booking.name = booking.phone = booking.email = ""
+
+
+def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Booking:
+    """Cancel a booking: the slot opens at once and the booking keeps its row and
+    status but no personal data. Patients may cancel online until the clinic's
+    cutoff; staff at any time (the patient then gets an e-mail)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot__clinic__booking_policy")
+            .get(pk=booking_id)
+        )
+        if booking.status == Booking.Status.CANCELLED:
+            return booking
+        if not by_staff:
+            cutoff = dt.timedelta(
+                hours=policy_for(booking.slot.clinic).cancel_cutoff_hours
+            )
+            if booking.slot.starts_at - now < cutoff:
+                raise CancelTooLate()
+        if by_staff and booking.email:
+            # The message needs the address; it is sent now, before the erasure.
+            from booking.emails import send_booking_email
+
+            record = BookingEmail.objects.create(
+                booking=booking, kind=BookingEmail.Kind.CANCELLED
+            )
+            _send_one(record, send_booking_email)
+        elif not by_staff and policy_for(booking.slot.clinic).notify_email:
+            record = BookingEmail.objects.create(
+                booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
+            )
+            transaction.on_commit(lambda: emails_send([record]))
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        _erase_personal_data(booking)
+        booking.save()
+        # Nothing left to send to an erased address.
+        booking.emails.filter(sent_at__isnull=True).exclude(
+            kind=BookingEmail.Kind.CLINIC_NOTICE
+        ).delete()
+    logger.info("booking cancelled: booking=%s", booking.pk)
+    return booking
+
+
+def booking_move(*, booking_id: int, new_slot_id: int, now=None) -> Booking:
+    """Move a booking to another open slot of the same clinic, in one locked call."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot")
+            .get(pk=booking_id)
+        )
+        if not booking.is_active:
+            raise SlotUnavailable(_("A cancelled booking cannot be moved."))
+        new_slot = (
+            Slot.objects.select_for_update(of=("self",))
+            .select_related("clinic", "practitioner")
+            .filter(pk=new_slot_id, clinic_id=booking.slot.clinic_id)
+            .first()
+        )
+        if new_slot is None:
+            raise SlotUnavailable()
+        _check_bookable(new_slot, booking.appointment_type, now=now, online=False)
+        if new_slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
+            raise SlotTaken()
+        booking.slot = new_slot
+        booking.reminder_sent_at = None
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError as error:
+            raise SlotTaken() from error
+        record = BookingEmail.objects.create(
+            booking=booking, kind=BookingEmail.Kind.MOVED
+        )
+        transaction.on_commit(lambda: emails_send([record]))
+    logger.info("booking moved: booking=%s slot=%s", booking.pk, new_slot.pk)
+    return booking
+
+
+def booking_mark_attended(*, booking_id: int) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+        if booking.status == Booking.Status.CONFIRMED:
+            booking.status = Booking.Status.ATTENDED
+            booking.save(update_fields=["status"])
+    return booking
+
+
+def bookings_purge(*, older_than_days: int, now=None) -> int:
+    """Delete bookings whose appointment ended more than `older_than_days` ago.
+    Access records stay: they hold no patient data."""
+    now = now or timezone.now()
+    old = Booking.objects.filter(
+        slot__ends_at__lt=now - dt.timedelta(days=older_than_days)
+    )
+    count = old.count()
+    old.delete()
+    return count
+
+
+# --- E-mail --------------------------------------------------------------------------
+
+
+def _send_one(record: BookingEmail, sender) -> bool:
+    record.attempts += 1
+    try:
+        sender(record)
+    except Exception as error:  # any failure is recorded and retried later
+        record.last_error = type(error).__name__[:300]
+        record.save(update_fields=["attempts", "last_error"])
+        logger.warning(
+            "booking e-mail failed: email=%s kind=%s error=%s",
+            record.pk,
+            record.kind,
+            type(error).__name__,
+        )
+        return False
+    record.sent_at = timezone.now()
+    record.last_error = ""
+    record.save(update_fields=["attempts", "last_error", "sent_at"])
+    return True
+
+
+def emails_send(records=None, *, max_attempts: int = 5) -> tuple[int, int]:
+    """Send queued booking e-mails (the given ones, or every unsent one with
+    attempts left). Returns (sent, failed)."""
+    from booking.emails import send_booking_email
+
+    if records is None:
+        records = BookingEmail.objects.filter(
+            sent_at__isnull=True, attempts__lt=max_attempts
+        ).select_related("booking__slot__clinic", "booking__slot__practitioner")
+    sent = failed = 0
+    for record in records:
+        if _send_one(record, send_booking_email):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def reminders_queue(*, now=None) -> int:
+    """Queue a reminder for every confirmed booking whose appointment is tomorrow
+    (Oslo time) and has none yet."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now, OSLO).date() + dt.timedelta(days=1)
+    start = _local_instant(tomorrow, dt.time(0, 0))
+    end = _local_instant(tomorrow + dt.timedelta(days=1), dt.time(0, 0))
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        slot__starts_at__gte=start,
+        slot__starts_at__lt=end,
+    ).exclude(email="")
+    count = 0
+    for booking in due:
+        with transaction.atomic():
+            BookingEmail.objects.create(
+                booking=booking, kind=BookingEmail.Kind.REMINDER
+            )
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at"])
+        count += 1
+    return count

@@ -1,0 +1,25 @@
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from booking import views
+
+app_name = "booking"
+
+urlpatterns = [
+    path("", views.BookingStartView.as_view(), name="index"),
+    path(
+        pgettext_lazy("url", "confirmation/"),
+        views.ConfirmationView.as_view(),
+        name="confirmation",
+    ),
+    path(
+        pgettext_lazy("url", "cancel/<str:token>/"),
+        views.CancelView.as_view(),
+        name="cancel",
+    ),
+    path("<slug:clinic>/", views.ClinicSlotsView.as_view(), name="clinic"),
+    path("<slug:clinic>/<int:slot_id>/", views.SlotBookView.as_view(), name="book"),
+]
+
+# Mounted under this translated prefix by nemus_site.urls.
+URL_PREFIX = pgettext_lazy("url", "booking/")

@@ -1,0 +1,385 @@
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from booking.emails import booking_from_token
+from booking.forms import BookingForm, SlotFilterForm
+from booking.selectors import (
+    appointment_types_for,
+    booking_get_for_patient,
+    next_open_slot_by_clinic,
+    slot_list_open,
+    slots_by_day,
+)
+from booking.services import (
+    OSLO,
+    BookingError,
+    SlotTaken,
+    booking_cancel,
+    booking_create,
+    policy_for,
+)
+from clinics import hours
+from clinics.forms import ClinicSearchForm
+from clinics.models import Clinic
+from clinics.selectors import Origin, clinic_list_nearest, origin_from_query
+
+SESSION_CONFIRMATION = "booking_confirmation"
+WEEK = dt.timedelta(days=7)
+
+
+def _crumbs(*extra):
+    return [
+        (_("Home"), reverse("home")),
+        (_("Book an appointment"), reverse("booking:index")),
+        *extra,
+    ]
+
+
+class BookingStartView(TemplateView):
+    """Choose a clinic: the finder's search, with each clinic's next open time."""
+
+    template_name = "booking/booking_start.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ClinicSearchForm(self.request.GET or None)
+        origin = Origin()
+        if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+            origin = origin_from_query(query=form.cleaned_data["q"])
+        clinics = clinic_list_nearest(origin=origin)
+        next_open = next_open_slot_by_clinic(clinics=clinics)
+        for clinic in clinics:
+            clinic.next_open = next_open.get(clinic.pk)
+            clinic.today_hours = hours.describe_day(clinic, hours.local_now().date())
+        context.update(
+            form=form,
+            origin=origin,
+            clinics=clinics,
+            breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],
+        )
+        return context
+
+
+def _clinic_or_404(slug):
+    clinic = (
+        Clinic.objects.with_details()
+        .select_related("booking_policy")
+        .filter(slug=slug)
+        .first()
+    )
+    if clinic is None:
+        raise Http404("No such clinic")
+    return clinic
+
+
+def fallback_context(clinic, *, exclude_practitioner=None, now=None):
+    """What the page offers when no time is open: the phone, today's hours, and
+    clinics nearby that have open times."""
+    now = now or timezone.now()
+    nearby = [
+        c
+        for c in clinic_list_nearest(
+            origin=Origin(latitude=clinic.latitude, longitude=clinic.longitude)
+        )
+        if c.pk != clinic.pk
+    ]
+    next_open = next_open_slot_by_clinic(clinics=nearby, now=now)
+    suggestions = [c for c in nearby if c.pk in next_open][:3]
+    for c in suggestions:
+        c.next_open = next_open[c.pk]
+    return {
+        "today_hours": hours.describe_day(clinic, hours.local_now().date()),
+        "nearby": suggestions,
+    }
+
+
+class ClinicSlotsView(TemplateView):
+    """Open times at one clinic, grouped by day, a week at a time."""
+
+    template_name = "booking/slot_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        clinic = _clinic_or_404(kwargs["clinic"])
+        practitioners = list(clinic.practitioners.all())
+        types = appointment_types_for(professions={p.profession for p in practitioners})
+        form = SlotFilterForm(
+            self.request.GET or None,
+            appointment_types=types,
+            practitioners=practitioners,
+        )
+        choice = {"type": "", "yrke": "", "behandler": "", "uke": 0}
+        filter_error = ""
+        if form.is_bound:
+            if form.is_valid():
+                choice.update({k: v for k, v in form.cleaned_data.items() if v})
+            else:
+                filter_error = _(
+                    "That choice is not available; showing every open time."
+                )
+        now = timezone.now()
+        policy = policy_for(clinic)
+        appointment_type = next((t for t in types if t.slug == choice["type"]), None)
+        filters = {
+            "appointment_type": appointment_type,
+            "profession": choice["yrke"],
+            "practitioner_id": int(choice["behandler"])
+            if choice["behandler"]
+            else None,
+        }
+        week_start = (
+            timezone.localtime(now, OSLO).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            + choice["uke"] * WEEK
+        )
+        latest = now + dt.timedelta(days=policy.max_days_ahead)
+        next_slot = slot_list_open(
+            clinic=clinic, start=now, end=latest, now=now, **filters
+        ).first()
+        week = list(
+            slot_list_open(
+                clinic=clinic,
+                start=week_start,
+                end=week_start + WEEK,
+                now=now,
+                **filters,
+            )
+        )
+        query = self.request.GET.copy()
+        query.pop("uke", None)
+
+        def week_url(offset):
+            params = query.copy()
+            params["uke"] = offset
+            return "?" + params.urlencode()
+
+        context.update(
+            clinic=clinic,
+            policy=policy,
+            form=form,
+            filter_error=filter_error,
+            appointment_type=appointment_type,
+            next_slot=next_slot,
+            days=slots_by_day(week),
+            week_start=week_start,
+            week_end=week_start + WEEK - dt.timedelta(days=1),
+            previous_week=week_url(choice["uke"] - 1) if choice["uke"] > 0 else "",
+            next_week=(
+                week_url(choice["uke"] + 1) if week_start + WEEK < latest else ""
+            ),
+            type_query=f"?type={appointment_type.slug}" if appointment_type else "",
+            breadcrumbs=_crumbs((clinic.name, "")),
+        )
+        if next_slot is None:
+            context.update(fallback_context(clinic, now=now))
+        return context
+
+
+def _client_key(request):
+    address = request.META.get("REMOTE_ADDR", "")
+    return "booking-rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _rate_limited(request) -> bool:
+    key = _client_key(request)
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > settings.BOOKING_RATE_LIMIT
+
+
+@method_decorator(never_cache, name="dispatch")
+class SlotBookView(View):
+    """The short form for one open time; post/redirect/get to the confirmation."""
+
+    template_name = "booking/booking_form.html"
+
+    def setup_slot(self, clinic_slug, slot_id):
+        clinic = _clinic_or_404(clinic_slug)
+        now = timezone.now()
+        slot = (
+            slot_list_open(clinic=clinic, start=now, end=now + dt.timedelta(days=366))
+            .filter(pk=slot_id)
+            .first()
+        )
+        types = []
+        if slot is not None:
+            types = [
+                t
+                for t in appointment_types_for(
+                    professions={slot.practitioner.profession}
+                )
+                if t.duration_minutes <= slot.minutes
+            ]
+        return clinic, slot, types
+
+    def unavailable(self, request, clinic, message, status=200):
+        context = {
+            "clinic": clinic,
+            "message": message,
+            "breadcrumbs": _crumbs(
+                (clinic.name, reverse("booking:clinic", args=[clinic.slug]))
+            ),
+            **fallback_context(clinic),
+        }
+        now = timezone.now()
+        context["other_slots"] = list(
+            slot_list_open(clinic=clinic, start=now, end=now + dt.timedelta(days=366))[
+                :6
+            ]
+        )
+        return render(request, "booking/slot_unavailable.html", context, status=status)
+
+    def render_form(self, request, clinic, slot, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "clinic": clinic,
+                "slot": slot,
+                "form": form,
+                "breadcrumbs": _crumbs(
+                    (clinic.name, reverse("booking:clinic", args=[clinic.slug])),
+                    (_("Your details"), ""),
+                ),
+            },
+            status=status,
+        )
+
+    def get(self, request, clinic, slot_id):
+        clinic, slot, types = self.setup_slot(clinic, slot_id)
+        if slot is None or not types:
+            return self.unavailable(
+                request, clinic, _("That time can no longer be booked online.")
+            )
+        initial = {}
+        wanted = request.GET.get("type", "")
+        if any(t.slug == wanted for t in types):
+            initial["appointment_type"] = wanted
+        elif len(types) == 1:
+            initial["appointment_type"] = types[0].slug
+        return self.render_form(
+            request, clinic, slot, BookingForm(appointment_types=types, initial=initial)
+        )
+
+    def post(self, request, clinic, slot_id):
+        clinic, slot, types = self.setup_slot(clinic, slot_id)
+        if slot is None or not types:
+            return self.unavailable(
+                request, clinic, _("That time can no longer be booked online.")
+            )
+        form = BookingForm(request.POST, appointment_types=types)
+        if _rate_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "Too many bookings from this connection. "
+                    "Wait an hour, or call the clinic."
+                ),
+            )
+            return self.render_form(request, clinic, slot, form, status=429)
+        if not form.is_valid():
+            return self.render_form(request, clinic, slot, form, status=400)
+        if form.cleaned_data["website"]:
+            form.add_error(
+                None, _("The booking could not be sent. Call the clinic to book.")
+            )
+            return self.render_form(request, clinic, slot, form, status=400)
+        data = form.cleaned_data
+        try:
+            booking = booking_create(
+                slot_id=slot.pk,
+                appointment_type=data["appointment_type"],
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                is_new_patient=data["is_new_patient"],
+                privacy_notice_read=data["privacy"],
+            )
+        except SlotTaken as error:
+            return self.unavailable(request, clinic, error.message, status=409)
+        except BookingError as error:
+            form.add_error(None, error.message)
+            return self.render_form(request, clinic, slot, form, status=400)
+        request.session[SESSION_CONFIRMATION] = booking.pk
+        return redirect("booking:confirmation")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmationView(View):
+    def get(self, request):
+        booking_id = request.session.get(SESSION_CONFIRMATION)
+        booking = booking_get_for_patient(booking_id=booking_id) if booking_id else None
+        if booking is None or not booking.is_active:
+            return redirect("booking:index")
+        return render(
+            request,
+            "booking/booking_confirmation.html",
+            {
+                "booking": booking,
+                "slot": booking.slot,
+                "clinic": booking.slot.clinic,
+                "breadcrumbs": _crumbs((_("Confirmation"), "")),
+            },
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class CancelView(View):
+    """The signed link from the e-mail: shows the booking, then cancels on POST."""
+
+    template_name = "booking/booking_cancel.html"
+
+    def context(self, token):
+        booking_id = booking_from_token(token)
+        booking = booking_get_for_patient(booking_id=booking_id) if booking_id else None
+        return booking
+
+    def respond(self, request, booking, **extra):
+        context = {
+            "breadcrumbs": _crumbs((_("Cancel"), "")),
+            "booking": booking,
+            **extra,
+        }
+        if booking is not None:
+            clinic = booking.slot.clinic
+            cutoff = dt.timedelta(hours=policy_for(clinic).cancel_cutoff_hours)
+            context.update(
+                clinic=clinic,
+                slot=booking.slot,
+                too_late=booking.slot.starts_at - timezone.now() < cutoff,
+                cutoff_hours=policy_for(clinic).cancel_cutoff_hours,
+            )
+        status = 404 if booking is None else 200
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, token):
+        return self.respond(request, self.context(token))
+
+    def post(self, request, token):
+        booking = self.context(token)
+        if booking is None or not booking.is_active:
+            return self.respond(request, booking)
+        try:
+            booking_cancel(booking_id=booking.pk)
+        except BookingError as error:
+            return self.respond(request, booking, error=error.message)
+        return self.respond(
+            request, booking_get_for_patient(booking_id=booking.pk), cancelled=True
+        )

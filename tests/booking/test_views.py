@@ -1,0 +1,290 @@
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from booking.emails import cancel_token
+from booking.models import Booking, BookingAccess, ClinicBookingPolicy, Slot
+from booking.services import booking_create
+from tests.booking.conftest import PATIENT
+from tests.factories import ClinicFactory, PractitionerFactory, SlotFactory
+from tests.text import page_text
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "appointment_type": "oppfolging",
+    "name": "Test Testesen",
+    "phone": "912 34 567",
+    "email": "test@example.invalid",
+    "is_new_patient": "ny",
+    "privacy": "on",
+}
+
+
+def book_url(slot):
+    return f"/timebestilling/{slot.clinic.slug}/{slot.pk}/"
+
+
+def test_slot_page_lists_open_times_by_day_with_the_next_first(client, slot, follow_up):
+    html = client.get("/timebestilling/nemus-testby/").content.decode()
+    text = page_text(html)
+    assert "Neste ledige time:" in text
+    assert f'href="{book_url(slot)}"' in html
+    assert "Kari Rygg" in text
+    assert re.search(r"kl\. \d\d\.00", text)
+
+
+def test_no_open_times_gives_the_phone_and_hours(client, clinic, follow_up):
+    html = client.get("/timebestilling/nemus-testby/").content.decode()
+    assert "Ingen ledige timer på nettet for det du valgte." in html
+    assert (
+        "Dersom du ikke finner ledig time på nettet, kan du ringe klinikken direkte."
+        in html
+    )
+    assert '<a class="nm-phone-link" href="tel:22000099">' in html
+    assert "Åpent i dag" in html
+
+
+def test_online_booking_switched_off_gives_the_phone(client, slot, follow_up):
+    ClinicBookingPolicy.objects.create(clinic=slot.clinic, online_booking=False)
+    html = client.get("/timebestilling/nemus-testby/").content.decode()
+    assert "Denne klinikken tar ikke imot bestillinger på nettet akkurat nå." in html
+    assert 'href="tel:22000099"' in html
+    assert client.get(book_url(slot)).status_code == 200
+    assert "kan ikke lenger bestilles" in client.get(book_url(slot)).content.decode()
+
+
+def test_nearby_clinics_with_times_are_suggested(client, clinic, follow_up):
+    other = ClinicFactory(name="NEMUS Nabo", slug="nemus-nabo", latitude=59.95)
+    SlotFactory(practitioner=PractitionerFactory(clinic=other))
+    html = client.get("/timebestilling/nemus-testby/").content.decode()
+    assert (
+        '<a href="/timebestilling/nemus-nabo/">NEMUS Nabo</a>: neste ledige time'
+        in html
+    )
+
+
+def test_the_whole_booking_flow(
+    client, slot, follow_up, django_capture_on_commit_callbacks
+):
+    form = client.get(book_url(slot))
+    assert (
+        form["Cache-Control"]
+        == "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
+    html = form.content.decode()
+    assert "Trenger du hjelp nå?" in html and 'href="tel:113"' in html
+    assert "fødselsnummer" not in html.lower()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(slot), FORM)
+    assert response.status_code == 302
+    assert response["Location"] == "/timebestilling/bekreftelse/"
+    booking = Booking.objects.get()
+    assert (booking.name, booking.phone, booking.is_new_patient) == (
+        "Test Testesen",
+        "+4791234567",
+        True,
+    )
+    confirmation = client.get(response["Location"])
+    assert confirmation["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+    assert "Timen er bestilt" in confirmation.content.decode()
+    assert len(mail.outbox) == 1
+    assert "Test Testesen" not in response["Location"]
+
+
+def test_form_errors_are_summarised_and_shown_at_each_field(client, slot, follow_up):
+    response = client.post(
+        book_url(slot), {**FORM, "phone": "123", "email": "x", "privacy": ""}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="nm-error-summary".*?</div>', html, re.S).group(0)
+    assert (
+        '<a href="#id_phone">Skriv inn et mobilnummer, for eksempel 912 34 567.</a>'
+        in summary
+    )
+    assert (
+        '<a href="#id_email">Skriv inn en e-postadresse som navn@eksempel.no.</a>'
+        in summary
+    )
+    assert "Kryss av for at du har lest personvernerklæringen." in summary
+    assert 'aria-describedby="id_phone-hint id_phone-error1"' in html
+    assert "<title>Feil: Dine opplysninger – NEMUS</title>" in html
+    assert Booking.objects.count() == 0
+
+
+def test_form_errors_in_english(client, slot, follow_up):
+    response = client.post(f"/en/booking/nemus-testby/{slot.pk}/", {**FORM, "name": ""})
+    assert "Enter your full name." in response.content.decode()
+
+
+def test_a_slot_taken_meanwhile_is_told_kindly_with_other_times(
+    client, slot, follow_up, practitioner
+):
+    other = SlotFactory(
+        practitioner=practitioner, starts_at=slot.starts_at + dt.timedelta(hours=1)
+    )
+    booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    response = client.post(book_url(slot), {**FORM, "phone": "41234567"})
+    html = response.content.decode()
+    assert response.status_code == 200  # the slot is no longer open: not bookable page
+    assert "Den tiden kan ikke lenger bestilles på nettet." in html
+    assert f'href="{book_url(other)}"' in html
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("slot_id", [999999, "abc"])
+def test_a_tampered_slot_id_gets_a_clear_page(client, slot, follow_up, slot_id):
+    response = client.get(f"/timebestilling/nemus-testby/{slot_id}/")
+    assert response.status_code in (200, 404)
+    assert response.status_code != 500
+
+
+def test_the_honeypot_refuses_bots(client, slot, follow_up):
+    response = client.post(book_url(slot), {**FORM, "website": "http://spam"})
+    assert response.status_code == 400
+    assert Booking.objects.count() == 0
+
+
+def test_booking_posts_are_rate_limited_per_address(client, slot, follow_up, settings):
+    settings.BOOKING_RATE_LIMIT = 2
+    for _ in range(2):
+        client.post(book_url(slot), {**FORM, "name": ""})
+    response = client.post(book_url(slot), FORM)
+    assert response.status_code == 429
+    assert "For mange bestillinger fra denne tilkoblingen." in response.content.decode()
+    assert Booking.objects.count() == 0
+
+
+def test_cancel_link_shows_then_cancels_and_the_time_opens_again(
+    client, slot, follow_up
+):
+    booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    url = f"/timebestilling/avbestill/{cancel_token(booking)}/"
+    shown = client.get(url)
+    assert shown["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+    assert "Ja, avbestill timen" in shown.content.decode()
+    done = client.post(url)
+    assert "Timen er avbestilt" in done.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and booking.name == ""
+    assert Slot.objects.open().filter(pk=slot.pk).exists()
+    assert (
+        f'href="{book_url(slot)}"'
+        in client.get("/timebestilling/nemus-testby/").content.decode()
+    )
+
+
+def test_a_forged_cancel_link_gets_a_clear_page(client, slot, follow_up):
+    booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    token = cancel_token(booking)
+    response = client.post(f"/timebestilling/avbestill/{token[:-2]}xx/")
+    assert response.status_code == 404
+    assert "Lenken virker ikke" in response.content.decode()
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_inside_the_cutoff_the_cancel_page_gives_the_phone(
+    client, practitioner, follow_up
+):
+    slot = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(hours=5)
+    )
+    booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    html = client.get(
+        f"/timebestilling/avbestill/{cancel_token(booking)}/"
+    ).content.decode()
+    assert "inntil 24 timer før" in html
+    assert 'href="tel:22000099"' in html
+    assert "Ja, avbestill timen" not in html
+
+
+@pytest.mark.parametrize("practitioners", [1, 50])
+def test_slot_page_query_count_is_constant(
+    client, django_assert_num_queries, clinic, follow_up, practitioners
+):
+    for n in range(practitioners):
+        person = PractitionerFactory(clinic=clinic)
+        SlotFactory(
+            practitioner=person,
+            starts_at=timezone.now() + dt.timedelta(days=1, minutes=30 * n),
+        )
+    with django_assert_num_queries(7):
+        response = client.get("/timebestilling/nemus-testby/")
+    assert response.status_code == 200
+
+
+def test_staff_opening_a_booking_is_recorded_and_staff_see_only_their_clinic(
+    client, django_user_model, slot, follow_up
+):
+    from django.contrib.auth.models import Group
+
+    from booking.models import ClinicStaff
+
+    mine = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    other_slot = SlotFactory(
+        practitioner=PractitionerFactory(clinic=ClinicFactory(slug="annen"))
+    )
+    theirs = booking_create(
+        slot_id=other_slot.pk,
+        appointment_type=follow_up,
+        **{**PATIENT, "phone": "41234567"},
+    )
+    user = django_user_model.objects.create_user(
+        "resepsjon", password="x", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Resepsjon"))
+    ClinicStaff.objects.create(user=user, clinic=slot.clinic)
+    client.force_login(user)
+    listing = client.get("/admin/booking/booking/").content.decode()
+    assert f"/admin/booking/booking/{mine.pk}/change/" in listing
+    assert f"/admin/booking/booking/{theirs.pk}/change/" not in listing
+    assert "Test Testesen" not in listing  # names only on the booking's own page
+    page = client.get(f"/admin/booking/booking/{mine.pk}/change/")
+    assert "Test Testesen" in page.content.decode()
+    assert client.get(f"/admin/booking/booking/{theirs.pk}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
+    access = BookingAccess.objects.get(booking_id=mine.pk)
+    assert (access.username, access.action, access.clinic_id) == (
+        "resepsjon",
+        "view",
+        slot.clinic_id,
+    )
+
+
+def test_staff_book_by_phone_through_the_same_service(
+    client, django_user_model, slot, follow_up
+):
+    admin = django_user_model.objects.create_superuser("sjef", "s@example.invalid", "x")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/booking/booking/add/",
+        {
+            "slot": slot.pk,
+            "appointment_type": follow_up.pk,
+            "name": "Per Telefon",
+            "phone": "45 67 89 01",
+            "email": "",
+            "is_new_patient": "on",
+        },
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.channel, booking.phone) == ("phone", "+4745678901")
+    again = client.post(
+        "/admin/booking/booking/add/",
+        {
+            "slot": slot.pk,
+            "appointment_type": follow_up.pk,
+            "name": "To",
+            "phone": "45678902",
+        },
+    )
+    assert "Noen andre bestilte den tiden like før deg." in again.content.decode()
+    assert Booking.objects.count() == 1

@@ -1,0 +1,133 @@
+import datetime as dt
+import re
+
+import icalendar
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from booking.models import Booking, Slot
+from tests.e2e.conftest import csp_violations, run_axe
+from tests.factories import (
+    AppointmentTypeFactory,
+    ClinicFactory,
+    PractitionerFactory,
+    SlotFactory,
+)
+
+
+@pytest.fixture
+def open_slot():
+    clinic = ClinicFactory(
+        name="NEMUS Testby", slug="nemus-testby", phone="22 00 00 99"
+    )
+    AppointmentTypeFactory()
+    practitioner = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    start = (timezone.now() + dt.timedelta(days=3)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    return SlotFactory(practitioner=practitioner, starts_at=start)
+
+
+def checked(page, html_checker, name):
+    """axe and (at the end of the session) vnu on what the page shows now."""
+    html_checker.add(name, page.content())
+    assert run_axe(page) == [], name
+
+
+def test_book_receive_the_email_and_cancel(
+    axe_page, live_server, html_checker, open_slot, settings
+):
+    settings.NEMUS_SITE_URL = live_server.url
+    page = axe_page
+    page.goto(live_server.url + "/timebestilling/")
+    checked(page, html_checker, "booking start")
+    page.get_by_role("link", name="NEMUS Testby").click()
+    checked(page, html_checker, "slot list")
+    page.locator(".nm-next-slot a").click()
+    checked(page, html_checker, "booking form")
+
+    # First with a mistake, by keyboard alone: the summary gets focus.
+    page.get_by_label("Oppfølging").check()
+    page.get_by_label("Fullt navn").fill("Test Testesen")
+    page.get_by_label("Mobilnummer").fill("123")
+    page.get_by_label("E-post").fill("test@example.invalid")
+    page.get_by_label("Nei, jeg er ny pasient").check()
+    page.get_by_label("Jeg har lest").check()
+    page.get_by_label("Fullt navn").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".nm-error-summary")
+    assert page.evaluate("document.activeElement.className") == "nm-error-summary"
+    checked(page, html_checker, "booking form with errors")
+
+    page.get_by_label("Mobilnummer").fill("912 34 567")
+    page.get_by_label("Jeg har lest").check()
+    page.get_by_role("button", name="Bestill timen").click()
+    page.wait_for_url(live_server.url + "/timebestilling/bekreftelse/")
+    assert page.locator("h1").inner_text() == "Timen er bestilt"
+    checked(page, html_checker, "confirmation")
+
+    message = mail.outbox[-1]
+    calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
+    event = next(iter(calendar.walk("VEVENT")))
+    assert event.decoded("dtstart") == open_slot.starts_at
+    assert str(event["location"]) == "Testgata 1, 0150 Testby" or "Testgata 1" in str(
+        event["location"]
+    )
+    cancel_url = re.search(
+        r"(http://\S+/timebestilling/avbestill/\S+/)", message.body
+    ).group(1)
+
+    page.goto(cancel_url)
+    checked(page, html_checker, "cancel")
+    page.get_by_role("button", name="Ja, avbestill timen").click()
+    assert page.locator("h1").inner_text() == "Timen er avbestilt"
+    checked(page, html_checker, "cancelled")
+    assert Booking.objects.get().status == "cancelled"
+
+    page.goto(live_server.url + "/timebestilling/nemus-testby/")
+    assert (
+        page.locator(f'a[href="/timebestilling/nemus-testby/{open_slot.pk}/"]').count()
+        >= 1
+    )
+
+
+def test_the_flow_works_without_javascript(
+    browser, live_server, open_slot, django_capture_on_commit_callbacks
+):
+    context = browser.new_context(locale="nb-NO", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/timebestilling/nemus-testby/{open_slot.pk}/")
+    page.get_by_label("Oppfølging").check()
+    page.get_by_label("Fullt navn").fill("Uten Skript")
+    page.get_by_label("Mobilnummer").fill("41234567")
+    page.get_by_label("E-post").fill("uten@example.invalid")
+    page.get_by_label("Nei, jeg er ny pasient").check()
+    page.get_by_label("Jeg har lest").check()
+    page.get_by_role("button", name="Bestill timen").click()
+    assert page.locator("h1").inner_text() == "Timen er bestilt"
+    assert Booking.objects.filter(status="confirmed").count() == 1
+    context.close()
+
+
+def test_the_no_slots_fallback_shows_the_phone(check_page):
+    ClinicFactory(name="NEMUS Tom", slug="nemus-tom", phone="22 00 00 42")
+    page = check_page("/timebestilling/nemus-tom/")
+    link = page.locator("#no-times a.nm-phone-link")
+    assert link.get_attribute("href") == "tel:22000042"
+    assert csp_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/timebestilling/",
+        "/en/booking/",
+        "/timebestilling/nemus-testby/",
+        "/en/booking/nemus-testby/",
+    ],
+)
+def test_booking_pages_pass_axe_vnu_and_csp(check_page, open_slot, path):
+    page = check_page(path)
+    assert page.locator("h1").count() == 1
+    assert Slot.objects.count() == 1
