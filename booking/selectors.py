@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import DurationField, ExpressionWrapper, F, Min
 from django.utils import timezone
 
-from booking.models import AppointmentType, Booking, Slot
+from booking.models import AppointmentType, Booking, ClinicBookingPolicy, Slot
 from booking.services import OSLO, booking_window, policy_for
 from clinics.models import Clinic
 
@@ -77,11 +77,15 @@ def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
     """The first bookable start per clinic id: one query per distinct booking policy
     (usually one in all)."""
     now = now or timezone.now()
+    ids = [clinic.pk for clinic in clinics]
+    policies = {
+        p.clinic_id: p for p in ClinicBookingPolicy.objects.filter(clinic__in=ids)
+    }
     groups = defaultdict(list)
-    for clinic in clinics:
-        policy = policy_for(clinic)
+    for clinic_id in ids:
+        policy = policies.get(clinic_id) or ClinicBookingPolicy()
         if policy.online_booking:
-            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(clinic.pk)
+            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(clinic_id)
     result = {}
     for (notice, ahead), clinic_ids in groups.items():
         rows = (

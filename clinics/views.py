@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from booking.selectors import next_open_slot_by_clinic
 from clinics import hours
 from clinics.forms import ClinicSearchForm
 from clinics.models import Profession
@@ -16,6 +17,14 @@ from clinics.selectors import (
     origin_from_query,
     postcodes_available,
 )
+
+
+def annotate_next_open(clinics):
+    """Give each clinic its next open online time (None when there is none)."""
+    next_open = next_open_slot_by_clinic(clinics=clinics)
+    for clinic in clinics:
+        clinic.next_open = next_open.get(clinic.pk)
+    return clinics
 
 
 def annotate_today(clinics):
@@ -51,6 +60,7 @@ class ClinicListView(TemplateView):
         clinics = annotate_today(
             clinic_list_nearest(origin=origin, profession=profession)
         )
+        annotate_next_open(clinics)
         context.update(
             form=form,
             origin=origin,
@@ -74,6 +84,7 @@ class ClinicDetailView(TemplateView):
             raise Http404("No such clinic")
         now = hours.local_now()
         annotate_today([clinic])
+        annotate_next_open([clinic])
         upcoming = [
             closure
             for closure in clinic.closures.all()

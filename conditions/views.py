@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from booking.selectors import next_open_slot_by_clinic
 from clinics.forms import ClinicSearchForm
 from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
@@ -49,10 +50,18 @@ class ConditionDetailView(TemplateView):
         ]
         if any(part.kind == ConditionPart.Kind.HELP for part in sections):
             # "Finn din nærmeste klinikk i kartet": the map and the finder's search.
+            clinics = list(clinic_list_for_map())
+            next_open = next_open_slot_by_clinic(clinics=clinics)
+            soonest = sorted(
+                (c for c in clinics if c.pk in next_open), key=lambda c: next_open[c.pk]
+            )[:3]
+            for clinic in soonest:
+                clinic.next_open = next_open[clinic.pk]
             context.update(
                 finder_form=ClinicSearchForm(),
-                clinic_markers=map_markers(clinic_list_for_map()),
+                clinic_markers=map_markers(clinics),
                 map_settings=map_settings(),
+                soonest_clinics=soonest,
             )
         context.update(
             condition=condition,

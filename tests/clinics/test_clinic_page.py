@@ -90,7 +90,8 @@ def test_clinic_page_query_count_is_constant(
     clinic = ClinicFactory()
     OpeningHoursFactory(clinic=clinic)
     PractitionerFactory.create_batch(practitioners, clinic=clinic)
-    with django_assert_num_queries(4):
+    # clinic, hours, closures, practitioners, booking policy, next open time
+    with django_assert_num_queries(6):
         response = client.get(clinic.get_absolute_url())
     assert response.status_code == 200
 
@@ -109,3 +110,26 @@ def test_the_article_help_section_has_the_map_and_the_search(client, demo_clinic
         ).group(1)
     )
     assert len(markers) == 9
+
+
+def test_next_open_time_shows_on_the_finder_the_clinic_page_and_the_article(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import AppointmentTypeFactory, SlotFactory
+
+    AppointmentTypeFactory()
+    clinic = ClinicFactory(name="NEMUS Snart", slug="nemus-snart")
+    start = (timezone.now() + dt.timedelta(days=2)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    SlotFactory(practitioner=PractitionerFactory(clinic=clinic), starts_at=start)
+    local = timezone.localtime(start)
+    expected = f"kl. {local:%H.%M}"
+    finder = page_text(client.get("/klinikker/").content.decode())
+    assert "Neste ledige time: " in finder and expected in finder
+    detail = page_text(client.get("/klinikker/nemus-snart/").content.decode())
+    assert "Neste ledige time:" in detail and expected in detail
+    article = page_text(client.get("/plager/korsryggsmerter/").content.decode())
+    assert "NEMUS Snart: " in article and expected in article
