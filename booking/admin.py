@@ -109,6 +109,7 @@ class ScheduleExceptionAdmin(ClinicScopedAdmin):
 class SlotDayFilter(admin.SimpleListFilter):
     title = _("day")
     parameter_name = "dag"
+    time_field = "starts_at"
 
     def lookups(self, request, model_admin):
         today = timezone.localdate()
@@ -126,8 +127,15 @@ class SlotDayFilter(admin.SimpleListFilter):
             return queryset.none()
         start = dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
         return queryset.filter(
-            starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+            **{
+                f"{self.time_field}__gte": start,
+                f"{self.time_field}__lt": start + dt.timedelta(days=1),
+            }
         )
+
+
+class BookingDayFilter(SlotDayFilter):
+    time_field = "slot__starts_at"
 
 
 @admin.register(Slot)
@@ -220,7 +228,7 @@ class BookingAdmin(ClinicScopedAdmin):
         "status",
         "channel",
     ]
-    list_filter = ["status", "slot__clinic", "appointment_type"]
+    list_filter = [BookingDayFilter, "status", "slot__clinic", "appointment_type"]
     list_select_related = ["slot__practitioner", "appointment_type"]
     actions = ["mark_attended", "cancel_bookings"]
     readonly_fields = [

@@ -185,6 +185,11 @@ class ClinicSlotsView(TemplateView):
         )
         if next_slot is None:
             context.update(fallback_context(clinic, now=now))
+            if any(filters.values()):
+                # Nothing for this choice; perhaps for another practitioner or type.
+                context["unfiltered_next"] = slot_list_open(
+                    clinic=clinic, start=now, end=latest, now=now
+                ).first()
         return context
 
 

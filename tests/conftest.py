@@ -120,3 +120,23 @@ def gunicorn_server(tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Each test starts with an empty cache: rate-limit counters and cached pages
+    from one test must not reach the next (Redis keeps them across transactions)."""
+    if (
+        "django_db_setup" not in request.fixturenames
+        and not request.node.get_closest_marker("django_db")
+    ):
+        yield
+        return
+    from django.core.cache import cache
+
+    request.getfixturevalue("django_db_blocker").unblock()
+    try:
+        cache.clear()
+    finally:
+        request.getfixturevalue("django_db_blocker").restore()
+    yield

@@ -288,3 +288,35 @@ def test_staff_book_by_phone_through_the_same_service(
     )
     assert "Noen andre bestilte den tiden like før deg." in again.content.decode()
     assert Booking.objects.count() == 1
+
+
+def test_a_practitioner_without_times_points_to_the_others(
+    client, clinic, slot, follow_up
+):
+    busy = PractitionerFactory(clinic=clinic, name="Ola Opptatt")
+    html = client.get(
+        "/timebestilling/nemus-testby/", {"behandler": busy.pk}
+    ).content.decode()
+    assert "Ingen ledige timer på nettet for det du valgte." in html
+    assert "Andre behandlere her har ledige timer." in html
+    assert "Første: " in html and "Kari Rygg" in html
+
+
+def test_staff_see_bookings_by_day(client, django_user_model, slot, follow_up):
+    booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    client.force_login(
+        django_user_model.objects.create_superuser("s", "s@x.invalid", "x")
+    )
+    day = timezone.localtime(slot.starts_at).date()
+    listing = client.get(
+        "/admin/booking/booking/", {"dag": day.isoformat()}
+    ).content.decode()
+    assert "1 timebestilling" in listing
+    other_day = (day + dt.timedelta(days=1)).isoformat()
+    empty = client.get("/admin/booking/booking/", {"dag": other_day}).content.decode()
+    assert "0 timebestillinger" in empty
+    day_list = client.get(
+        "/admin/booking/booking/dagsliste/", {"dato": day.isoformat()}
+    )
+    assert "Test Testesen" in day_list.content.decode()
+    assert BookingAccess.objects.filter(action="day-list").count() == 1
