@@ -16,6 +16,10 @@ control_socket_disable = True
 
 accesslog = "-"
 errorlog = "-"
-# %(U)s is the path alone: query strings (postcodes, positions, tokens) are never
-# logged.
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'
+# One JSON object a line, like the application's logs. %(U)s is the path alone: query
+# strings (postcodes, positions, tokens) are never logged, nor the client's address.
+access_log_format = (
+    '{"time": "%(t)s", "logger": "access", "method": "%(m)s", "path": "%(U)s", '
+    '"status": %(s)s, "bytes": %(B)s, "duration_s": %(L)s, '
+    '"request_id": "%({x-request-id}o)s"}'
+)

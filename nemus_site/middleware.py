@@ -24,3 +24,22 @@ class RedirectFallbackMiddleware:
         if redirect is None:
             return response
         return HttpResponsePermanentRedirect(redirect.new_path)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: what the browser may use, and who may
+    embed our responses."""
+
+    PERMISSIONS_POLICY = (
+        "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), "
+        "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "nemus_site",
     "conditions",
     "clinics",
@@ -46,7 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nemus_site.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "nemus_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nemus_site.middleware.RedirectFallbackMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nemus_site.urls"
@@ -120,6 +125,21 @@ else:
             "LOCATION": "nemus_cache",
         }
     }
+
+# --- Logging in ---------------------------------------------------------------------
+# django-axes throttles the admin login: after AXES_FAILURE_LIMIT wrong passwords for a
+# username from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Axes logs the username and address of failures, never the password.
+AXES_VERBOSE = False
 
 # --- Passwords ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -229,19 +249,30 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging -----------------------------------------------------------------------
-# To stdout only. Django's own messages carry the path, never the query string or form
-# data; nothing here mails or dumps a request.
+# JSON lines to stdout, each with the request id (also sent as X-Request-ID). Django's
+# own messages carry the path, never the query string or form data; nothing here mails
+# or dumps a request, and booking code logs ids only.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "nemus_site.request_id.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+            },
+        },
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": "json",
+            "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},

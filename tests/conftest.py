@@ -53,8 +53,10 @@ class GunicornServer:
             "PORT": str(self.port),
             **extra_env,
         }
-        # Tests never talk to a developer's Redis or PostgreSQL from here.
+        # Tests never talk to a developer's Redis or PostgreSQL from here, and the
+        # browser tests' async switch is not for a server.
         self.env.pop("REDIS_URL", None)
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process: subprocess.Popen | None = None
 
     def manage(self, *args: str) -> None:

@@ -148,7 +148,9 @@ def test_one_slot_many_simultaneous_bookings_exactly_one_wins(
     server.stop()
     log = server.log_text()
     assert " 500 " not in log
+    # A full booking leaves no name, phone number or e-mail in the logs.
     assert "Pasient" not in log and "example.invalid" not in log
+    assert not re.search(r"\+?47 ?4000000\d|4000000\d", log)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
