@@ -31,7 +31,14 @@ def test_https_switch_redirects_sets_hsts_and_host_cookies(gunicorn_server):
     assert cookie.startswith("__Host-csrftoken=")
     assert "Secure" in cookie
     assert "Path=/" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
     assert "Domain" not in cookie
+    assert "default-src 'none'" in secure.getheader("Content-Security-Policy")
+    assert secure.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+    assert secure.getheader("X-Content-Type-Options") == "nosniff"
+    assert secure.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+    assert secure.getheader("Permissions-Policy").startswith("geolocation=(self)")
 
 
 def test_without_the_switch_plain_http_is_served(gunicorn_server):

@@ -183,7 +183,7 @@ def test_security_headers_on_every_page(client):
         for directive in response["Content-Security-Policy"].split(";")
     )
     assert policy == {
-        "default-src": "'self'",
+        "default-src": "'none'",
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": "'self' data: https://tile.openstreetmap.org",
