@@ -56,7 +56,7 @@ class BookingForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Mobile number"),
-        help_text=_("We send a text only if the time changes."),
+        help_text=_("The clinic uses it only if your time has to change."),
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )

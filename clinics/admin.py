@@ -165,6 +165,12 @@ class ClinicAdmin(TabbedTranslationAdmin):
         if "photo" in form.changed_data:
             photo_renditions_create(image_field=obj.photo)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if "photo" in inline_form.changed_data and inline_form.instance.pk:
+                photo_renditions_create(image_field=inline_form.instance.photo)
+
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css", "css/admin.css"]}
         js = ["vendor/leaflet/leaflet.js", "js/admin-coordinates.js"]
@@ -177,6 +183,11 @@ class PractitionerAdmin(TabbedTranslationAdmin):
     list_filter = ["profession", "clinic", "is_active"]
     list_select_related = ["clinic"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            photo_renditions_create(image_field=obj.photo)
 
 
 @admin.register(Postcode)

@@ -202,7 +202,15 @@ class Practitioner(models.Model):
         _("profession"), max_length=32, choices=Profession.choices
     )
     bio = models.TextField(_("short bio"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="practitioners/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="practitioners/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo description (alt text)"), max_length=200, blank=True
     )
@@ -219,6 +227,12 @@ class Practitioner(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.get_profession_display().lower()}"
+
+    @property
+    def photo_sizes(self):
+        from clinics.services import photo_renditions
+
+        return photo_renditions(self.photo, self.photo_width, self.photo_height)
 
 
 class Postcode(models.Model):

@@ -113,3 +113,30 @@ def test_uploaded_media_are_served_from_the_local_folder(settings, tmp_path, cli
     traversal = client.get("/media/../nemus_site/settings.py")
     assert traversal.status_code == 400
     assert b"SECRET_KEY" not in traversal.content
+
+
+def test_a_practitioner_photo_gets_sizes_and_shows_on_the_clinic_page(
+    settings, tmp_path, client
+):
+    from clinics.admin import PractitionerForm
+    from clinics.services import photo_renditions_create
+    from tests.factories import ClinicFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    clinic = ClinicFactory(slug="nemus-foto")
+    form = PractitionerForm(
+        data={
+            "clinic": clinic.pk,
+            "name": "Kari Rygg",
+            "profession": "kiropraktor",
+            "photo_alt_nb": "Kari Rygg smiler",
+            "is_active": "on",
+        },
+        files={"photo": image_file(size=(600, 800), name="kari.jpg")},
+    )
+    assert form.is_valid(), form.errors
+    person = form.save()
+    photo_renditions_create(image_field=person.photo)
+    html = client.get("/klinikker/nemus-foto/").content.decode()
+    assert 'srcset="/media/practitioners/kari-480w.webp 480w"' in html
+    assert 'width="480" height="640" alt="Kari Rygg smiler"' in html
