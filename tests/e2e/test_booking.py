@@ -57,7 +57,10 @@ def test_book_receive_the_email_and_cancel(
     page.get_by_label("Fullt navn").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".nm-error-summary")
-    assert page.evaluate("document.activeElement.className") == "nm-error-summary"
+    # The deferred script moves focus to the summary once the page has loaded.
+    page.wait_for_function(
+        "document.activeElement.classList.contains('nm-error-summary')", timeout=5000
+    )
     checked(page, html_checker, "booking form with errors")
 
     page.get_by_label("Mobilnummer").fill("912 34 567")
