@@ -52,10 +52,7 @@ node_modules/.installed: package.json package-lock.json
 # Browser-side libraries are copied from node_modules into static/vendor (git-ignored),
 # where collectstatic and WhiteNoise find them.
 vendor: node_modules/.installed
-	mkdir -p static/vendor/jquery-ui
-	cp node_modules/jquery-ui/dist/jquery-ui.min.js static/vendor/jquery-ui/
-	# Leaflet's whole dist/: its CSS refers to images/, and leaflet.js to its .map.
-	rm -rf static/vendor/leaflet && cp -r node_modules/leaflet/dist static/vendor/leaflet
+	sh scripts/vendor.sh
 
 # Debian packages the project needs: gettext (compilemessages). As root they are
 # installed; otherwise we stop and say how.
@@ -116,6 +113,7 @@ test: install-dev compilemessages
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

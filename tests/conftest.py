@@ -42,7 +42,7 @@ class GunicornServer:
     def __init__(self, tmp_path: Path, extra_env: dict[str, str]):
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp_path / "gunicorn.log"
+        self.log_path = tmp_path / f"gunicorn-{self.port}.log"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
@@ -119,6 +119,7 @@ def gunicorn_server(tmp_path):
         server.start()
         return server
 
+    start.started = servers
     yield start
     for server in servers:
         server.stop()
