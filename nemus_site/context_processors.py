@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,14 @@ def alternate_languages(request):
     translated slug, say) sets `request.alternate_urls = {"nb": ..., "en": ...}`.
     """
     given = getattr(request, "alternate_urls", None) or {}
+    try:
+        request.get_host()
+        absolute = request.build_absolute_uri
+    except DisallowedHost:
+        # The 400 page for a forged Host header must not fail on that host again.
+        def absolute(url):
+            return url
+
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     alternates = []
     for code, _name in settings.LANGUAGES:
@@ -39,7 +48,7 @@ def alternate_languages(request):
                 "code": code,
                 "name_local": get_language_info(code)["name_local"],
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "absolute_url": absolute(url),
                 "current": code == current,
             }
         )

@@ -80,6 +80,13 @@ class ComponentsView(TemplateView):
         return context
 
 
+def csrf_failure(request, reason=""):
+    """A plain page in the page's language when a form's CSRF check fails."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)
+
+
 @require_GET
 def media(request, path):
     """Uploaded files from MEDIA_ROOT (only routed when media are stored locally)."""

@@ -72,3 +72,63 @@ def test_admin_login_locks_out_after_repeated_failures(
         REMOTE_ADDR="10.9.9.9",
     )
     assert again.status_code == 429
+
+
+def test_a_missing_csrf_token_gets_a_plain_page_in_the_pages_language(
+    slot_for_csrf,
+):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(slot_for_csrf, {"name": "x"})
+    assert response.status_code == 403
+    assert "<h1>Skjemaet er utløpt</h1>" in response.content.decode()
+    en = client.post("/en" + slot_for_csrf.replace("/timebestilling/", "/booking/"), {})
+    assert en.status_code == 403
+    assert "<h1>The form has expired</h1>" in en.content.decode()
+
+
+@pytest.fixture
+def slot_for_csrf():
+    from tests.factories import AppointmentTypeFactory, SlotFactory
+
+    AppointmentTypeFactory()
+    slot = SlotFactory()
+    return f"/timebestilling/{slot.clinic.slug}/{slot.pk}/"
+
+
+def test_a_host_not_allowed_gets_a_plain_400():
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "<h1>Forespørselen kunne ikke leses</h1>" in response.content.decode()
+
+
+def test_an_oversized_body_gets_a_400_not_a_traceback(client, settings, slot_for_csrf):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        slot_for_csrf,
+        data="name=" + "a" * 5000,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "<h1>Forespørselen kunne ikke leses</h1>" in response.content.decode()
+
+
+def test_a_query_string_that_is_not_utf8_is_read_safely(client):
+    response = client.get("/klinikker/?q=%FF%FE")
+    assert response.status_code == 200
+    assert "Traceback" not in response.content.decode()
+
+
+def test_a_broken_multipart_upload_is_a_400_with_the_form_again(client, slot_for_csrf):
+    response = client.generic(
+        "POST",
+        slot_for_csrf,
+        b'--broken\r\nContent-Disposition: form-data; name="x"\r\n\r\nno end',
+        content_type="multipart/form-data; boundary=nope",
+    )
+    # Nothing readable arrived: the form comes back with what is missing.
+    assert response.status_code == 400
+    assert '<div class="nm-error-summary"' in response.content.decode()
