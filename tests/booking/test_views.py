@@ -136,11 +136,28 @@ def test_a_slot_taken_meanwhile_is_told_kindly_with_other_times(
     assert Booking.objects.count() == 1
 
 
-@pytest.mark.parametrize("slot_id", [999999, "abc"])
-def test_a_tampered_slot_id_gets_a_clear_page(client, slot, follow_up, slot_id):
+@pytest.mark.parametrize(
+    ("slot_id", "status", "says"),
+    [
+        (999999, 200, "Den tiden kan ikke lenger bestilles på nettet."),
+        ("abc", 404, "Fant ikke siden"),
+    ],
+)
+def test_a_tampered_slot_id_gets_a_clear_page(
+    client, slot, follow_up, slot_id, status, says
+):
     response = client.get(f"/timebestilling/nemus-testby/{slot_id}/")
-    assert response.status_code in (200, 404)
-    assert response.status_code != 500
+    assert response.status_code == status
+    assert says in response.content.decode()
+
+
+def test_a_slot_of_another_clinic_cannot_be_booked_through_this_one(
+    client, slot, follow_up
+):
+    ClinicFactory(slug="nemus-annen")
+    response = client.post(f"/timebestilling/nemus-annen/{slot.pk}/", FORM)
+    assert "Den tiden kan ikke lenger bestilles på nettet." in response.content.decode()
+    assert Booking.objects.count() == 0
 
 
 def test_the_honeypot_refuses_bots(client, slot, follow_up):
