@@ -33,7 +33,13 @@ from booking.services import (
 from clinics import hours
 from clinics.forms import ClinicSearchForm
 from clinics.models import Clinic
-from clinics.selectors import Origin, clinic_list_nearest, origin_from_query
+from clinics.selectors import (
+    Origin,
+    clinic_list_for_map,
+    clinic_list_nearest,
+    distance_km,
+    origin_from_query,
+)
 
 SESSION_CONFIRMATION = "booking_confirmation"
 WEEK = dt.timedelta(days=7)
@@ -62,7 +68,6 @@ class BookingStartView(TemplateView):
         next_open = next_open_slot_by_clinic(clinics=clinics)
         for clinic in clinics:
             clinic.next_open = next_open.get(clinic.pk)
-            clinic.today_hours = hours.describe_day(clinic, hours.local_now().date())
         context.update(
             form=form,
             origin=origin,
@@ -84,17 +89,17 @@ def _clinic_or_404(slug):
     return clinic
 
 
-def fallback_context(clinic, *, exclude_practitioner=None, now=None):
+def fallback_context(clinic, *, now=None):
     """What the page offers when no time is open: the phone, today's hours, and
     clinics nearby that have open times."""
     now = now or timezone.now()
-    nearby = [
-        c
-        for c in clinic_list_nearest(
-            origin=Origin(latitude=clinic.latitude, longitude=clinic.longitude)
-        )
-        if c.pk != clinic.pk
-    ]
+    # Names and positions are all the suggestions need: one light query.
+    nearby = sorted(
+        (c for c in clinic_list_for_map() if c.pk != clinic.pk),
+        key=lambda c: distance_km(
+            clinic.latitude, clinic.longitude, c.latitude, c.longitude
+        ),
+    )
     next_open = next_open_slot_by_clinic(clinics=nearby, now=now)
     suggestions = [c for c in nearby if c.pk in next_open][:3]
     for c in suggestions:
@@ -351,10 +356,9 @@ class CancelView(View):
 
     template_name = "booking/booking_cancel.html"
 
-    def context(self, token):
+    def booking_for(self, token):
         booking_id = booking_from_token(token)
-        booking = booking_get_for_patient(booking_id=booking_id) if booking_id else None
-        return booking
+        return booking_get_for_patient(booking_id=booking_id) if booking_id else None
 
     def respond(self, request, booking, **extra):
         context = {
@@ -375,10 +379,10 @@ class CancelView(View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, token):
-        return self.respond(request, self.context(token))
+        return self.respond(request, self.booking_for(token))
 
     def post(self, request, token):
-        booking = self.context(token)
+        booking = self.booking_for(token)
         if booking is None or not booking.is_active:
             return self.respond(request, booking)
         try:

@@ -63,6 +63,12 @@ class PhotoFormMixin:
         return cleaned
 
 
+def renew_photo_sizes(form):
+    """After a save: make the WebP sizes of a newly uploaded photo."""
+    if "photo" in form.changed_data and form.instance.pk:
+        photo_renditions_create(image_field=form.instance.photo)
+
+
 class ClinicForm(PhotoFormMixin, forms.ModelForm):
     class Meta:
         model = Clinic
@@ -162,14 +168,12 @@ class ClinicAdmin(TabbedTranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "photo" in form.changed_data:
-            photo_renditions_create(image_field=obj.photo)
+        renew_photo_sizes(form)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for inline_form in formset.forms:
-            if "photo" in inline_form.changed_data and inline_form.instance.pk:
-                photo_renditions_create(image_field=inline_form.instance.photo)
+            renew_photo_sizes(inline_form)
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css", "css/admin.css"]}
@@ -186,8 +190,7 @@ class PractitionerAdmin(TabbedTranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "photo" in form.changed_data:
-            photo_renditions_create(image_field=obj.photo)
+        renew_photo_sizes(form)
 
 
 @admin.register(Postcode)

@@ -81,7 +81,7 @@ def test_positions_outside_norway_and_bad_postcodes_are_refused(field, value):
 def test_responsive_webp_sizes_are_made_and_used_on_the_page(
     settings, tmp_path, client
 ):
-    from clinics.services import photo_renditions_create
+    from clinics.admin import renew_photo_sizes
 
     settings.MEDIA_ROOT = tmp_path
     form = ClinicForm(
@@ -89,8 +89,8 @@ def test_responsive_webp_sizes_are_made_and_used_on_the_page(
         files={"photo": image_file(size=(1200, 800))},
     )
     assert form.is_valid(), form.errors
-    clinic = form.save()
-    photo_renditions_create(image_field=clinic.photo)
+    form.save()
+    renew_photo_sizes(form)  # what the admin does after saving
     made = sorted(p.name for p in (tmp_path / "clinics").iterdir())
     assert made == ["klinikk-480w.webp", "klinikk-960w.webp", "klinikk.jpg"]
     with Image.open(tmp_path / "clinics" / "klinikk-480w.webp") as small:
