@@ -26,13 +26,16 @@ if not SECRET_KEY:
             "in production set it in the environment."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DJANGO_DEBUG"
+# Old keys, still accepted when checking signatures while a new SECRET_KEY takes over
+# (cancel links in e-mails already sent, staff sessions); docs/operations.md.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so its translation tabs register.
     "modeltranslation",
-    "django.contrib.admin",
+    "nemus_site.apps.NemusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "nemus_site",
     "conditions",
     "clinics",
@@ -57,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a user verified by a one-time code (used when ADMIN_OTP is on).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nemus_site.middleware.RedirectFallbackMiddleware",
@@ -140,6 +148,15 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Axes logs the username and address of failures, never the password.
 AXES_VERBOSE = False
+# Proxies in front of the app (load balancer, TLS terminator) that append to
+# X-Forwarded-For; 0 when gunicorn faces the internet. See nemus_site/client_ip.py.
+NEMUS_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "nemus_site.client_ip.client_ip"
+
+# A second factor for the admin: a one-time code from an authenticator app (TOTP) or a
+# printed backup code. Off by default; docs/operations.md says how to switch it on.
+ADMIN_OTP = env_bool("DJANGO_ADMIN_OTP", default=False)
+OTP_TOTP_ISSUER = "NEMUS"
 
 # --- Passwords ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

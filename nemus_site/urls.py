@@ -14,10 +14,6 @@ from nemus_site import views
 from nemus_site.models import Page
 from nemus_site.sitemaps import NamedViewSitemap, PageSitemap
 
-admin.site.site_header = "NEMUS"
-admin.site.site_title = "NEMUS"
-admin.site.index_title = "Administrasjon"
-
 SITEMAPS = {
     "views": NamedViewSitemap(
         names=("home", "conditions:index", "clinics:list", "booking:index")

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django_otp.plugins.otp_static.lib import add_static_token
 
 
 class Command(BaseCommand):
@@ -34,12 +35,16 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save(update_fields=["password"])
         login_url = options["base_url"].rstrip("/") + reverse("admin:login")
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\nAdmin login:\n"
-                f"  address:  {login_url}\n"
-                f"  user:     {username}\n"
-                f"  password: {password}\n"
-                "(a new password is set each time `make run` starts)\n"
-            )
-        )
+        lines = [
+            "\nAdmin login:",
+            f"  address:  {login_url}",
+            f"  user:     {username}",
+            f"  password: {password}",
+        ]
+        if settings.ADMIN_OTP:
+            # A second factor is required: one printed backup code, good once, for
+            # the first login; add an authenticator app under "TOTP devices" then.
+            token = add_static_token(username).token
+            lines.append(f"  backup code: {token} (one login; then add a TOTP device)")
+        lines.append("(a new password is set each time `make run` starts)\n")
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))

@@ -1,0 +1,69 @@
+"""The admin site, with an optional second factor for staff.
+
+With `ADMIN_OTP` on (env `DJANGO_ADMIN_OTP=1`), logging in to the admin takes a
+one-time code from an authenticator app (django-otp's TOTP device) or a printed
+backup code (its static device) besides the password, and a staff member whose
+session was not verified by such a code is treated as not staff. The switch is read
+per request, so tests can turn it on and off.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.forms import OTPAuthenticationFormMixin
+
+
+class OTPLoginForm(OTPAdminAuthenticationForm):
+    """django-otp's admin login form in our words; asks for a device only if needed.
+
+    A staff member with one device (the usual case: one authenticator app) just types
+    the code; with several, the form asks which one, as django-otp does.
+    """
+
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": _("Enter the code from your authenticator app."),
+        "invalid_token": _("The code is wrong or too old. Enter the code shown now."),
+        "device_required": _("Choose which of your devices the code comes from."),
+        "verification_not_allowed": _(
+            "Too many wrong codes. Wait a minute and try again."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].label = _("One-time code")
+        self.fields["otp_token"].widget.attrs.update(
+            autocomplete="one-time-code", inputmode="numeric"
+        )
+        self.fields["otp_device"].label = _("Device")
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
+
+
+class NemusAdminSite(admin.AdminSite):
+    site_header = "NEMUS"
+    site_title = "NEMUS"
+    index_title = "Administrasjon"
+
+    @property
+    def login_form(self):
+        return OTPLoginForm if settings.ADMIN_OTP else None
+
+    @property
+    def login_template(self):
+        return "admin/login_otp.html" if settings.ADMIN_OTP else None
+
+    def has_permission(self, request):
+        allowed = super().has_permission(request)
+        if allowed and settings.ADMIN_OTP:
+            return request.user.is_verified()
+        return allowed
