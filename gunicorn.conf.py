@@ -6,10 +6,15 @@ Workers, threads and the address come from the environment, so one file serves
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+bind = _env("GUNICORN_BIND", f"127.0.0.1:{_env('PORT', '8000')}")
+workers = int(_env("GUNICORN_WORKERS", "2"))
+threads = int(_env("GUNICORN_THREADS", "1"))
+timeout = int(_env("GUNICORN_TIMEOUT", "30"))
 # The control socket is only for interactive management, and CI machines may have no
 # writable runtime directory for it.
 control_socket_disable = True

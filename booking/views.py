@@ -40,6 +40,7 @@ from clinics.selectors import (
     distance_km,
     origin_from_query,
 )
+from nemus_site.client_ip import client_ip
 
 SESSION_CONFIRMATION = "booking_confirmation"
 WEEK = dt.timedelta(days=7)
@@ -199,7 +200,7 @@ class ClinicSlotsView(TemplateView):
 
 
 def _client_key(request):
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return "booking-rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 

@@ -23,7 +23,8 @@ def load_env_file(path: Path) -> None:
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # Empty counts as unset, so a copied .env.example with blank lines keeps defaults.
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -176,6 +176,38 @@ def test_booking_posts_are_rate_limited_per_address(client, slot, follow_up, set
     assert Booking.objects.count() == 0
 
 
+def test_behind_a_proxy_the_rate_limit_counts_each_patient_apart(
+    client, slot, follow_up, settings
+):
+    settings.BOOKING_RATE_LIMIT = 2
+    settings.NEMUS_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        client.post(
+            book_url(slot),
+            {**FORM, "name": ""},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    # A forged entry on the left does not make the same patient someone else.
+    blocked = client.post(
+        book_url(slot),
+        {**FORM, "name": ""},
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7",
+        **proxy,
+    )
+    assert blocked.status_code == 429
+    other = client.post(
+        book_url(slot),
+        {**FORM, "name": ""},
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+        **proxy,
+    )
+    # Not limited: the form answers with its own message about the missing name.
+    assert other.status_code == 400
+    assert "Skriv inn fullt navn." in other.content.decode()
+
+
 def test_cancel_link_shows_then_cancels_and_the_time_opens_again(
     client, slot, follow_up
 ):
@@ -202,6 +234,19 @@ def test_a_forged_cancel_link_gets_a_clear_page(client, slot, follow_up):
     assert response.status_code == 404
     assert "Lenken virker ikke" in response.content.decode()
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_after_a_key_rotation_sent_cancel_links_work_while_the_old_key_is_a_fallback(
+    client, slot, follow_up, settings
+):
+    booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    url = f"/timebestilling/avbestill/{cancel_token(booking)}/"
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-" + "n" * 50
+    settings.SECRET_KEY_FALLBACKS = []
+    assert "Lenken virker ikke" in client.get(url).content.decode()
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert "Ja, avbestill timen" in client.get(url).content.decode()
 
 
 def test_inside_the_cutoff_the_cancel_page_gives_the_phone(
