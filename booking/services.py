@@ -22,6 +22,7 @@ from booking.models import (
     Slot,
     WeeklySchedule,
 )
+from nemus_site.page_cache import public_pages_changed
 
 OSLO = ZoneInfo("Europe/Oslo")
 logger = logging.getLogger(__name__)
@@ -149,6 +150,9 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
                     starts_at__gte=first,
                     starts_at__lt=after,
                 ).update(is_withdrawn=True)
+        # Bulk writes send no signals: say so to the public page cache ourselves.
+        public_pages_changed()
+        transaction.on_commit(public_pages_changed)
     return created
 
 

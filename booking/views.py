@@ -41,6 +41,7 @@ from clinics.selectors import (
     origin_from_query,
 )
 from nemus_site.client_ip import client_ip
+from nemus_site.page_cache import PublicPageMixin
 
 SESSION_CONFIRMATION = "booking_confirmation"
 WEEK = dt.timedelta(days=7)
@@ -54,7 +55,7 @@ def _crumbs(*extra):
     ]
 
 
-class BookingStartView(TemplateView):
+class BookingStartView(PublicPageMixin, TemplateView):
     """Choose a clinic: the finder's search, with each clinic's next open time."""
 
     template_name = "booking/booking_start.html"
@@ -111,7 +112,7 @@ def fallback_context(clinic, *, now=None):
     }
 
 
-class ClinicSlotsView(TemplateView):
+class ClinicSlotsView(PublicPageMixin, TemplateView):
     """Open times at one clinic, grouped by day, a week at a time."""
 
     template_name = "booking/slot_list.html"

@@ -17,6 +17,7 @@ from clinics.selectors import (
     origin_from_query,
     postcodes_available,
 )
+from nemus_site.page_cache import PublicPageMixin
 
 
 def annotate_next_open(clinics):
@@ -36,7 +37,7 @@ def annotate_today(clinics):
     return clinics
 
 
-class ClinicListView(TemplateView):
+class ClinicListView(PublicPageMixin, TemplateView):
     """The finder: the list is the page; the map only adds to it."""
 
     template_name = "clinics/clinic_list.html"
@@ -74,7 +75,7 @@ class ClinicListView(TemplateView):
         return context
 
 
-class ClinicDetailView(TemplateView):
+class ClinicDetailView(PublicPageMixin, TemplateView):
     template_name = "clinics/clinic_detail.html"
 
     def get_context_data(self, **kwargs):

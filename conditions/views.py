@@ -11,9 +11,10 @@ from clinics.forms import ClinicSearchForm
 from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
 from conditions.selectors import condition_get_for_reader, condition_list_published
+from nemus_site.page_cache import PublicPageMixin
 
 
-class ConditionListView(TemplateView):
+class ConditionListView(PublicPageMixin, TemplateView):
     template_name = "conditions/condition_list.html"
 
     def get_context_data(self, **kwargs):
@@ -23,7 +24,7 @@ class ConditionListView(TemplateView):
         return context
 
 
-class ConditionDetailView(TemplateView):
+class ConditionDetailView(PublicPageMixin, TemplateView):
     template_name = "conditions/condition_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -6,6 +6,14 @@ class NemusSiteConfig(AppConfig):
     name = "nemus_site"
     verbose_name = "NEMUS"
 
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from nemus_site.page_cache import content_changed
+
+        post_save.connect(content_changed, dispatch_uid="public-pages-save")
+        post_delete.connect(content_changed, dispatch_uid="public-pages-delete")
+
 
 class NemusAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with our site class (an optional second factor)."""

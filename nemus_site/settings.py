@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "nemus_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Public pages for visitors without a session, before sessions and views run.
+    "nemus_site.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +135,10 @@ else:
             "LOCATION": "nemus_cache",
         }
     }
+
+# Seconds a public page (article, finder, clinic, open times) is served from the
+# cache to visitors without a session; every content save empties it. 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("NEMUS_PAGE_CACHE_SECONDS", 60)
 
 # --- Logging in ---------------------------------------------------------------------
 # django-axes throttles the admin login: after AXES_FAILURE_LIMIT wrong passwords for a

@@ -14,9 +14,10 @@ from django.views.static import serve as static_serve
 
 from nemus_site.forms import ComponentDemoForm
 from nemus_site.models import Page
+from nemus_site.page_cache import PublicPageMixin
 
 
-class HomeView(TemplateView):
+class HomeView(PublicPageMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -31,7 +32,7 @@ class HomeView(TemplateView):
         return context
 
 
-class PageView(TemplateView):
+class PageView(PublicPageMixin, TemplateView):
     """One of the staff-edited pages (privacy, accessibility, ...), by its key."""
 
     template_name = "pages/page_detail.html"

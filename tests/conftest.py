@@ -125,6 +125,13 @@ def gunicorn_server(tmp_path):
         server.stop()
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    """Render every page: for tests that count the queries of rendering a page (the
+    public page cache, which has its own tests, would answer the second request)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(request):
     """Each test starts with an empty cache: rate-limit counters and cached pages

@@ -265,6 +265,7 @@ def test_inside_the_cutoff_the_cancel_page_gives_the_phone(
 
 
 @pytest.mark.parametrize("practitioners", [1, 50])
+@pytest.mark.usefixtures("no_page_cache")
 def test_slot_page_query_count_is_constant(
     client, django_assert_num_queries, clinic, follow_up, practitioners
 ):

@@ -84,6 +84,7 @@ def test_seed_demo_is_idempotent_for_clinics(demo_clinics):
 
 
 @pytest.mark.parametrize("practitioners", [1, 20])
+@pytest.mark.usefixtures("no_page_cache")
 def test_clinic_page_query_count_is_constant(
     client, django_assert_num_queries, practitioners
 ):

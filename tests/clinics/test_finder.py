@@ -194,6 +194,7 @@ def test_map_data_and_fallback_text_are_in_the_page(client, demo_clinics):
 
 
 @pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.usefixtures("no_page_cache")
 def test_list_query_count_is_constant(client, django_assert_num_queries, count):
     for clinic in ClinicFactory.create_batch(count):
         OpeningHoursFactory(clinic=clinic)

@@ -259,6 +259,7 @@ def test_old_nemus_address_redirects_permanently(client):
 
 
 @pytest.mark.parametrize("parts", [1, 25])
+@pytest.mark.usefixtures("no_page_cache")
 def test_article_query_count_does_not_grow_with_parts(
     client, django_assert_num_queries, parts
 ):
@@ -272,6 +273,7 @@ def test_article_query_count_does_not_grow_with_parts(
 
 
 @pytest.mark.parametrize("conditions", [1, 20])
+@pytest.mark.usefixtures("no_page_cache")
 def test_index_query_count_does_not_grow_with_conditions(
     client, django_assert_num_queries, conditions
 ):

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clinics.models import Postcode
+from nemus_site.page_cache import public_pages_changed
 
 GEONAMES_URL = "https://download.geonames.org/export/zip/NO.zip"
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             removed, _ = Postcode.objects.exclude(
                 code__in=[row.code for row in rows]
             ).delete()
+        public_pages_changed()  # the finder's answers may differ now
         self.stdout.write(
             f"Imported {len(rows)} postcodes ({removed} removed). "
             "Postcode data: GeoNames, CC BY 4.0."

@@ -1,0 +1,152 @@
+"""Whole public pages from the cache, for visitors without a session.
+
+A view with `PublicPageMixin` says its response is the same
+for every visitor without a session: no form token, no personal data. Such a
+response is kept in the cache for `PUBLIC_PAGE_CACHE_SECONDS` (60 s by default:
+the pages show "next open time" and "open now", which age by themselves) and
+served from there before sessions, languages and views are touched.
+
+Every save or delete of content (articles, pages, clinics, practitioners, hours,
+schedules, slots, bookings) moves the cache to a new version, so staff and patients
+see a change at once (`content_changed`, connected in apps.py); bulk writes that send
+no signals call `public_pages_changed()`.
+Visitors with a session cookie (staff, a patient in the middle of booking) always get
+a freshly rendered page.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "public-pages:version"
+# A visitor with either cookie may see a page of their own (staff drafts, messages).
+PERSONAL_COOKIES = ("messages",)
+# Headers the outer middleware sets on each response; not stored with the page.
+FRESH_HEADERS = {"x-request-id", "content-security-policy", "set-cookie"}
+
+
+def public_pages_changed(**_kwargs) -> None:
+    """Forget every cached public page (a new version; old entries expire)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+# Models whose rows never show on a public page; saving them keeps the cache.
+NOT_SHOWN = {
+    "booking.bookingemail",
+    "booking.bookingaccess",
+    "booking.clinicstaff",
+}
+CONTENT_APPS = {"conditions", "clinics", "booking", "nemus_site"}
+
+
+def content_changed(sender, raw=False, **_kwargs) -> None:
+    """post_save/post_delete receiver: content shown on public pages changed.
+
+    Not for fixtures being loaded (raw) nor for migrations' historical models: the
+    cache (its table, even) may not exist yet then, and a page cached before a
+    migration lives at most PUBLIC_PAGE_CACHE_SECONDS."""
+    if raw or sender.__module__ == "__fake__":
+        return
+    meta = sender._meta
+    if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_SHOWN:
+        # Now, and again once the transaction commits: a page rendered from the old
+        # rows between the two would otherwise be kept.
+        public_pages_changed()
+        transaction.on_commit(public_pages_changed)
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+class PublicPageMixin:
+    """For class-based views: their GET responses are public pages."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Never public pages: no cache lookup for them.
+        self.skip = ("/healthz", "/" + settings.ADMIN_URL.lstrip("/"))
+
+    def __call__(self, request):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if (
+            seconds <= 0
+            or request.method != "GET"
+            or request.path_info.startswith(self.skip)
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        ):
+            return self.get_response(request)
+        try:
+            key = self._key(request)
+            stored = cache.get(key)
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers it with its 400 page
+        except Exception:
+            # The cache is a help, not a need: with Redis or the cache table away,
+            # pages are rendered as if nothing were cached.
+            logger.warning("page cache unavailable", exc_info=True)
+            return self.get_response(request)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self._storable(response):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in FRESH_HEADERS
+            ]
+            try:
+                cache.set(
+                    key, (response.status_code, headers, response.content), seconds
+                )
+            except Exception:
+                logger.warning("page cache unavailable", exc_info=True)
+            else:
+                response["X-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _key(request) -> str:
+        # Host and full path (query included): the page as asked for. Hashed, so a
+        # postcode or position in the query never appears as a cache key.
+        raw = f"{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+        return f"public-page:{_version()}:{digest}"
+
+    @staticmethod
+    def _storable(response) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )

@@ -1,0 +1,143 @@
+"""The public page cache: what is kept, for whom, and when it is forgotten."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from booking.models import WeeklySchedule
+from booking.services import booking_create, slots_generate
+from conditions.models import ConditionItem
+from tests.booking.conftest import PATIENT
+from tests.factories import (
+    AppointmentTypeFactory,
+    ClinicFactory,
+    PractitionerFactory,
+    SlotFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/plager/korsryggsmerter/"
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+
+
+def test_the_second_visitor_gets_the_same_page_from_the_cache(client):
+    first = client.get(ARTICLE)
+    second = client.get(ARTICLE)
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    # Headers of the outer middleware are made anew for each response.
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["Permissions-Policy"].startswith("geolocation=(self)")
+    assert second["Content-Language"] == "nb"
+
+
+def test_a_staff_edit_shows_at_once(client):
+    client.get(ARTICLE)
+    item = ConditionItem.objects.filter(part__condition__slug="korsryggsmerter").first()
+    item.text = "En helt ny setning fra redaksjonen."
+    item.save()
+    response = client.get(ARTICLE)
+    assert response["X-Cache"] == "miss"
+    assert "En helt ny setning fra redaksjonen." in response.content.decode()
+
+
+def test_visitors_with_a_session_always_get_a_fresh_page(client):
+    client.get(ARTICLE)
+    client.cookies["sessionid"] = "anything"
+    response = client.get(ARTICLE)
+    assert "X-Cache" not in response
+    assert response.status_code == 200
+
+
+def test_pages_with_a_form_token_or_an_error_are_never_kept(client):
+    AppointmentTypeFactory()
+    slot = SlotFactory()
+    url = f"/timebestilling/{slot.clinic.slug}/{slot.pk}/"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        assert "csrfmiddlewaretoken" in response.content.decode()
+    for _ in range(2):
+        missing = client.get("/klinikker/finnes-ikke/")
+        assert missing.status_code == 404
+        assert "X-Cache" not in missing
+
+
+def test_a_booking_takes_the_time_off_the_cached_open_times(client):
+    kind = AppointmentTypeFactory()
+    slot = SlotFactory()
+    url = f"/timebestilling/{slot.clinic.slug}/"
+    slot_link = f'href="/timebestilling/{slot.clinic.slug}/{slot.pk}/"'
+    assert slot_link in client.get(url).content.decode()
+    assert client.get(url)["X-Cache"] == "hit"
+    booking_create(
+        slot_id=slot.pk,
+        appointment_type=kind,
+        **PATIENT,
+    )
+    after = client.get(url)
+    assert after["X-Cache"] == "miss"
+    assert slot_link not in after.content.decode()
+
+
+def test_generated_slots_show_on_cached_pages_at_once(client):
+    AppointmentTypeFactory()
+    practitioner = PractitionerFactory()
+    url = f"/timebestilling/{practitioner.clinic.slug}/"
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    WeeklySchedule.objects.bulk_create(  # no signals: only slots_generate's own call
+        [
+            WeeklySchedule(
+                practitioner=practitioner,
+                weekday=day,
+                starts=dt.time(10),
+                ends=dt.time(11),
+                slot_minutes=30,
+            )
+            for day in range(7)
+        ]
+    )
+    version = cache.get("public-pages:version")
+    assert slots_generate(start=tomorrow, days=7) > 0
+    assert cache.get("public-pages:version") > version
+    assert client.get(url)["X-Cache"] == "miss"
+
+
+def test_a_query_string_is_its_own_page(client):
+    ClinicFactory(name="NEMUS Testby")
+    plain = client.get("/klinikker/")
+    searched = client.get("/klinikker/", {"q": "zzz-finnes-ikke"})
+    assert plain["X-Cache"] == searched["X-Cache"] == "miss"
+    assert client.get("/klinikker/", {"q": "zzz-finnes-ikke"})["X-Cache"] == "hit"
+
+
+def test_without_the_cache_pages_are_still_served(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    response = client.get(ARTICLE)
+    assert response.status_code == 200
+    assert "Korsryggsmerter" in response.content.decode()
+
+
+def test_a_renamed_clinic_shows_at_once(client):
+    clinic = ClinicFactory(name="NEMUS Gammelt navn")
+    url = f"/klinikker/{clinic.slug}/"
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    clinic.name = "NEMUS Nytt navn"
+    clinic.save()
+    assert "NEMUS Nytt navn" in client.get(url).content.decode()
