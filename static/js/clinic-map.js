@@ -5,11 +5,22 @@
 (function () {
   "use strict";
 
-  function loadLeaflet(src, done) {
+  // Leaflet's stylesheet and script, both fetched only now; the map is built once
+  // both have arrived (a map drawn before its stylesheet jumps about).
+  function loadLeaflet(box, done) {
     if (window.L) { done(); return; }
+    var waiting = 2;
+    var ready = function () { waiting -= 1; if (waiting === 0) { done(); } };
+    var sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = box.getAttribute("data-leaflet-css");
+    sheet.onload = ready;
+    sheet.onerror = ready;
+    document.head.appendChild(sheet);
     var script = document.createElement("script");
-    script.src = src;
-    script.onload = done;
+    script.src = box.getAttribute("data-leaflet-js");
+    script.onload = ready;
+    script.onerror = function () { showUnavailable(box); };
     document.head.appendChild(script);
   }
 
@@ -88,7 +99,7 @@
   }
 
   document.querySelectorAll(".nm-map[data-markers]").forEach(function (box) {
-    var start = function () { loadLeaflet(box.getAttribute("data-leaflet-js"), function () { build(box); }); };
+    var start = function () { loadLeaflet(box, function () { build(box); }); };
     if (!("IntersectionObserver" in window)) { start(); return; }
     var observer = new IntersectionObserver(function (entries) {
       if (entries.some(function (entry) { return entry.isIntersecting; })) {

@@ -1,0 +1,105 @@
+"""Page weight of the first view on a phone, compressed, against the budget.
+
+Counted: every response the page loads before the network is idle at 375 px (HTML,
+CSS, JS, fonts, images), text compressed with gzip -6 as a server would send it
+(WhiteNoise's Brotli files are smaller still), images and fonts as they are. Map
+tiles are blocked: they come from the tile server, not from us.
+"""
+
+import gzip
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.e2e.conftest import ROOT, _new_context
+
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg")
+BUDGETS = [
+    ("/plager/korsryggsmerter/", 60_000),
+    ("/klinikker/", 120_000),
+]
+
+
+@pytest.fixture(autouse=True)
+def demo_clinics():
+    """The nine demo clinics with eight weeks of open times, as `make run` has."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def first_view(browser, url):
+    context = _new_context(
+        browser, viewport={"width": 375, "height": 667}, is_mobile=True
+    )
+    page = context.new_page()
+    tiles = urlsplit(settings.MAP_TILE_URL).netloc
+    page.route(lambda u: urlsplit(u).netloc == tiles, lambda route: route.abort())
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    weights = {}
+    for response in responses:
+        if urlsplit(response.url).netloc == tiles or response.status != 200:
+            continue
+        body = response.body()
+        kind = response.headers.get("content-type", "")
+        compressed = kind.startswith(TEXT_TYPES)
+        weights[response.url] = len(gzip.compress(body, 6)) if compressed else len(body)
+    return context, page, weights
+
+
+@pytest.mark.parametrize(("path", "budget"), BUDGETS)
+def test_first_view_on_a_phone_fits_the_budget(browser, live_server, path, budget):
+    context, page, weights = first_view(browser, live_server.url + path)
+    try:
+        total = sum(weights.values())
+        listing = "\n".join(f"{size:>8} {url}" for url, size in weights.items())
+        # The figures, for docs/performance.md.
+        with (ROOT / "var" / "page-weight.txt").open("a") as out:
+            out.write(
+                f"{path}: {total} bytes compressed (budget {budget})\n{listing}\n"
+            )
+        assert weights, "nothing was loaded"
+        assert total <= budget, f"{path}: {total} > {budget} bytes\n{listing}"
+        # Every image says its size (no layout shift) and is in a modern format.
+        images = page.eval_on_selector_all(
+            "img",
+            "els => els.map(e => [e.currentSrc || e.src, e.getAttribute('width'),"
+            " e.getAttribute('height')])",
+        )
+        for src, width, height in images:
+            assert width and height, f"{src} has no width and height"
+            assert src.split("?")[0].endswith((".webp", ".svg", ".avif")) or (
+                src.startswith("data:")
+            ), f"{src} is not WebP, AVIF or SVG"
+    finally:
+        context.close()
+
+
+def test_leaflet_loads_only_when_the_map_comes_near(browser, live_server):
+    context, page, weights = first_view(
+        browser, live_server.url + "/plager/korsryggsmerter/"
+    )
+    try:
+        assert not any("leaflet" in url for url in weights), "Leaflet in first view"
+        assert page.locator("link[href*=leaflet]").count() == 0
+        with page.expect_response(
+            lambda r: "leaflet" in r.url and r.url.endswith(".js")
+        ):
+            page.locator(".nm-map").first.scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('.leaflet-container') !== null")
+        assert page.locator("link[href*='leaflet/leaflet']").count() == 1
+    finally:
+        context.close()
+
+
+def test_the_home_page_loads_no_map_code(browser, live_server):
+    context, _page, weights = first_view(browser, live_server.url + "/")
+    try:
+        assert weights
+        assert not any("leaflet" in url or "clinic-map" in url for url in weights)
+    finally:
+        context.close()
