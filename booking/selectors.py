@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import DurationField, ExpressionWrapper, F, Min
+from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Subquery
 from django.utils import timezone
 
 from booking.models import AppointmentType, Booking, ClinicBookingPolicy, Slot
@@ -75,7 +75,11 @@ def slots_by_day(slots) -> list[dict]:
 
 def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
     """The first bookable start per clinic id: one query per distinct booking policy
-    (usually one in all)."""
+    (usually one in all).
+
+    A subquery per clinic that walks the (clinic, starts_at) index from the earliest
+    allowed start and stops at the first open slot, rather than grouping every slot
+    of every clinic: the time stays flat as the weeks of slots grow."""
     now = now or timezone.now()
     ids = [clinic.pk for clinic in clinics]
     policies = {
@@ -88,18 +92,24 @@ def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
             groups[(policy.min_notice_hours, policy.max_days_ahead)].append(clinic_id)
     result = {}
     for (notice, ahead), clinic_ids in groups.items():
-        rows = (
+        first = (
             Slot.objects.bookable(now=now)
             .filter(
-                clinic_id__in=clinic_ids,
+                clinic_id=OuterRef("pk"),
                 practitioner__is_active=True,
                 starts_at__gte=now + dt.timedelta(hours=notice),
                 starts_at__lt=now + dt.timedelta(days=ahead),
             )
-            .values("clinic_id")
-            .annotate(first=Min("starts_at"))
+            .order_by("starts_at")
+            .values("starts_at")[:1]
         )
-        result.update({row["clinic_id"]: row["first"] for row in rows})
+        rows = (
+            Clinic.objects.filter(pk__in=clinic_ids)
+            .annotate(first=Subquery(first))
+            .filter(first__isnull=False)
+            .values_list("pk", "first")
+        )
+        result.update(rows)
     return result
 
 
