@@ -1,18 +1,40 @@
+import datetime as dt
+
 from django import forms
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from conditions.editorial import (
+    DUE_SOON_DAYS,
+    ReviewState,
+    condition_readability,
+    part_readability,
+    parts_needing_review,
+    review_state,
+    translation_completeness,
+)
+from conditions.history import revision_changes
 from conditions.models import Condition, ConditionItem, ConditionPart
+from conditions.readability import HARD, describe
 
 # A source typed without a scheme is an https:// address.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+LANGUAGES = ("nb", "en")
 
 
 class ConditionPartInline(TranslationStackedInline):
@@ -48,12 +70,91 @@ def _needs_review_anywhere():
     )
 
 
+def review_q(state: str, today: dt.date | None = None) -> Q:
+    """Conditions in a review state, as a filter (matches editorial.review_state)."""
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    never = Q(last_reviewed__isnull=True) | Q(next_review__isnull=True)
+    if state == ReviewState.OVERDUE:
+        return never | Q(next_review__lt=today)
+    if state == ReviewState.DUE_SOON:
+        return ~never & Q(next_review__gte=today, next_review__lte=soon)
+    return ~never & Q(next_review__gt=soon)
+
+
+REVIEW_LABELS = {
+    ReviewState.OVERDUE: _("Overdue"),
+    ReviewState.DUE_SOON: _("Due within 30 days"),
+    ReviewState.CURRENT: _("Up to date"),
+}
+
+
+class ReviewStateFilter(admin.SimpleListFilter):
+    title = _("clinical review")
+    parameter_name = "gjennomgang"
+
+    def lookups(self, request, model_admin):
+        return list(REVIEW_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in REVIEW_LABELS:
+            return queryset.filter(review_q(self.value()))
+        return queryset
+
+
+def lix_cell(result) -> str:
+    if result.score is None:
+        return "–"
+    if result.is_hard:
+        return format_html(
+            '<strong class="nm-admin-hard">{} ({})</strong>',
+            f"{result.score:.0f}",
+            describe(result.score),
+        )
+    return format_html("{} ({})", f"{result.score:.0f}", describe(result.score))
+
+
+def readability_table(rows) -> str:
+    """rows: (label, {language: Lix}); a table with a hint under hard parts."""
+    body = format_html_join(
+        "",
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+        ((label, lix_cell(by["nb"]), lix_cell(by["en"])) for label, by in rows),
+    )
+    hint = _(
+        "LIX is words per sentence plus the share of words longer than six letters. "
+        "Above %(hard)s many patients find a text hard: use shorter sentences and "
+        "everyday words (“vondt”, not “smertefullt”)."
+    ) % {"hard": HARD}
+    return format_html(
+        '<table class="nm-admin-lix"><thead><tr><th scope="col">{}</th>'
+        '<th scope="col">LIX {}</th><th scope="col">LIX {}</th></tr></thead>'
+        "<tbody>{}</tbody></table><p class='help'>{}</p>",
+        _("Part"),
+        _("Norwegian"),
+        _("English"),
+        body,
+        hint,
+    )
+
+
 @admin.register(Condition)
-class ConditionAdmin(TabbedTranslationAdmin):
-    list_display = ["title", "status", "review_needed", "last_reviewed", "next_review"]
-    list_filter = ["status"]
+class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
+    list_display = [
+        "title",
+        "status",
+        "review",
+        "next_review",
+        "languages",
+        "parts_to_review",
+        "readability",
+    ]
+    list_filter = [ReviewStateFilter, "status"]
     search_fields = ["title_nb", "title_en"]
     inlines = [ConditionPartInline]
+    readonly_fields = ["readability_report", "editorial_report"]
+    change_form_template = "admin/conditions/condition/change_form.html"
+    object_history_template = "reversion/conditions/condition/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status"]}),
         (
@@ -67,27 +168,171 @@ class ConditionAdmin(TabbedTranslationAdmin):
                 ]
             },
         ),
+        (
+            _("Readability and translation"),
+            {"fields": ["readability_report", "editorial_report"]},
+        ),
     ]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
+            .with_parts()
             .annotate(review_needed_flag=_needs_review_anywhere())
         )
 
-    @admin.display(boolean=True, description=_("needs clinical review"))
-    def review_needed(self, obj):
-        return obj.review_needed_flag
+    @admin.display(description=_("clinical review"), ordering="next_review")
+    def review(self, obj):
+        state = review_state(obj)
+        label = REVIEW_LABELS[state]
+        if state == ReviewState.CURRENT:
+            return label
+        return format_html('<strong class="nm-admin-hard">{}</strong>', label)
+
+    @admin.display(description=_("languages"))
+    def languages(self, obj):
+        parts = []
+        for state in translation_completeness(obj):
+            if state.complete:
+                parts.append(_("%(language)s: complete") % {"language": state.language})
+            else:
+                parts.append(
+                    _("%(language)s: %(missing)s texts missing")
+                    % {"language": state.language, "missing": state.missing}
+                )
+        return ", ".join(parts)
+
+    @admin.display(description=_("parts needing clinical review"))
+    def parts_to_review(self, obj):
+        parts = parts_needing_review(obj)
+        if not parts:
+            return _("none")
+        return format_html_join(
+            ", ", "{}", ((part.heading or part.kind,) for part in parts)
+        )
+
+    @admin.display(description=_("LIX (nb / en)"))
+    def readability(self, obj):
+        nb, en = (condition_readability(obj, code) for code in LANGUAGES)
+        return format_html("{} / {}", lix_cell(nb), lix_cell(en))
+
+    @admin.display(description=_("readability (LIX)"))
+    def readability_report(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Shown once the article is saved.")
+        rows = [
+            (
+                part.heading or part.get_kind_display(),
+                {c: part_readability(part, c) for c in LANGUAGES},
+            )
+            for part in obj.parts.all()
+        ]
+        rows.append(
+            (_("Whole article"), {c: condition_readability(obj, c) for c in LANGUAGES})
+        )
+        return readability_table(rows)
+
+    @admin.display(description=_("translation and review"))
+    def editorial_report(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return format_html(
+            "{}<br>{}: {}",
+            self.languages(obj),
+            _("Parts needing clinical review"),
+            self.parts_to_review(obj),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/forhandsvis/",
+                self.admin_site.admin_view(self.preview_view),
+                name="conditions_condition_preview",
+            ),
+            path(
+                "forhandsvis/",
+                self.admin_site.admin_view(self.preview_view),
+                name="conditions_condition_preview_new",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/endringer/",
+                self.admin_site.admin_view(self.changes_view),
+                name="conditions_condition_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id=None):
+        """The article as patients would see it with the form's unsaved changes.
+
+        The admin's own form handling saves the posted form inside a transaction; the
+        public page is rendered from it, and the transaction is rolled back: nothing
+        is stored, no history is written, and a form with errors is shown again."""
+        from conditions.views import ConditionDetailView
+
+        if request.method != "POST":
+            raise PermissionDenied
+        language = request.GET.get("sprak", "nb")
+        if language not in LANGUAGES:
+            language = "nb"
+        with transaction.atomic():
+            response = self.changeform_view(request, object_id)
+            # The admin's "changed successfully" is not true here.
+            list(messages.get_messages(request))
+            condition = getattr(request, "_nemus_saved", None)
+            if response.status_code == 302 and condition is not None:
+                with translation.override(language):
+                    slug = condition.slug
+                    view = ConditionDetailView(extra_context={"preview": True})
+                    view.setup(request, slug=slug)
+                    response = view.get(request, slug=slug)
+                    response.render()
+            transaction.set_rollback(True)
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request._nemus_saved = obj  # for the preview
+
+    def changes_view(self, request, object_id, version_id):
+        """What a saved revision changed, against the revision before it."""
+        condition = get_object_or_404(Condition, pk=object_id)
+        if not self.has_view_or_change_permission(request, condition):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(condition).select_related("revision"),
+            pk=version_id,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": condition,
+            "version": version,
+            "changes": revision_changes(version),
+            "title": _("Changes saved %(when)s")
+            % {
+                "when": timezone.localtime(version.revision.date_created).strftime(
+                    "%d.%m.%Y %H.%M"
+                )
+            },
+        }
+        return TemplateResponse(
+            request, "admin/conditions/condition/changes.html", context
+        )
 
 
 @admin.register(ConditionPart)
-class ConditionPartAdmin(TabbedTranslationAdmin):
+class ConditionPartAdmin(VersionAdmin, TabbedTranslationAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ["__str__", "condition", "kind", "order"]
     list_filter = ["condition", "kind"]
     list_select_related = ["condition"]
     inlines = [ConditionItemInline]
+    readonly_fields = ["readability_report"]
     fields = [
         "condition",
         "order",
@@ -98,4 +343,18 @@ class ConditionPartAdmin(TabbedTranslationAdmin):
         "source",
         "source_url",
         "needs_clinical_review",
+        "readability_report",
     ]
+
+    @admin.display(description=_("readability (LIX)"))
+    def readability_report(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Shown once the part is saved.")
+        return readability_table(
+            [
+                (
+                    obj.heading or obj.get_kind_display(),
+                    {c: part_readability(obj, c) for c in LANGUAGES},
+                )
+            ]
+        )

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -23,6 +24,9 @@ class ConditionQuerySet(models.QuerySet):
         )
 
 
+# History (django-reversion): every save in the admin stores the whole article, its
+# parts and their items in one revision, which can be compared and restored.
+@reversion.register(follow=["parts"])
 class Condition(models.Model):
     """A complaint patients read about (low back pain, neck pain...), in parts."""
 
@@ -94,6 +98,7 @@ class Condition(models.Model):
         return bool(self.last_reviewed and self.reviewed_by)
 
 
+@reversion.register(follow=["items"])
 class ConditionPart(models.Model):
     """One section of a condition's page. Every kind has the same shape: a heading,
     text before a list of items, the items, and text after them."""
@@ -170,6 +175,7 @@ class ConditionPart(models.Model):
         return current if any(own + items) else default
 
 
+@reversion.register()
 class ConditionItem(models.Model):
     """One bullet of a part. Prevalence items also keep their figure as numbers
     ("4 av 5" is 4 of 5) so it can be drawn."""

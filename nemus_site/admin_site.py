@@ -62,6 +62,22 @@ class NemusAdminSite(admin.AdminSite):
     def login_template(self):
         return "admin/login_otp.html" if settings.ADMIN_OTP else None
 
+    def index(self, request, extra_context=None):
+        """The front page, with the articles whose clinical review is due."""
+        extra_context = extra_context or {}
+        if request.user.has_perm("conditions.view_condition"):
+            from conditions.admin import REVIEW_LABELS, review_q
+            from conditions.editorial import ReviewState, review_state
+            from conditions.models import Condition
+
+            due = Condition.objects.filter(
+                review_q(ReviewState.OVERDUE) | review_q(ReviewState.DUE_SOON)
+            ).order_by("next_review", "title")
+            extra_context["review_due"] = [
+                {"condition": c, "label": REVIEW_LABELS[review_state(c)]} for c in due
+            ]
+        return super().index(request, extra_context)
+
     def has_permission(self, request):
         allowed = super().has_permission(request)
         if allowed and settings.ADMIN_OTP:
