@@ -33,6 +33,7 @@ from booking.services import (
     slots_generate,
 )
 from clinics.models import Clinic, Practitioner
+from nemus_site.admin import LabelledTabularMixin
 
 
 def staff_clinic_ids(user):
@@ -77,7 +78,7 @@ class ClinicBookingPolicyAdmin(ClinicScopedAdmin):
     list_display = ["clinic", "online_booking", "min_notice_hours", "max_days_ahead"]
 
 
-class ScheduleExceptionInline(admin.TabularInline):
+class ScheduleExceptionInline(LabelledTabularMixin, admin.TabularInline):
     model = ScheduleException
     extra = 0
 

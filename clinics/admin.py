@@ -12,6 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from clinics.models import Clinic, Closure, OpeningHours, Postcode, Practitioner
 from clinics.services import photo_renditions_create
+from nemus_site.admin import LabelledTabularMixin
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -113,12 +114,12 @@ class PractitionerForm(PhotoFormMixin, forms.ModelForm):
         ]
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(LabelledTabularMixin, admin.TabularInline):
     model = OpeningHours
     extra = 0
 
 
-class ClosureInline(TranslationTabularInline):
+class ClosureInline(LabelledTabularMixin, TranslationTabularInline):
     model = Closure
     extra = 0
 
@@ -176,7 +177,7 @@ class ClinicAdmin(TabbedTranslationAdmin):
             renew_photo_sizes(inline_form)
 
     class Media:
-        css = {"all": ["vendor/leaflet/leaflet.css", "css/admin.css"]}
+        css = {"all": ["vendor/leaflet/leaflet.css"]}
         js = ["vendor/leaflet/leaflet.js", "js/admin-coordinates.js"]
 
 

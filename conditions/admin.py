@@ -31,6 +31,7 @@ from conditions.editorial import (
 from conditions.history import revision_changes
 from conditions.models import Condition, ConditionItem, ConditionPart
 from conditions.readability import HARD, describe
+from nemus_site.admin import LabelledTabularMixin
 
 # A source typed without a scheme is an https:// address.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -54,7 +55,7 @@ class ConditionPartInline(TranslationStackedInline):
     ]
 
 
-class ConditionItemInline(TranslationTabularInline):
+class ConditionItemInline(LabelledTabularMixin, TranslationTabularInline):
     model = ConditionItem
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}

@@ -4,6 +4,24 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from nemus_site.models import Page, Redirect
 
 
+class LabelledTabularMixin:
+    """Tabular inlines label their fields only in the table's header, which screen
+    readers and axe do not tie to the inputs below: give each input its name."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for name, field in form.fields.items():
+                    field.widget.attrs.setdefault(
+                        "aria-label", str(field.label or name)
+                    )
+
+        return Labelled
+
+
 @admin.register(Page)
 class PageAdmin(TabbedTranslationAdmin):
     list_display = ["title", "key", "updated_at"]

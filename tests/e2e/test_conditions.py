@@ -56,7 +56,7 @@ def test_staff_edit_a_symptom_in_the_admin_with_language_tabs(page, live_server)
     assert page.locator(".ui-tabs").count() >= 1
     page.locator("#id_items-0-text_nb").fill("Kan komme plutselig eller gradvis")
     # In the list of points each cell has its own language tabs.
-    page.locator('a[href="#tab_id_items-0-text_en"]').click()
+    page.locator('li[aria-controls="tab_id_items-0-text_en"] a').click()
     page.locator("#id_items-0-text_en").fill("Can come on suddenly or slowly")
     page.get_by_role("button", name="Lagre", exact=True).click()
     page.wait_for_load_state("load")
