@@ -32,11 +32,17 @@ FRESH_HEADERS = {"x-request-id", "content-security-policy", "set-cookie"}
 
 
 def public_pages_changed(**_kwargs) -> None:
-    """Forget every cached public page (a new version; old entries expire)."""
+    """Forget every cached public page (a new version; old entries expire).
+
+    Never fails the write that called it: with the cache away there are no cached
+    pages to forget."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
 
 
 # Models whose rows never show on a public page; saving them keeps the cache.

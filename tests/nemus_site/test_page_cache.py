@@ -141,3 +141,16 @@ def test_a_renamed_clinic_shows_at_once(client):
     clinic.name = "NEMUS Nytt navn"
     clinic.save()
     assert "NEMUS Nytt navn" in client.get(url).content.decode()
+
+
+def test_a_booking_is_saved_while_the_cache_is_down(monkeypatch):
+    kind = AppointmentTypeFactory()
+    slot = SlotFactory()
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "incr", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    booking = booking_create(slot_id=slot.pk, appointment_type=kind, **PATIENT)
+    assert booking.pk is not None
