@@ -209,8 +209,13 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         parts = parts_needing_review(obj)
         if not parts:
             return _("none")
-        return format_html_join(
-            ", ", "{}", ((part.heading or part.kind,) for part in parts)
+        return format_html(
+            '<ul class="nm-admin-parts">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}</li>",
+                ((part.heading or part.get_kind_display(),) for part in parts),
+            ),
         )
 
     @admin.display(description=_("LIX (nb / en)"))

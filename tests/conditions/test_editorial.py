@@ -288,3 +288,10 @@ def test_items_are_kept_in_the_history_too(admin_client):
     kept = {v.object_repr for v in revision.version_set.all()}
     assert str(item) in kept
     assert ConditionItem.objects.filter(pk=item.pk).exists()
+
+
+def test_reception_finds_the_day_list_from_the_bookings(client, django_user_model):
+    staff_in("Resepsjon", django_user_model, client)
+    html = client.get("/admin/booking/booking/").content.decode()
+    assert 'href="/admin/booking/booking/dagsliste/"' in html
+    assert "Dagsliste til utskrift" in html
