@@ -35,6 +35,10 @@ def test_slot_page_lists_open_times_by_day_with_the_next_first(client, slot, fol
     assert f'href="{book_url(slot)}"' in html
     assert "Kari Rygg" in text
     assert re.search(r"kl\. \d\d\.00", text)
+    # Search engines get a description; each slot's form is kept out of them.
+    assert '<meta name="description" content="Bestill time hos ' in html
+    form = client.get(book_url(slot)).content.decode()
+    assert '<meta name="robots" content="noindex">' in form
 
 
 def test_no_open_times_gives_the_phone_and_hours(client, clinic, follow_up):
