@@ -92,6 +92,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
         # Never public pages: no cache lookup for them.
         self.skip = ("/healthz", "/" + settings.ADMIN_URL.lstrip("/"))
+        self.last_version = None  # a guess only; each lookup checks it
 
     def __call__(self, request):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
@@ -104,8 +105,8 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         try:
-            key = self._key(request)
-            stored = cache.get(key)
+            digest = self._digest(request)
+            version, stored = self._lookup(digest)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it with its 400 page
         except Exception:
@@ -113,6 +114,7 @@ class PublicPageCacheMiddleware:
             # pages are rendered as if nothing were cached.
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
+        key = self._page_key(version, digest)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -137,13 +139,27 @@ class PublicPageCacheMiddleware:
                 response["X-Cache"] = "miss"
         return response
 
+    def _lookup(self, digest):
+        """(version, stored page or None): one round trip when the version is the
+        one this process saw last (the usual case), else two."""
+        guess = self.last_version
+        if guess is not None:
+            found = cache.get_many([VERSION_KEY, self._page_key(guess, digest)])
+            if found.get(VERSION_KEY) == guess:
+                return guess, found.get(self._page_key(guess, digest))
+        version = self.last_version = _version()
+        return version, cache.get(self._page_key(version, digest))
+
     @staticmethod
-    def _key(request) -> str:
+    def _digest(request) -> str:
         # Host and full path (query included): the page as asked for. Hashed, so a
         # postcode or position in the query never appears as a cache key.
         raw = f"{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"public-page:{_version()}:{digest}"
+        return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+    @staticmethod
+    def _page_key(version, digest) -> str:
+        return f"public-page:{version}:{digest}"
 
     @staticmethod
     def _storable(response) -> bool:

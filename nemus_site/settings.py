@@ -124,7 +124,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its client objects (nemus_site/cache.py).
+            "BACKEND": "nemus_site.cache.NemusRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "nemus"),
         }
