@@ -25,13 +25,13 @@ LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install install-dev vendor system-deps chromium prepare postcodes run dev test \
-        lint format messages compilemessages seed ci ci-sqlite ci-postgres services clean
+        lint format messages compilemessages seed ci ci-sqlite ci-postgres services clean scan bench audit
 
 help:
 	@echo "make run    set up everything and serve the site on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what the tests need and run the whole suite"
 	@echo "make ci     lint, migration check and the suite on SQLite and PostgreSQL"
-	@echo "other: install dev lint format messages seed clean"
+	@echo "other: install dev lint format messages seed scan bench audit clean"
 
 # --- Installation ---------------------------------------------------------------------
 $(BIN)/python:
@@ -88,6 +88,7 @@ prepare: install .env.local compilemessages
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MAKE) --no-print-directory postcodes
 	$(MANAGE) seed_demo
+	$(MANAGE) createinitialrevisions conditions --comment "Første lagrede versjon" --verbosity 0
 
 postcodes:
 	@if [ -n "$(POSTCODES_FILE)" ]; then $(MANAGE) import_postcodes "$(POSTCODES_FILE)"; \
@@ -144,3 +145,40 @@ ci-postgres: services
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
+
+# --- Security scan (not in CI) ------------------------------------------------------------
+# wapiti in its own virtualenv (its dependencies clash with ours), against a local server
+# with demo data; scripts/scan_summary.py prints the findings and fails on any above
+# "info" that scripts/scan_explained.txt does not explain.
+SCAN_VENV := var/scan-venv
+
+$(SCAN_VENV)/.installed: scripts/scan-requirements.txt
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/scan-requirements.txt
+	touch $@
+
+scan: install compilemessages $(SCAN_VENV)/.installed
+	mkdir -p var
+	sh scripts/scan.sh
+
+# --- Benchmarks (not in CI) ---------------------------------------------------------------
+# bench/run.py seeds a large data set into its own database (PostgreSQL nemus_bench and
+# Redis db 2 by default), serves it with gunicorn and loads it with wrk. Figures are
+# printed and written to var/bench/.
+bench: install compilemessages services
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "wrk is missing: run 'sudo apt-get install wrk' and try again." >&2; exit 1; fi; }
+	mkdir -p var
+	$(BIN)/python bench/run.py
+
+# --- Lighthouse (not in CI) ---------------------------------------------------------------
+# Lighthouse 12.8.2 (the last line that runs on Node 20) from audit/package-lock.json,
+# with Debian's Chromium; reports and a summary in var/audit/.
+audit/node_modules/.installed: audit/package.json audit/package-lock.json
+	npm ci --prefix audit --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: install compilemessages chromium audit/node_modules/.installed
+	mkdir -p var
+	sh scripts/audit.sh
