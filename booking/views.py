@@ -66,7 +66,8 @@ class BookingStartView(PublicPageMixin, TemplateView):
         origin = Origin()
         if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
             origin = origin_from_query(query=form.cleaned_data["q"])
-        clinics = clinic_list_nearest(origin=origin)
+        # Names, addresses and phones: no hours or staff needed here.
+        clinics = clinic_list_nearest(origin=origin, details=False)
         next_open = next_open_slot_by_clinic(clinics=clinics)
         for clinic in clinics:
             clinic.next_open = next_open.get(clinic.pk)

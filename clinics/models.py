@@ -26,22 +26,26 @@ class Profession(models.TextChoices):
     PHYSIOTHERAPIST = "fysioterapeut", _("Physiotherapist")
 
 
+def detail_prefetches():
+    """What the finder and the clinic page show of a clinic: hours, closures, staff."""
+    return [
+        models.Prefetch(
+            "opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")
+        ),
+        models.Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
+        models.Prefetch(
+            "practitioners",
+            queryset=Practitioner.objects.filter(is_active=True).order_by(
+                "profession", "name"
+            ),
+        ),
+    ]
+
+
 class ClinicQuerySet(models.QuerySet):
     def with_details(self):
         """Clinics with what the finder and clinic page show: hours, closures, staff."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "opening_hours",
-                queryset=OpeningHours.objects.order_by("weekday", "opens"),
-            ),
-            models.Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
-            models.Prefetch(
-                "practitioners",
-                queryset=Practitioner.objects.filter(is_active=True).order_by(
-                    "profession", "name"
-                ),
-            ),
-        )
+        return self.prefetch_related(*detail_prefetches())
 
 
 class Clinic(models.Model):

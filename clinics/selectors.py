@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Exists, Min, OuterRef
+from django.db.models import Avg, Exists, Min, OuterRef, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from clinics.models import (
@@ -13,6 +13,7 @@ from clinics.models import (
     Clinic,
     Postcode,
     Practitioner,
+    detail_prefetches,
 )
 
 EARTH_RADIUS_KM = 6371.0088
@@ -138,10 +139,10 @@ def origin_from_position(*, latitude: str, longitude: str) -> Origin:
     return Origin(latitude=lat, longitude=lng, label=_("your position"))
 
 
-def clinic_list(*, profession: str = ""):
-    """Clinics with hours, closures and practitioners; only those with an active
-    practitioner of `profession` when one is given."""
-    clinics = Clinic.objects.with_details()
+def clinic_list(*, profession: str = "", details: bool = True):
+    """Clinics (with hours, closures and practitioners unless `details` is off); only
+    those with an active practitioner of `profession` when one is given."""
+    clinics = Clinic.objects.with_details() if details else Clinic.objects.all()
     if profession:
         clinics = clinics.filter(
             Exists(
@@ -153,10 +154,12 @@ def clinic_list(*, profession: str = ""):
     return clinics.order_by("name")
 
 
-def clinic_list_nearest(*, origin: Origin, profession: str = "") -> list:
+def clinic_list_nearest(
+    *, origin: Origin, profession: str = "", details: bool = True
+) -> list:
     """Clinics sorted by distance from `origin` (by name when it has no position);
     each gets a `distance_km` attribute (None without a position)."""
-    clinics = list(clinic_list(profession=profession))
+    clinics = list(clinic_list(profession=profession, details=details))
     for clinic in clinics:
         clinic.distance_km = (
             distance_km(
@@ -168,6 +171,16 @@ def clinic_list_nearest(*, origin: Origin, profession: str = "") -> list:
     if origin.found:
         clinics.sort(key=lambda clinic: clinic.distance_km)
     return clinics
+
+
+def clinic_page_nearest(*, origin: Origin, profession: str = "", limit=None):
+    """(shown, everyone): every matching clinic in order (for the map and the
+    count), and the first `limit` of them (all when None) with their details, which
+    are loaded for those alone: the same queries however many clinics there are."""
+    everyone = clinic_list_nearest(origin=origin, profession=profession, details=False)
+    shown = everyone if limit is None else everyone[:limit]
+    prefetch_related_objects(shown, *detail_prefetches())
+    return shown, everyone
 
 
 def clinic_list_for_map():

@@ -10,7 +10,7 @@ from clinics.models import Profession
 from clinics.selectors import (
     Origin,
     clinic_get,
-    clinic_list_nearest,
+    clinic_page_nearest,
     map_markers,
     map_settings,
     origin_from_position,
@@ -37,6 +37,10 @@ def annotate_today(clinics):
     return clinics
 
 
+# Clinics listed at once; the rest behind "show all" (the map has every one).
+FINDER_PAGE_SIZE = 20
+
+
 class ClinicListView(PublicPageMixin, TemplateView):
     """The finder: the list is the page; the map only adds to it."""
 
@@ -58,17 +62,28 @@ class ClinicListView(PublicPageMixin, TemplateView):
                     origin = origin_from_query(query=data["q"])
             else:
                 origin = Origin(error=_("Please check the search and try again."))
-        clinics = annotate_today(
-            clinic_list_nearest(origin=origin, profession=profession)
+        show_all = self.request.GET.get("alle") == "1"
+        shown, everyone = clinic_page_nearest(
+            origin=origin,
+            profession=profession,
+            limit=None if show_all else FINDER_PAGE_SIZE,
         )
+        clinics = annotate_today(shown)
         annotate_next_open(clinics)
+        show_all_url = ""
+        if len(shown) < len(everyone):
+            query = self.request.GET.copy()
+            query["alle"] = "1"
+            show_all_url = "?" + query.urlencode()
         context.update(
             form=form,
             origin=origin,
             clinics=clinics,
+            clinic_count=len(everyone),
+            show_all_url=show_all_url,
             profession_label=dict(Profession.choices).get(profession, ""),
             postcodes_available=postcodes_available(),
-            markers=map_markers(clinics),
+            markers=map_markers(everyone),
             map_settings=map_settings(),
             breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],
         )

@@ -1,3 +1,4 @@
+import json
 import math
 import re
 
@@ -201,5 +202,23 @@ def test_list_query_count_is_constant(client, django_assert_num_queries, count):
         PractitionerFactory.create_batch(2, clinic=clinic)
     # clinics, hours, closures, practitioners, postcodes?, policies, next open times
     with django_assert_num_queries(7):
-        response = client.get("/klinikker/", {"yrke": "kiropraktor"})
+        response = client.get("/klinikker/", {"yrke": "kiropraktor", "alle": "1"})
     assert len(listed(response)) == count
+    with django_assert_num_queries(7):
+        first = client.get("/klinikker/", {"yrke": "kiropraktor"})
+    assert len(listed(first)) == min(count, 20)
+
+
+def test_the_list_shows_the_nearest_twenty_and_a_link_to_all(client):
+    for number in range(25):
+        ClinicFactory(name=f"NEMUS Liste {number:02d}")
+    html = client.get("/klinikker/").content.decode()
+    assert "25 klinikker" in html
+    assert html.count('class="nm-clinic"') == 20
+    assert '<a href="?alle=1">Vis alle 25 klinikker</a>' in html
+    # The map still has every clinic.
+    markers = re.search(r'id="clinic-map-markers"[^>]*>(.*?)</script>', html, re.S)
+    assert len(json.loads(markers.group(1))) == 25
+    everything = client.get("/klinikker/", {"alle": "1"}).content.decode()
+    assert everything.count('class="nm-clinic"') == 25
+    assert "Vis alle" not in everything

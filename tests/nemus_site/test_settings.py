@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,12 @@ def test_sqlite_transactions_take_the_write_lock_at_begin():
 def test_cache_is_shared_between_processes():
     backend = settings.CACHES["default"]["BACKEND"]
     if settings.REDIS_URL:
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        # Django's RedisCache, reusing its client objects.
+        assert backend == "nemus_site.cache.NemusRedisCache"
+        backend_object = caches["default"]
+        assert isinstance(backend_object, RedisCache)
+        client = backend_object._cache
+        assert client.get_client(write=True) is client.get_client(write=True)
     else:
         assert backend == "django.core.cache.backends.db.DatabaseCache"
     cache.set("nemus-test-key", {"value": 42}, 30)
