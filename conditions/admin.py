@@ -122,11 +122,21 @@ def readability_table(rows) -> str:
         "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
         ((label, lix_cell(by["nb"]), lix_cell(by["en"])) for label, by in rows),
     )
-    hint = _(
-        "LIX is words per sentence plus the share of words longer than six letters. "
-        "Above %(hard)s many patients find a text hard: use shorter sentences and "
-        "everyday words (“vondt”, not “smertefullt”)."
-    ) % {"hard": HARD}
+    hard = [label for label, by in rows if any(lix.is_hard for lix in by.values())]
+    if hard:
+        hint = _(
+            "Above %(hard)s many patients find a text hard: use shorter sentences and "
+            "everyday words (“vondt”, not “smertefullt”). Hard now: %(parts)s."
+        ) % {"hard": HARD, "parts": ", ".join(str(label) for label in hard)}
+    else:
+        hint = _("Every part is easy enough to read (LIX %(hard)s or lower).") % {
+            "hard": HARD
+        }
+    hint = format_html(
+        "{} {}",
+        _("LIX is words per sentence plus the share of words longer than six letters."),
+        hint,
+    )
     return format_html(
         '<table class="nm-admin-lix"><thead><tr><th scope="col">{}</th>'
         '<th scope="col">LIX {}</th><th scope="col">LIX {}</th></tr></thead>'

@@ -143,8 +143,21 @@ def test_the_change_page_shows_lix_per_part_and_a_hint_when_hard(admin_client):
     # "Tung\nKorsryggsmerter ... befolkningsgrupper.": 7 words, 2 sentences, 4 long
     # -> 7/2 + 100*4/7 = 3.5 + 57.1 = 60.6 -> "61 (svært vanskelig)"
     assert "61 (svært vanskelig)" in html
-    assert "mange pasienter" in html  # the plain-language hint
+    assert "mange pasienter" in html  # the plain-language hint, naming the part
+    assert (
+        "Vanskelig nå: Tung." in html
+    )  # the whole article: 13 words, 6 sentences, 4 long = 32.9
     assert hard.heading_nb in html and easy.heading_nb in html
+
+
+def test_an_easy_article_gets_no_warning(admin_client):
+    condition = ConditionFactory(title_nb="Plage", summary_nb="Kort.")
+    ConditionPartFactory(condition=condition, heading_nb="Lett", lead_nb="Du kan gå.")
+    html = admin_client.get(
+        f"/admin/conditions/condition/{condition.pk}/change/"
+    ).content.decode()
+    assert "Alle delene er lette nok å lese (LIX 40 eller lavere)." in html
+    assert "mange pasienter" not in html
 
 
 def test_the_change_list_shows_missing_translations_and_parts_to_review(admin_client):
