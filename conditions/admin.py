@@ -127,7 +127,10 @@ def readability_table(rows) -> str:
         hint = _(
             "Above %(hard)s many patients find a text hard: use shorter sentences and "
             "everyday words (“vondt”, not “smertefullt”). Hard now: %(parts)s."
-        ) % {"hard": HARD, "parts": ", ".join(str(label) for label in hard)}
+        ) % {
+            "hard": HARD,
+            "parts": ", ".join(str(label).rstrip(".:") for label in hard),
+        }
     else:
         hint = _("Every part is easy enough to read (LIX %(hard)s or lower).") % {
             "hard": HARD
