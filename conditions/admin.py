@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -158,7 +160,6 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         "title",
         "status",
         "review",
-        "next_review",
         "languages",
         "parts_to_review",
         "readability",
@@ -200,9 +201,18 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
     def review(self, obj):
         state = review_state(obj)
         label = REVIEW_LABELS[state]
+        due = (
+            format_html(
+                "<br>{} {}",
+                _("next:"),
+                date_format(obj.next_review, "SHORT_DATE_FORMAT"),
+            )
+            if obj.next_review
+            else ""
+        )
         if state == ReviewState.CURRENT:
-            return label
-        return format_html('<strong class="nm-admin-hard">{}</strong>', label)
+            return format_html("{}{}", label, due)
+        return format_html('<strong class="nm-admin-hard">{}</strong>{}', label, due)
 
     @admin.display(description=_("languages"))
     def languages(self, obj):
@@ -215,21 +225,17 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
                     _("%(language)s: %(missing)s texts missing")
                     % {"language": state.language, "missing": state.missing}
                 )
-        return ", ".join(parts)
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     @admin.display(description=_("parts needing clinical review"))
     def parts_to_review(self, obj):
         parts = parts_needing_review(obj)
         if not parts:
             return _("none")
-        return format_html(
-            '<ul class="nm-admin-parts">{}</ul>',
-            format_html_join(
-                "",
-                "<li>{}</li>",
-                ((part.heading or part.get_kind_display(),) for part in parts),
-            ),
+        names = ", ".join(
+            str(part.heading or part.get_kind_display()).rstrip(".:") for part in parts
         )
+        return format_html('<span class="nm-admin-parts">{}</span>', names)
 
     @admin.display(description=_("LIX (nb / en)"))
     def readability(self, obj):
