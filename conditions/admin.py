@@ -1,10 +1,7 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,12 +19,13 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from conditions.editorial import (
-    DUE_SOON_DAYS,
+    REVIEW_LABELS,
     ReviewState,
     condition_readability,
     part_readability,
-    parts_needing_review,
+    review_q,
     review_state,
+    texts_needing_review,
     translation_completeness,
 )
 from conditions.history import revision_changes
@@ -64,32 +62,6 @@ class ConditionItemInline(LabelledTabularMixin, TranslationTabularInline):
     }
     extra = 1
     fields = ["order", "text", "detail", "number", "out_of"]
-
-
-def _needs_review_anywhere():
-    flags = Q(needs_clinical_review_nb=True) | Q(needs_clinical_review_en=True)
-    return flags | Q(
-        Exists(ConditionPart.objects.filter(flags, condition=OuterRef("pk")))
-    )
-
-
-def review_q(state: str, today: dt.date | None = None) -> Q:
-    """Conditions in a review state, as a filter (matches editorial.review_state)."""
-    today = today or timezone.localdate()
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    never = Q(last_reviewed__isnull=True) | Q(next_review__isnull=True)
-    if state == ReviewState.OVERDUE:
-        return never | Q(next_review__lt=today)
-    if state == ReviewState.DUE_SOON:
-        return ~never & Q(next_review__gte=today, next_review__lte=soon)
-    return ~never & Q(next_review__gt=soon)
-
-
-REVIEW_LABELS = {
-    ReviewState.OVERDUE: _("Overdue"),
-    ReviewState.DUE_SOON: _("Due within 30 days"),
-    ReviewState.CURRENT: _("Up to date"),
-}
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -190,12 +162,7 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_parts()
-            .annotate(review_needed_flag=_needs_review_anywhere())
-        )
+        return super().get_queryset(request).with_parts()
 
     @admin.display(description=_("clinical review"), ordering="next_review")
     def review(self, obj):
@@ -229,13 +196,13 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("parts needing clinical review"))
     def parts_to_review(self, obj):
-        parts = parts_needing_review(obj)
-        if not parts:
+        names = texts_needing_review(obj)
+        if not names:
             return _("none")
-        names = ", ".join(
-            str(part.heading or part.get_kind_display()).rstrip(".:") for part in parts
+        return format_html(
+            '<span class="nm-admin-parts">{}</span>',
+            ", ".join(str(name).rstrip(".:") for name in names),
         )
-        return format_html('<span class="nm-admin-parts">{}</span>', names)
 
     @admin.display(description=_("LIX (nb / en)"))
     def readability(self, obj):
@@ -247,10 +214,7 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         if obj is None or obj.pk is None:
             return _("Shown once the article is saved.")
         rows = [
-            (
-                part.heading or part.get_kind_display(),
-                {c: part_readability(part, c) for c in LANGUAGES},
-            )
+            (str(part), {c: part_readability(part, c) for c in LANGUAGES})
             for part in obj.parts.all()
         ]
         rows.append(
@@ -376,10 +340,5 @@ class ConditionPartAdmin(VersionAdmin, TabbedTranslationAdmin):
         if obj is None or obj.pk is None:
             return _("Shown once the part is saved.")
         return readability_table(
-            [
-                (
-                    obj.heading or obj.get_kind_display(),
-                    {c: part_readability(obj, c) for c in LANGUAGES},
-                )
-            ]
+            [(str(obj), {c: part_readability(obj, c) for c in LANGUAGES})]
         )

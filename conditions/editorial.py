@@ -4,7 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conditions.readability import Lix, lix
 
@@ -77,20 +79,44 @@ def translation_completeness(condition) -> list[Completeness]:
     return [Completeness(code, missing[code]) for code in languages]
 
 
-def parts_needing_review(condition) -> list:
-    """Parts flagged for clinical review in any language (prefetched parts)."""
-    languages = [code for code, _name in settings.LANGUAGES]
-    return [
-        part
-        for part in condition.parts.all()
-        if any(getattr(part, f"needs_clinical_review_{code}") for code in languages)
-    ]
+def _flagged(obj) -> bool:
+    return any(
+        getattr(obj, f"needs_clinical_review_{code}")
+        for code, _name in settings.LANGUAGES
+    )
+
+
+def texts_needing_review(condition) -> list:
+    """What is flagged for clinical review in any language: the title and summary,
+    and each flagged part by its heading (parts prefetched)."""
+    names = [_("Title and summary")] if _flagged(condition) else []
+    return names + [str(part) for part in condition.parts.all() if _flagged(part)]
 
 
 class ReviewState:
     OVERDUE = "overdue"
     DUE_SOON = "due-soon"
     CURRENT = "current"
+
+
+REVIEW_LABELS = {
+    ReviewState.OVERDUE: _("Overdue"),
+    ReviewState.DUE_SOON: _("Due within 30 days"),
+    ReviewState.CURRENT: _("Up to date"),
+}
+
+
+def review_q(state: str, today: dt.date | None = None) -> Q:
+    """Conditions in a review state, as a query filter (the same rule as
+    review_state, for the admin's list filter and front page)."""
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    never = Q(last_reviewed__isnull=True) | Q(next_review__isnull=True)
+    if state == ReviewState.OVERDUE:
+        return never | Q(next_review__lt=today)
+    if state == ReviewState.DUE_SOON:
+        return ~never & Q(next_review__gte=today, next_review__lte=soon)
+    return ~never & Q(next_review__gt=soon)
 
 
 def review_state(condition, today: dt.date | None = None) -> str:

@@ -66,8 +66,12 @@ class NemusAdminSite(admin.AdminSite):
         """The front page, with the articles whose clinical review is due."""
         extra_context = extra_context or {}
         if request.user.has_perm("conditions.view_condition"):
-            from conditions.admin import REVIEW_LABELS, review_q
-            from conditions.editorial import ReviewState, review_state
+            from conditions.editorial import (
+                REVIEW_LABELS,
+                ReviewState,
+                review_q,
+                review_state,
+            )
             from conditions.models import Condition
 
             due = Condition.objects.filter(

@@ -31,7 +31,7 @@ PERSONAL_COOKIES = ("messages",)
 FRESH_HEADERS = {"x-request-id", "content-security-policy", "set-cookie"}
 
 
-def public_pages_changed(**_kwargs) -> None:
+def public_pages_changed() -> None:
     """Forget every cached public page (a new version; old entries expire).
 
     Never fails the write that called it: with the cache away there are no cached

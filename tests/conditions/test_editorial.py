@@ -174,6 +174,12 @@ def test_the_change_list_shows_missing_translations_and_parts_to_review(admin_cl
     assert "nb: komplett" in row
     assert "en: 2 tekster mangler" in row  # the heading and the item
     assert "Råd" in row  # the part needing clinical review
+    assert "Tittel og sammendrag" not in row
+    condition.needs_clinical_review_en = True
+    condition.save()
+    html = admin_client.get("/admin/conditions/condition/").content.decode()
+    row = html[html.index("Nakkesmerter") :][:2500]
+    assert "Tittel og sammendrag, Råd" in row
 
 
 # --- History ------------------------------------------------------------------------
