@@ -1,8 +1,9 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone, translation
@@ -28,9 +29,17 @@ from conditions.editorial import (
     texts_needing_review,
     translation_completeness,
 )
+from conditions.forms import WarningSignForm, WarningSignFormSet
 from conditions.history import revision_changes
-from conditions.models import Condition, ConditionItem, ConditionPart
+from conditions.models import (
+    Condition,
+    ConditionItem,
+    ConditionPart,
+    Source,
+    WarningSign,
+)
 from conditions.readability import HARD, describe
+from conditions.services import condition_sign_off
 from nemus_site.admin import LabelledTabularMixin
 
 # A source typed without a scheme is an https:// address.
@@ -50,9 +59,25 @@ class ConditionPartInline(TranslationStackedInline):
         "lead",
         "after",
         "source",
-        "source_url",
         "needs_clinical_review",
     ]
+
+
+class WarningSignInline(TranslationStackedInline):
+    model = WarningSign
+    form = WarningSignForm
+    formset = WarningSignFormSet
+    extra = 0
+    fields = [
+        "order",
+        "level",
+        "text",
+        "detail",
+        "source",
+        "needs_clinical_review",
+        "english_outdated",
+    ]
+    readonly_fields = ["english_outdated"]
 
 
 class ConditionItemInline(LabelledTabularMixin, TranslationTabularInline):
@@ -138,21 +163,30 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
     ]
     list_filter = [ReviewStateFilter, "status"]
     search_fields = ["title_nb", "title_en"]
-    inlines = [ConditionPartInline]
-    readonly_fields = ["readability_report", "editorial_report"]
+    inlines = [WarningSignInline, ConditionPartInline]
+    readonly_fields = [
+        "readability_report",
+        "editorial_report",
+        "last_reviewed",
+        "reviewer",
+    ]
     change_form_template = "admin/conditions/condition/change_form.html"
     object_history_template = "reversion/conditions/condition/object_history.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status"]}),
+        (None, {"fields": ["title", "slug", "summary", "warning_subject", "status"]}),
         (
             _("Clinical review"),
             {
                 "fields": [
                     "needs_clinical_review",
                     "last_reviewed",
-                    "reviewed_by",
+                    "reviewer",
                     "next_review",
-                ]
+                ],
+                "description": _(
+                    "A clinical reviewer signs off with the button at the bottom; "
+                    "the page then names them and the date."
+                ),
             },
         ),
         (
@@ -162,7 +196,11 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_parts()
+        return super().get_queryset(request).with_parts().select_related("reviewed_by")
+
+    @admin.display(description=_("reviewed by"))
+    def reviewer(self, obj):
+        return obj.reviewer_name or "–"
 
     @admin.display(description=_("clinical review"), ordering="next_review")
     def review(self, obj):
@@ -246,6 +284,11 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
                 name="conditions_condition_preview_new",
             ),
             path(
+                "<path:object_id>/godkjenn/",
+                self.admin_site.admin_view(self.sign_off_view),
+                name="conditions_condition_sign_off",
+            ),
+            path(
                 "<path:object_id>/history/<int:version_id>/endringer/",
                 self.admin_site.admin_view(self.changes_view),
                 name="conditions_condition_changes",
@@ -287,6 +330,32 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
         request._nemus_saved = obj  # for the preview
 
+    def sign_off_view(self, request, object_id):
+        """A clinical reviewer's sign-off (POST from the change form's button)."""
+        condition = get_object_or_404(Condition, pk=object_id)
+        if request.method != "POST" or not request.user.has_perm(
+            "conditions.sign_off_review"
+        ):
+            raise PermissionDenied
+        with reversion.create_revision():
+            condition_sign_off(condition=condition, user=request.user)
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Clinical review signed off"))
+            reversion.add_to_revision(condition)
+        self.message_user(
+            request,
+            _("Signed off: the page now says it was reviewed by %(name)s today.")
+            % {"name": condition.reviewer_name},
+            messages.SUCCESS,
+        )
+        return redirect("admin:conditions_condition_change", condition.pk)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_sign_off"] = bool(
+            obj and obj.pk and request.user.has_perm("conditions.sign_off_review")
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
     def changes_view(self, request, object_id, version_id):
         """What a saved revision changed, against the revision before it."""
         condition = get_object_or_404(Condition, pk=object_id)
@@ -304,8 +373,8 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
             "changes": revision_changes(version),
             "title": _("Changes saved %(when)s")
             % {
-                "when": timezone.localtime(version.revision.date_created).strftime(
-                    "%d.%m.%Y %H.%M"
+                "when": date_format(
+                    timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
                 )
             },
         }
@@ -330,7 +399,6 @@ class ConditionPartAdmin(VersionAdmin, TabbedTranslationAdmin):
         "lead",
         "after",
         "source",
-        "source_url",
         "needs_clinical_review",
         "readability_report",
     ]
@@ -342,3 +410,10 @@ class ConditionPartAdmin(VersionAdmin, TabbedTranslationAdmin):
         return readability_table(
             [(str(obj), {c: part_readability(obj, c) for c in LANGUAGES})]
         )
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
+    list_display = ["title", "publisher", "year", "url"]
+    search_fields = ["title", "publisher"]

@@ -15,6 +15,7 @@ TEXT_FIELDS = {
     "Condition": ("title", "summary"),
     "ConditionPart": ("heading", "lead", "after"),
     "ConditionItem": ("text", "detail"),
+    "WarningSign": ("text", "detail"),
 }
 DUE_SOON_DAYS = 30
 
@@ -63,12 +64,14 @@ class Completeness:
 def translation_completeness(condition) -> list[Completeness]:
     """Per language: texts that another language has and this one lacks.
 
-    Counted over the condition, its parts and their items (prefetched)."""
+    Counted over the condition, its parts and their items, and its warning signs
+    (prefetched)."""
     languages = [code for code, _name in settings.LANGUAGES]
     objects = [condition]
     for part in condition.parts.all():
         objects.append(part)
         objects.extend(part.items.all())
+    objects.extend(condition.warning_signs.all())
     missing = dict.fromkeys(languages, 0)
     for obj in objects:
         for field in TEXT_FIELDS[type(obj).__name__]:
@@ -88,8 +91,10 @@ def _flagged(obj) -> bool:
 
 def texts_needing_review(condition) -> list:
     """What is flagged for clinical review in any language: the title and summary,
-    and each flagged part by its heading (parts prefetched)."""
+    the warning signs, and each flagged part by its heading (prefetched)."""
     names = [_("Title and summary")] if _flagged(condition) else []
+    if any(sign.needs_clinical_review for sign in condition.warning_signs.all()):
+        names.append(_("Warning signs"))
     return names + [str(part) for part in condition.parts.all() if _flagged(part)]
 
 

@@ -1,5 +1,9 @@
+import datetime as dt
+
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -11,22 +15,37 @@ class ConditionQuerySet(models.QuerySet):
         return self.filter(status=Condition.Status.PUBLISHED)
 
     def with_parts(self):
-        """The condition with its parts and their items in order: three queries."""
+        """The condition with its parts (and their sources), their items, and its
+        warning signs (with_warning_signs), in order: four queries."""
         return self.prefetch_related(
             models.Prefetch(
                 "parts",
-                queryset=ConditionPart.objects.order_by("order", "pk").prefetch_related(
+                queryset=ConditionPart.objects.select_related("source")
+                .order_by("order", "pk")
+                .prefetch_related(
                     models.Prefetch(
                         "items", queryset=ConditionItem.objects.order_by("order", "pk")
                     )
+                ),
+            ),
+        ).with_warning_signs()
+
+    def with_warning_signs(self):
+        """Its warning signs in order, with their sources: one more query."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "warning_signs",
+                queryset=WarningSign.objects.select_related("source").order_by(
+                    "order", "pk"
                 ),
             )
         )
 
 
 # History (django-reversion): every save in the admin stores the whole article, its
-# parts and their items in one revision, which can be compared and restored.
-@reversion.register(follow=["parts"])
+# parts and their items, and its warning signs in one revision, which can be compared
+# and restored.
+@reversion.register(follow=["parts", "warning_signs"])
 class Condition(models.Model):
     """A complaint patients read about (low back pain, neck pain...), in parts."""
 
@@ -47,12 +66,28 @@ class Condition(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
-    last_reviewed = models.DateField(_("last clinical review"), null=True, blank=True)
-    reviewed_by = models.CharField(
-        _("reviewed by"),
-        max_length=200,
+    warning_subject = models.CharField(
+        _("complaint in warning signs"),
+        max_length=100,
         blank=True,
-        help_text=_("Name and profession of the clinician who reviewed the text."),
+        help_text=_(
+            "How the warning signs name the complaint: “Call 113 at once if you "
+            "have … and”, e.g. “back pain”."
+        ),
+    )
+    # Set only by a clinical sign-off in the admin (conditions.services), never typed:
+    # the reviewer is the account that signed.
+    last_reviewed = models.DateField(
+        _("last clinical review"), null=True, blank=True, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     next_review = models.DateField(_("next review due"), null=True, blank=True)
     needs_clinical_review = models.BooleanField(
@@ -72,6 +107,9 @@ class Condition(models.Model):
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
         ordering = ["title"]
+        permissions = [
+            ("sign_off_review", _("Can sign off the clinical review of a condition")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug_nb"], name="condition_unique_slug_nb"
@@ -95,7 +133,12 @@ class Condition(models.Model):
 
     @property
     def is_reviewed(self):
-        return bool(self.last_reviewed and self.reviewed_by)
+        return bool(self.last_reviewed and self.reviewed_by_id)
+
+    @property
+    def reviewer_name(self) -> str:
+        user = self.reviewed_by
+        return (user.get_full_name() or user.get_username()) if user else ""
 
 
 @reversion.register(follow=["items"])
@@ -105,8 +148,6 @@ class ConditionPart(models.Model):
 
     class Kind(models.TextChoices):
         INTRO = "intro", _("Introduction")
-        WARNING_EMERGENCY = "warning_emergency", _("Warning signs: call 113 now")
-        WARNING_URGENT = "warning_urgent", _("Warning signs: see a doctor today")
         CAUSES = "causes", _("Causes")
         SYMPTOMS = "symptoms", _("Symptoms")
         PREVALENCE = "prevalence", _("Prevalence")
@@ -116,8 +157,6 @@ class ConditionPart(models.Model):
         WORK = "work", _("Work and sick leave")
         HELP = "help", _("Where to get help")
         BOOKING = "booking", _("Booking")
-
-    WARNING_KINDS = (Kind.WARNING_EMERGENCY, Kind.WARNING_URGENT)
 
     condition = models.ForeignKey(
         Condition,
@@ -130,13 +169,15 @@ class ConditionPart(models.Model):
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     lead = models.TextField(_("text before the list"), blank=True)
     after = models.TextField(_("text after the list"), blank=True)
-    source = models.CharField(
-        _("source"),
-        max_length=300,
+    source = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
+        related_name="parts",
+        verbose_name=_("source"),
         help_text=_("Where the advice comes from, e.g. a national guideline."),
     )
-    source_url = models.URLField(_("source address"), blank=True)
     needs_clinical_review = models.BooleanField(
         _("needs clinical review"),
         default=False,
@@ -145,6 +186,7 @@ class ConditionPart(models.Model):
             "has checked it."
         ),
     )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("part")
@@ -157,10 +199,6 @@ class ConditionPart(models.Model):
     @property
     def anchor(self):
         return self.kind.replace("_", "-")
-
-    @property
-    def is_warning(self):
-        return self.kind in self.WARNING_KINDS
 
     @property
     def shown_language(self):
@@ -225,3 +263,126 @@ class ConditionItem(models.Model):
         if self.number is None or not self.out_of:
             return []
         return [index < self.number for index in range(self.out_of)]
+
+
+def validate_not_future_year(year):
+    if year is not None and year > dt.date.today().year:
+        raise ValidationError(
+            _("The year cannot be in the future."), code="future_year"
+        )
+
+
+class Source(models.Model):
+    """Where a piece of advice comes from: a guideline or a patient page, with a link
+    patients can follow. Shown as "title, publisher year" linked to the address."""
+
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[validate_not_future_year],
+        help_text=_("The year it was published or last updated."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nb",
+        help_text=_("The language the source is written in."),
+    )
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("A secure address, starting with https://."),
+    )
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(url__startswith="https://"),
+                name="source_url_is_https",
+                violation_error_message=_("The address must start with https://."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1900),
+                name="source_year_after_1900",
+                violation_error_message=_("Give the year as four digits."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.publisher} {self.year}"
+
+
+@reversion.register()
+class WarningSign(models.Model):
+    """One sign that a patient with this complaint must get help, at one level.
+
+    Every page that shows warning signs (the article, the home page, the booking
+    pages, the confirmation and its e-mail) renders these rows; none keeps a copy."""
+
+    class Level(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency: call 113 (or legevakt 116 117) at once")
+        SAME_DAY = "same_day", _("Same day: GP, or legevakt 116 117 when it is closed")
+        NOT_BETTER = (
+            "not_better",
+            _("Not better after some weeks: GP or one of our clinics"),
+        )
+
+    condition = models.ForeignKey(
+        Condition,
+        on_delete=models.CASCADE,
+        related_name="warning_signs",
+        verbose_name=_("condition"),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(
+        _("sign"),
+        max_length=300,
+        help_text=_("Completes the level's sentence, e.g. “chest pain”."),
+    )
+    detail = models.CharField(
+        _("why it matters"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Optional, shown on the article only, e.g. what it can be a sign of."
+        ),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="warning_signs",
+        verbose_name=_("source"),
+    )
+    needs_clinical_review = models.BooleanField(
+        _("needs clinical review"), default=True
+    )
+    english_outdated = models.BooleanField(
+        _("English needs an update"),
+        default=False,
+        help_text=_("Set when the Norwegian text changes and the English does not."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("warning sign")
+        verbose_name_plural = _("warning signs")
+        ordering = ["condition", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def shown_language(self) -> str:
+        """The reader's language, or Norwegian when the sign has no translation."""
+        current = translation.get_language()
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        if current == default or getattr(self, f"text_{current}", ""):
+            return current
+        return default

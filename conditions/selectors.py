@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
 
@@ -22,7 +23,19 @@ def condition_get_for_reader(*, slug, include_drafts=False):
             Q(slug_nb=slug)
             & (Q(**{f"slug_{language}": ""}) | Q(**{f"slug_{language}__isnull": True}))
         )
-    conditions = Condition.objects.with_parts().filter(match)
+    conditions = (
+        Condition.objects.with_parts().select_related("reviewed_by").filter(match)
+    )
     if not include_drafts:
         conditions = conditions.published()
     return conditions.first()
+
+
+def condition_get_for_warnings(*, slug=None):
+    """The published condition whose warning signs pages outside the article show
+    (the home and booking pages): NEMUS_WARNING_CONDITION by default, low back pain.
+    Its signs and their sources come prefetched. None when it is not published."""
+    slug = slug or settings.NEMUS_WARNING_CONDITION
+    return (
+        Condition.objects.published().with_warning_signs().filter(slug_nb=slug).first()
+    )

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,17 @@ from clinics.forms import ClinicSearchForm
 from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
 from conditions.selectors import condition_get_for_reader, condition_list_published
+from conditions.warning_signs import warning_signs_of
 from nemus_site.page_cache import PublicPageMixin
+
+
+def content_changed_at(condition):
+    """When the text patients read last changed: the condition, a part or a sign
+    (all prefetched), whichever was saved last."""
+    moments = [condition.updated_at]
+    moments += [part.updated_at for part in condition.parts.all()]
+    moments += [sign.updated_at for sign in condition.warning_signs.all()]
+    return max(moments)
 
 
 class ConditionListView(PublicPageMixin, TemplateView):
@@ -39,16 +48,7 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
             code: condition.url_in(code) for code, _name in settings.LANGUAGES
         }
         parts = list(condition.parts.all())
-        warnings = [part for part in parts if part.is_warning]
-        for part in warnings:
-            part.body_html = render_to_string(
-                "conditions/_part_body.html", {"part": part}
-            )
-        sections = [
-            part
-            for part in parts
-            if not part.is_warning and part.kind != ConditionPart.Kind.INTRO
-        ]
+        sections = [part for part in parts if part.kind != ConditionPart.Kind.INTRO]
         if any(part.kind == ConditionPart.Kind.HELP for part in sections):
             # "Finn din nærmeste klinikk i kartet": the map and the finder's search.
             clinics = list(clinic_list_for_map())
@@ -67,7 +67,8 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
         context.update(
             condition=condition,
             intro=[part for part in parts if part.kind == ConditionPart.Kind.INTRO],
-            warnings=warnings,
+            warning=warning_signs_of(condition),
+            content_changed_at=content_changed_at(condition),
             sections=sections,
             canonical_url=request.build_absolute_uri(condition.get_absolute_url()),
             structured_data=self.structured_data(condition, parts),
@@ -97,7 +98,7 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
             "description": condition.summary,
             "url": self.request.build_absolute_uri(condition.get_absolute_url()),
             "inLanguage": translation.get_language(),
-            "dateModified": condition.updated_at.date().isoformat(),
+            "dateModified": content_changed_at(condition).date().isoformat(),
             "publisher": {"@type": "MedicalOrganization", "name": "NEMUS"},
             "about": {
                 "@type": "MedicalCondition",
@@ -113,5 +114,5 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
         }
         if condition.is_reviewed:
             data["lastReviewed"] = condition.last_reviewed.isoformat()
-            data["reviewedBy"] = {"@type": "Person", "name": condition.reviewed_by}
+            data["reviewedBy"] = {"@type": "Person", "name": condition.reviewer_name}
         return data

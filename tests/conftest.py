@@ -1,4 +1,3 @@
-import importlib
 import os
 import shutil
 import socket
@@ -13,21 +12,41 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Data migrations that carry production content, as (module, forward function).
-# Each function is idempotent (update_or_create), so calling it again is safe.
-CONTENT_MIGRATIONS = [
-    ("nemus_site.migrations.0002_seed_pages", "create_pages"),
-    ("nemus_site.migrations.0004_seed_redirects", "create_redirects"),
-    ("conditions.migrations.0002_korsryggsmerter", "create_article"),
+# Models whose rows data migrations put in as production content (the article, its
+# warning signs and sources, the staff pages, redirects), in saving order.
+CONTENT_MODELS = [
+    "nemus_site.Page",
+    "nemus_site.Redirect",
+    "conditions.Source",
+    "conditions.Condition",
+    "conditions.ConditionPart",
+    "conditions.ConditionItem",
+    "conditions.WarningSign",
 ]
 
 
-def restore_migrated_content() -> None:
-    """Re-run the content data migrations, after a flush has emptied the tables."""
+@pytest.fixture(scope="session", autouse=True)
+def migrated_content_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The content rows as the migrations left them, taken once at the start of the
+    session (before any transactional test flushes them)."""
     from django.apps import apps
+    from django.core import serializers
 
-    for module_name, function_name in CONTENT_MIGRATIONS:
-        getattr(importlib.import_module(module_name), function_name)(apps, None)
+    with django_db_blocker.unblock():
+        rows = [
+            row
+            for label in CONTENT_MODELS
+            for row in apps.get_model(label).objects.order_by("pk")
+        ]
+        return serializers.serialize("json", rows)
+
+
+def restore_migrated_content(snapshot: str) -> None:
+    """Put the migrated content back after a flush has emptied the tables."""
+    from django.core import serializers
+
+    for row in serializers.deserialize("json", snapshot):
+        row.save()
 
 
 def _free_port() -> int:

@@ -36,6 +36,9 @@ class _TextExtractor(HTMLParser):
         "main",
         "article",
         "table",
+        "dl",
+        "dt",
+        "dd",
     }
 
     def __init__(self):

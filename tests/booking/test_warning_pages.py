@@ -1,0 +1,67 @@
+"""Every page that warns renders the same warning-sign rows: change one row and
+the article, the home page, the booking pages, the confirmation and its e-mail all
+change with it."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from conditions.models import Condition
+from tests.booking.test_views import FORM as BOOKING_FORM
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chest_pain():
+    article = Condition.objects.get(slug_nb="korsryggsmerter")
+    return article.warning_signs.get(text_nb="smerter i brystet")
+
+
+def pages_that_warn(client, slot):
+    """Every page that shows warning signs, with the e-mail, as text."""
+    with translation.override("nb"):
+        start_url = reverse("booking:index")
+        form_url = reverse(
+            "booking:book", kwargs={"clinic": slot.clinic.slug, "slot_id": slot.pk}
+        )
+    pages = {
+        "article": client.get("/plager/korsryggsmerter/"),
+        "article en": client.get("/en/conditions/low-back-pain/"),
+        "home": client.get("/"),
+        "home en": client.get("/en/"),
+        "booking start": client.get(start_url),
+    }
+    pages["booking form"] = client.get(form_url)
+    confirmation = client.post(form_url, BOOKING_FORM, follow=True)
+    pages["confirmation"] = confirmation
+    texts = {name: response.content.decode() for name, response in pages.items()}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+    return texts
+
+
+def test_every_page_renders_the_same_rows(
+    client,
+    no_page_cache,
+    slot,
+    follow_up,
+    chest_pain,
+    django_capture_on_commit_callbacks,
+):
+    chest_pain.text_nb = "TEGN-NB brystsmerter"
+    chest_pain.text_en = "SIGN-EN chest pain"
+    chest_pain.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        texts = pages_that_warn(client, slot)
+    for name, text in texts.items():
+        expected = (
+            "SIGN-EN chest pain" if name.endswith(" en") else "TEGN-NB brystsmerter"
+        )
+        assert expected in text, name
+        assert "smerter i brystet" not in text, name
+    patient_mail = [m for m in mail.outbox if BOOKING_FORM["email"] in m.to]
+    assert len(patient_mail) == 1
+    assert "- TEGN-NB brystsmerter" in patient_mail[0].body
+    assert "smerter i brystet" not in patient_mail[0].body
