@@ -135,7 +135,7 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
                 choice.update({k: v for k, v in form.cleaned_data.items() if v})
             else:
                 filter_error = _(
-                    "That choice is not available; showing every open time."
+                    "That choice is not available; showing every available appointment."
                 )
         now = timezone.now()
         policy = policy_for(clinic)

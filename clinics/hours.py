@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ class Interval:
 
     def __str__(self):
         closes = self.closes or dt.time(0, 0)
-        return f"{time_format(self.opens, 'H.i')}–{time_format(closes, 'H.i')}"
+        return f"{time_format(self.opens)}–{time_format(closes)}"
 
 
 def intervals_on(clinic, day: dt.date) -> list[Interval]:
@@ -73,8 +73,7 @@ def describe_day(clinic, day: dt.date) -> str:
 
 def day_label(day: dt.date) -> str:
     """'torsdag 26. november' in Norwegian, 'Thursday 26 November' in English."""
-    pattern = "l j. F" if translation.get_language() == "nb" else "l j F"
-    return date_format(day, pattern)
+    return date_format(day, "DAY_FORMAT")
 
 
 def week_rows(clinic, today: dt.date) -> list[dict]:

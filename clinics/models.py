@@ -22,8 +22,17 @@ postcode_validator = RegexValidator(r"^\d{4}$", _("A postcode is four digits."))
 class Profession(models.TextChoices):
     CHIROPRACTOR = "kiropraktor", _("Chiropractor")
     MANUAL_THERAPIST = "manuell-terapeut", _("Manual therapist")
-    PHYSICIAN = "lege", pgettext_lazy("profession", "Physician")
+    PHYSICIAN = "lege", pgettext_lazy("profession", "Doctor")
     PHYSIOTHERAPIST = "fysioterapeut", _("Physiotherapist")
+
+
+# How a sentence names a profession's people: "some also have doctors".
+PROFESSION_PLURALS = {
+    Profession.CHIROPRACTOR: _("chiropractors"),
+    Profession.MANUAL_THERAPIST: _("manual therapists"),
+    Profession.PHYSICIAN: pgettext_lazy("profession", "doctors"),
+    Profession.PHYSIOTHERAPIST: _("physiotherapists"),
+}
 
 
 def detail_prefetches():

@@ -1,0 +1,12 @@
+# British English dates and times: "Monday 30 November at 08:30", 24-hour clock as
+# Norway's clinics keep it. Django's own en formats fill in the rest.
+DATE_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = r"j F Y, H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+# "Monday 30 November"
+DAY_FORMAT = "l j F"
+# "30 November", for ranges: "30 November–6 December"
+DAY_MONTH_FORMAT = "j F"
+# "Monday 30 November at 08:30"
+SLOT_FORMAT = r"l j F \a\t H:i"
