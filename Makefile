@@ -81,6 +81,10 @@ compilemessages: system-deps $(VENV)/.runtime-installed
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages $(LOCALE_IGNORE) --verbosity 0
 
 # --- Running ----------------------------------------------------------------------------
+# The site `make run` serves is the demo: invented clinics, a banner on every page, and
+# e-mail to files only (nemus_site/settings.py refuses a real mail server with it).
+run dev seed prepare: export NEMUS_DEMO_MODE := 1
+
 prepare: install .env.local compilemessages
 	mkdir -p var
 	$(MANAGE) migrate --noinput

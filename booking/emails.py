@@ -76,6 +76,7 @@ def send_booking_email(record: BookingEmail) -> None:
                 ),
                 "record": record,
             }
+        context["demo_mode"] = settings.DEMO_MODE
         subject = render_to_string(f"booking/email/{record.kind}_subject.txt", context)
         body = render_to_string(f"booking/email/{record.kind}.txt", context)
     message = EmailMessage(

@@ -19,7 +19,7 @@ NAVIGATION = [
     (
         "booking:index",
         _("Book an appointment"),
-        _("See open times and book online, no referral needed."),
+        _("See available appointments and book online, no referral needed."),
     ),
 ]
 
@@ -71,4 +71,8 @@ def site(request):
                 "current": request.path.startswith(url),
             }
         )
-    return {"navigation": navigation, "contact_email": settings.NEMUS_CONTACT_EMAIL}
+    return {
+        "navigation": navigation,
+        "contact_email": settings.NEMUS_CONTACT_EMAIL,
+        "demo_mode": settings.DEMO_MODE,
+    }

@@ -44,3 +44,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def email_settings(url: str) -> dict:
+    """Django's EMAIL_* settings from an EMAIL_URL such as
+    `smtp+tls://user:password@smtp.example.no:587` (smtp, smtp+tls, smtp+ssl).
+    Empty when no URL is given. Raises ValueError for another scheme."""
+    from urllib.parse import unquote, urlsplit
+
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    schemes = {
+        "smtp": (False, False),
+        "smtp+tls": (True, False),
+        "smtp+ssl": (False, True),
+    }
+    if parts.scheme not in schemes:
+        raise ValueError(
+            "EMAIL_URL must start with smtp://, smtp+tls:// or smtp+ssl://"
+        )
+    use_tls, use_ssl = schemes[parts.scheme]
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }

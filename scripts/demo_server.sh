@@ -10,7 +10,8 @@ demo_setup() {
   DJANGO_SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
   DJANGO_EMAIL_FILE_PATH="$OUT/mail"
   REDIS_URL=
-  export DATABASE_URL DJANGO_SECRET_KEY DJANGO_EMAIL_FILE_PATH REDIS_URL
+  NEMUS_DEMO_MODE=1
+  export DATABASE_URL DJANGO_SECRET_KEY DJANGO_EMAIL_FILE_PATH REDIS_URL NEMUS_DEMO_MODE
   $PY manage.py collectstatic --noinput --verbosity 0
   $PY manage.py migrate --noinput --verbosity 0
   $PY manage.py createcachetable

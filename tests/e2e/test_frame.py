@@ -154,3 +154,12 @@ def test_admin_language_tabs_work_under_the_strict_csp(page, live_server):
     assert page.locator("#id_title_en").is_visible()
     assert page.locator("#id_title_en").input_value() == "Privacy notice"
     assert csp_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "banner"), [("/", "Demoside."), ("/en/", "Demo site.")]
+)
+def test_the_demo_banner_passes_axe_and_vnu(check_page, settings, path, banner):
+    settings.DEMO_MODE = True
+    page = check_page(path)
+    assert page.locator(".nm-demo-banner strong").inner_text() == banner

@@ -8,6 +8,11 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def demo_mode(settings):
+    settings.DEMO_MODE = True
+
+
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())

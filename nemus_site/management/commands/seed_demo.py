@@ -2,7 +2,7 @@ import random
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -20,6 +20,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "Demo data is only loaded with demo mode on (NEMUS_DEMO_MODE=1), so "
+                "that every page says the clinics, people and times are invented. "
+                "`make run` turns it on."
+            )
         from booking.demo import seed_booking
         from clinics.demo import seed_clinics
 
