@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import (
     Booking,
+    BookingAccess,
     BookingEmail,
     ClinicBookingPolicy,
     ScheduleException,
@@ -366,9 +367,18 @@ def booking_mark_attended(*, booking_id: int) -> Booking:
     return booking
 
 
+def booking_accesses_purge(*, older_than_days: int, now=None) -> int:
+    """Delete records of staff opening bookings older than `older_than_days`."""
+    now = now or timezone.now()
+    deleted, _by_model = BookingAccess.objects.filter(
+        at__lt=now - dt.timedelta(days=older_than_days)
+    ).delete()
+    return deleted
+
+
 def bookings_purge(*, older_than_days: int, now=None) -> int:
     """Delete bookings whose appointment ended more than `older_than_days` ago.
-    Access records stay: they hold no patient data."""
+    Access records stay (booking_accesses_purge has their own retention)."""
     now = now or timezone.now()
     old = Booking.objects.filter(
         slot__ends_at__lt=now - dt.timedelta(days=older_than_days)

@@ -4,7 +4,14 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Exists, Min, OuterRef, prefetch_related_objects
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    Min,
+    OuterRef,
+    prefetch_related_objects,
+)
 from django.utils.translation import gettext as _
 
 from clinics.models import (
@@ -13,6 +20,7 @@ from clinics.models import (
     Clinic,
     Postcode,
     Practitioner,
+    Profession,
     detail_prefetches,
 )
 
@@ -183,6 +191,39 @@ def clinic_page_nearest(*, origin: Origin, profession: str = "", limit=None):
     return shown, everyone
 
 
+@dataclass(frozen=True)
+class ProfessionCoverage:
+    """How many clinics there are, and which professions all or only some have."""
+
+    clinic_count: int
+    everywhere: list  # professions every clinic has
+    somewhere: list  # professions some clinics have
+
+
+def profession_coverage() -> ProfessionCoverage:
+    """Which professions work at every clinic and which at some, from the active
+    practitioners: what the home page may claim. Two queries."""
+    clinic_count = Clinic.objects.count()
+    rows = (
+        Practitioner.objects.filter(is_active=True)
+        .order_by()
+        .values("profession")
+        .annotate(clinics=Count("clinic", distinct=True))
+    )
+    counts = {row["profession"]: row["clinics"] for row in rows}
+    order = list(Profession.values)
+    everywhere = [p for p in order if clinic_count and counts.get(p) == clinic_count]
+    somewhere = [p for p in order if 0 < counts.get(p, 0) < clinic_count]
+    return ProfessionCoverage(clinic_count, everywhere, somewhere)
+
+
+def clinic_list_with_profession(*, profession: str):
+    """Clinics with an active practitioner of `profession`, by name: one query."""
+    return clinic_list(profession=profession, details=False).only(
+        "slug", "name", "town", "phone"
+    )
+
+
 def clinic_list_for_map():
     """Just what a map of every clinic needs: one query."""
     return Clinic.objects.only("slug", "name", "latitude", "longitude").order_by("name")
@@ -212,4 +253,5 @@ def map_settings():
         "tileUrl": settings.MAP_TILE_URL,
         "attribution": settings.MAP_ATTRIBUTION,
         "maxZoom": settings.MAP_MAX_ZOOM,
+        "provider": settings.MAP_PROVIDER_NAME,
     }

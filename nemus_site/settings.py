@@ -11,7 +11,14 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from nemus_site.env import env_bool, env_int, env_list, env_str, load_env_file
+from nemus_site.env import (
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env.local")
@@ -188,6 +195,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
+# Dates and times per language (nemus_site/formats/<lang>/formats.py): never
+# `if language == ...` in code.
+FORMAT_MODULE_PATH = ["nemus_site.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "nb"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("nb",)
 
@@ -222,7 +232,27 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = False
+# EMAIL_URL (smtp+tls://user:password@host:587) sets all of the above at once.
+EMAIL_URL = env_str("EMAIL_URL")
+globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEMUS <ikke-svar@nemus.no>")
+
+# --- Demo mode ----------------------------------------------------------------------
+# `make run` turns it on with the invented demo data: every page says so, nothing
+# booked reaches a clinic, and e-mails only ever go to files in var/mail. A site
+# with demo mode on and a real mail server configured refuses to start.
+DEMO_MODE = env_bool("NEMUS_DEMO_MODE", default=False)
+if DEMO_MODE:
+    if EMAIL_URL or EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "NEMUS_DEMO_MODE is on, but a real e-mail backend is configured "
+            "(EMAIL_URL or DJANGO_EMAIL_BACKEND). Demo bookings must never e-mail "
+            "anyone: turn demo mode off, or unset EMAIL_URL and DJANGO_EMAIL_BACKEND."
+        )
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 # --- Security ----------------------------------------------------------------------
 # One switch for TLS. Without it the site runs over plain HTTP on 127.0.0.1; with it
@@ -253,14 +283,18 @@ if HTTPS:
     LANGUAGE_COOKIE_NAME = "__Host-language"
 
 # --- Maps ----------------------------------------------------------------------------
-# OpenStreetMap's own tile server by default, with its attribution. Production should
-# use a contracted provider or Kartverket's cache: OSM's servers promise nothing and see
-# patients' IP addresses (docs/operations.md).
-MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_ATTRIBUTION = env_str(
-    "MAP_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+# Kartverket's open tile cache by default: open data under CC BY 4.0 ("© Kartverket"),
+# free for commercial use. No tile is fetched until a visitor presses "Vis kart"
+# (the provider then sees their IP address; the privacy notice names it).
+MAP_TILE_URL = env_str(
+    "MAP_TILE_URL",
+    "https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png",
 )
+MAP_ATTRIBUTION = env_str(
+    "MAP_ATTRIBUTION", '&copy; <a href="https://www.kartverket.no/">Kartverket</a>'
+)
+# Who serves the tiles, as the privacy notice names them.
+MAP_PROVIDER_NAME = env_str("MAP_PROVIDER_NAME", "Kartverket (Statens kartverk)")
 MAP_MAX_ZOOM = env_int("MAP_MAX_ZOOM", 18)
 _tiles = urlsplit(MAP_TILE_URL)
 MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else SELF
@@ -319,6 +353,8 @@ LOGGING = {
 # --- Booking -----------------------------------------------------------------------
 # Days after the appointment a booking (and its personal data) is deleted.
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 30)
+# Days a record of staff opening a booking is kept (it holds no patient data).
+BOOKING_ACCESS_RETENTION_DAYS = env_int("BOOKING_ACCESS_RETENTION_DAYS", 730)
 # Online bookings a mobile number may hold in the future; posts an address may make.
 BOOKING_MAX_FUTURE_PER_PHONE = env_int("BOOKING_MAX_FUTURE_PER_PHONE", 3)
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)  # booking posts per IP per hour
@@ -333,3 +369,18 @@ NEMUS_CONTACT_EMAIL = env_str("NEMUS_CONTACT_EMAIL", "post@nemus.no")
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # The admin's path; moving it away from /admin/ is a small shield against scanners.
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
+# The condition whose warning signs the home and booking pages show (its nb slug).
+NEMUS_WARNING_CONDITION = env_str("NEMUS_WARNING_CONDITION", "korsryggsmerter")
+
+# --- Privacy notice (GDPR Article 13) -------------------------------------------------
+# Shown under the staff-written prose on /personvern/ (nemus_site/privacy.py). Empty
+# values are named to staff on that page; patients see a dash.
+NEMUS_CONTROLLER_NAME = env_str("NEMUS_CONTROLLER_NAME")
+NEMUS_CONTROLLER_ORG_NUMBER = env_str("NEMUS_CONTROLLER_ORG_NUMBER")
+NEMUS_CONTROLLER_ADDRESS = env_str("NEMUS_CONTROLLER_ADDRESS")
+NEMUS_DPO_CONTACT = env_str("NEMUS_DPO_CONTACT")
+NEMUS_HOSTING_PROVIDER = env_str("NEMUS_HOSTING_PROVIDER")
+NEMUS_EMAIL_PROVIDER = env_str("NEMUS_EMAIL_PROVIDER")
+# Days the host keeps server logs and backups: set to what the host really does.
+NEMUS_LOG_RETENTION_DAYS = env_int("NEMUS_LOG_RETENTION_DAYS", 14)
+NEMUS_BACKUP_RETENTION_DAYS = env_int("NEMUS_BACKUP_RETENTION_DAYS", 30)

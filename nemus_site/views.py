@@ -5,13 +5,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from django.views.static import serve as static_serve
 
+from clinics.models import PROFESSION_PLURALS, Profession
+from clinics.selectors import clinic_list_with_profession, profession_coverage
+from nemus_site import privacy
 from nemus_site.forms import ComponentDemoForm
 from nemus_site.models import Page
 from nemus_site.page_cache import PublicPageMixin
@@ -29,7 +33,20 @@ class HomeView(PublicPageMixin, TemplateView):
             "url": self.request.build_absolute_uri(reverse("home")),
             "medicalSpecialty": "Musculoskeletal",
         }
+        # What the lead may claim about professions comes from the clinics' staff.
+        coverage = profession_coverage()
+        context["clinic_count"] = coverage.clinic_count
+        context["professions_everywhere"] = _profession_list(coverage.everywhere)
+        context["professions_somewhere"] = _profession_list(coverage.somewhere)
         return context
+
+
+def _profession_list(professions) -> str:
+    """'chiropractors, doctors and physiotherapists' in the reader's language."""
+    return get_text_list(
+        [str(PROFESSION_PLURALS[profession]) for profession in professions],
+        gettext("and"),
+    )
 
 
 class PageView(PublicPageMixin, TemplateView):
@@ -42,6 +59,15 @@ class PageView(PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         page = get_object_or_404(Page, key=self.key)
         context["page"] = page
+        if page.key == Page.Key.PRIVACY:
+            context["controller"] = privacy.controller_facts()
+            context["processors"] = privacy.processor_facts()
+            context["processings"] = privacy.processings()
+        if page.key == Page.Key.BUSINESSES:
+            # "Our physiotherapists visit the workplace": the clinics that have them.
+            context["physiotherapy_clinics"] = clinic_list_with_profession(
+                profession=Profession.PHYSIOTHERAPIST
+            )
         context["breadcrumbs"] = [(_("Home"), reverse("home")), (page.title, "")]
         return context
 

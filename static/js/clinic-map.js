@@ -1,5 +1,6 @@
-// Clinic map: loads Leaflet only when the map box comes near the viewport, puts a
-// keyboard-reachable, named marker on every clinic in the list, and links list and
+// Clinic map: nothing is fetched (not Leaflet, not a single tile) until the patient
+// presses "Vis kart"; the tile provider sees their address only then. The map puts a
+// keyboard-reachable, named marker on every clinic in the list and links list and
 // map both ways. Without JavaScript (or tiles) the box says the map cannot be shown;
 // the list beside it is the page.
 (function () {
@@ -99,14 +100,26 @@
   }
 
   document.querySelectorAll(".nm-map[data-markers]").forEach(function (box) {
-    var start = function () { loadLeaflet(box, function () { build(box); }); };
-    if (!("IntersectionObserver" in window)) { start(); return; }
-    var observer = new IntersectionObserver(function (entries) {
-      if (entries.some(function (entry) { return entry.isIntersecting; })) {
-        observer.disconnect();
-        start();
-      }
-    }, { rootMargin: "400px" });
-    observer.observe(box);
+    box.querySelectorAll(".nm-map__fallback").forEach(function (p) { p.remove(); });
+    box.classList.add("nm-map--idle");
+    var intro = document.createElement("div");
+    intro.className = "nm-map__start";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "nm-button nm-button--secondary";
+    button.textContent = box.getAttribute("data-start-label");
+    var note = document.createElement("p");
+    note.className = "nm-map__privacy";
+    note.textContent = box.getAttribute("data-privacy-note");
+    intro.appendChild(button);
+    intro.appendChild(note);
+    box.appendChild(intro);
+    button.addEventListener("click", function () {
+      intro.remove();
+      box.classList.remove("nm-map--idle");
+      box.setAttribute("tabindex", "-1");
+      box.focus();
+      loadLeaflet(box, function () { build(box); });
+    });
   });
 })();

@@ -26,7 +26,7 @@ def test_clinic_pages_pass_axe_vnu_and_csp(check_page, demo_clinics, path, headi
 
 
 def wait_for_markers(page, count):
-    page.locator(".nm-map").scroll_into_view_if_needed()
+    page.get_by_role("button", name="Vis kart").click()
     page.wait_for_function(
         f"document.querySelectorAll('.leaflet-marker-icon').length === {count}"
     )

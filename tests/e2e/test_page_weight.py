@@ -24,8 +24,9 @@ BUDGETS = [
 
 
 @pytest.fixture(autouse=True)
-def demo_clinics():
+def demo_clinics(settings):
     """The nine demo clinics with eight weeks of open times, as `make run` has."""
+    settings.DEMO_MODE = True
     call_command("seed_demo", stdout=io.StringIO())
 
 
@@ -70,17 +71,24 @@ def test_first_view_on_a_phone_fits_the_budget(browser, live_server, path, budge
         context.close()
 
 
-def test_leaflet_loads_only_when_the_map_comes_near(browser, live_server):
+def test_nothing_of_the_map_loads_until_show_map_is_pressed(browser, live_server):
     context, page, weights = first_view(
         browser, live_server.url + "/plager/korsryggsmerter/"
     )
+    tiles = urlsplit(settings.MAP_TILE_URL).netloc
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
     try:
-        assert not any("leaflet" in url for url in weights), "Leaflet in first view"
+        page.locator(".nm-map").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        seen = list(weights) + asked
+        assert not any("leaflet" in url for url in seen), "Leaflet before the press"
+        assert not any(tiles in url for url in seen), "a tile before the press"
         assert page.locator("link[href*=leaflet]").count() == 0
         with page.expect_response(
             lambda r: "leaflet" in r.url and r.url.endswith(".js")
         ):
-            page.locator(".nm-map").first.scroll_into_view_if_needed()
+            page.get_by_role("button", name="Vis kart").click()
         page.wait_for_function("document.querySelector('.leaflet-container') !== null")
         assert page.locator("link[href*='leaflet/leaflet']").count() == 1
     finally:

@@ -186,7 +186,7 @@ def test_security_headers_on_every_page(client):
         "default-src": "'none'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data: https://tile.openstreetmap.org",
+        "img-src": "'self' data: https://cache.kartverket.no",
         "font-src": "'self'",
         "connect-src": "'self'",
         "object-src": "'none'",

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from nemus_site.markup import render_markdown
 from nemus_site.models import Page
+from tests.text import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +32,31 @@ def test_staff_pages_are_served_in_both_languages(client, path, title):
 
 
 def test_privacy_notice_states_legal_basis_storage_retention_and_access(client):
-    nb = client.get("/personvern/").content.decode()
+    nb = page_text(client.get("/personvern/").content.decode())
     assert "artikkel 9 nr. 2 bokstav h" in nb
-    assert "<li>mobilnummeret og e-postadressen din</li>" in nb
-    assert "slettes automatisk 30 dager etter timen" in nb
-    assert "Bare de ansatte på klinikken du har bestilt time hos" in nb
-    en = client.get("/en/privacy/").content.decode()
+    assert "Artikkel 6 nr. 1 bokstav b" in nb
+    assert "Slettes 30 dager etter timen; med en gang hvis du avbestiller." in nb
+    assert "De ansatte på klinikken du har bestilt time hos." in nb
+    assert "Kartverket (Statens kartverk)" in nb
+    assert "deles ikke med andre" not in nb
+    assert "Datatilsynet" in nb
+    en = page_text(client.get("/en/privacy/").content.decode())
     assert "Article 9(2)(h)" in en
-    assert "deleted automatically 30 days after the appointment" in en
+    assert "Deleted 30 days after the appointment; at once if you cancel." in en
 
 
-def test_accessibility_statement_targets_wcag_21_aa_and_says_how_to_report(client):
+def test_accessibility_statement_states_the_law_the_aim_and_where_to_report(client):
     nb = client.get("/tilgjengelighet/").content.decode()
-    assert "WCAG 2.1 nivå AA" in nb
-    assert "<h2>Meld fra om et problem</h2>" in nb
+    assert "de 35 suksesskriteriene fra WCAG 2.0" in nb
+    assert "WCAG 2.2 nivå AA" in nb
+    assert "<h2>Det vi vet ikke er godt nok ennå</h2>" in nb
+    assert "Sist testet 28. november 2026" in nb
     assert 'href="https://www.uutilsynet.no/"' in nb
+    assert 'href="https://www.diskrimineringsnemnda.no/"' in nb
+    assert '<a href="mailto:post@nemus.no">post@nemus.no</a>' in nb
     en = client.get("/en/accessibility/").content.decode()
-    assert "WCAG 2.1 level AA" in en
+    assert "WCAG 2.2 level AA" in en
+    assert "35 WCAG 2.0 success criteria" in en
 
 
 def test_staff_edits_show_on_the_page_and_empty_english_falls_back(client):

@@ -1,0 +1,178 @@
+"""The privacy notice's facts (GDPR Article 13), generated from the settings the code
+uses, so the notice cannot drift from what the site does. Staff write the prose on
+/personvern/; this table goes under it. Later features add their own rows here."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# The rights that apply under each legal basis (Articles 15-22), as patients read them.
+RIGHTS = {
+    "contract": _(
+        "See, correct and get a copy of your information; have it deleted by "
+        "cancelling."
+    ),
+    "legal_obligation": _(
+        "See and correct your information. It cannot be deleted while the law "
+        "requires us to keep it."
+    ),
+    "legitimate_interest": _(
+        "See your information, and object to its use; we then stop unless we must "
+        "keep it to protect the site."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Processing:
+    key: str
+    name: str
+    purpose: str
+    basis: str
+    retention: str
+    recipients: str
+    rights: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    setting: str  # the setting it comes from, named to staff when it is empty
+
+
+def days(count: int) -> str:
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+
+
+def controller_facts() -> list[Fact]:
+    """Who is responsible, from settings; empty values are shown as missing."""
+    return [
+        Fact(_("Controller"), settings.NEMUS_CONTROLLER_NAME, "NEMUS_CONTROLLER_NAME"),
+        Fact(
+            _("Organisation number"),
+            settings.NEMUS_CONTROLLER_ORG_NUMBER,
+            "NEMUS_CONTROLLER_ORG_NUMBER",
+        ),
+        Fact(
+            _("Address"), settings.NEMUS_CONTROLLER_ADDRESS, "NEMUS_CONTROLLER_ADDRESS"
+        ),
+        Fact(
+            _("Data protection officer"),
+            settings.NEMUS_DPO_CONTACT,
+            "NEMUS_DPO_CONTACT",
+        ),
+    ]
+
+
+def processor_facts() -> list[Fact]:
+    return [
+        Fact(_("Hosting"), settings.NEMUS_HOSTING_PROVIDER, "NEMUS_HOSTING_PROVIDER"),
+        Fact(
+            _("E-mail delivery"),
+            _("none: e-mails are written to files on the server (demo)")
+            if settings.DEMO_MODE
+            else settings.NEMUS_EMAIL_PROVIDER,
+            "NEMUS_EMAIL_PROVIDER",
+        ),
+        Fact(_("Map tiles"), settings.MAP_PROVIDER_NAME, "MAP_PROVIDER_NAME"),
+    ]
+
+
+def processings() -> list[Processing]:
+    """Each processing of personal data the site does, with its purpose, legal basis
+    (Article 6, and Article 9 for health data), retention, recipients and rights."""
+    booking_days = settings.BOOKING_RETENTION_DAYS
+    clinic_staff = _("Staff of the clinic you booked with.")
+    return [
+        Processing(
+            key="booking",
+            name=_("Your booking"),
+            purpose=_(
+                "To give you the appointment you booked: your name, mobile number, "
+                "e-mail address, whether you are a new patient, and the time."
+            ),
+            basis=_(
+                "Article 6(1)(b) (the appointment you ask for) and Article 9(2)(h) "
+                "(health care), with the Health Personnel Act."
+            ),
+            retention=_(
+                "Deleted %(days)s after the appointment; at once if you cancel."
+            )
+            % {"days": days(booking_days)},
+            recipients=clinic_staff,
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
+            key="email",
+            name=_("E-mails to you"),
+            purpose=_(
+                "The confirmation, the reminder and changes, with a link to cancel."
+            ),
+            basis=_("Article 6(1)(b) and Article 9(2)(h), as for the booking."),
+            retention=_(
+                "Kept with the booking and deleted with it, %(days)s after the "
+                "appointment."
+            )
+            % {"days": days(booking_days)},
+            recipients=_("You; the e-mail delivery service below carries them."),
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
+            key="access_log",
+            name=_("Log of staff who open a booking"),
+            purpose=_(
+                "To check that only those who should have seen your booking did "
+                "(Normen). It holds who opened which booking and when, not your "
+                "details."
+            ),
+            basis=_(
+                "Article 6(1)(c) (a legal duty), with the Patient Records Act's duty "
+                "to log access to health information."
+            ),
+            retention=_("Deleted after %(days)s.")
+            % {"days": days(settings.BOOKING_ACCESS_RETENTION_DAYS)},
+            recipients=_("NEMUS's administrators, when access is checked."),
+            rights=RIGHTS["legal_obligation"],
+        ),
+        Processing(
+            key="server_logs",
+            name=_("Server logs"),
+            purpose=_(
+                "To keep the site running and safe: the page asked for, the time and "
+                "the answer. Never query strings, form contents or your address."
+            ),
+            basis=_("Article 6(1)(f) (our legitimate interest in a secure site)."),
+            retention=_("Deleted after %(days)s.")
+            % {"days": days(settings.NEMUS_LOG_RETENTION_DAYS)},
+            recipients=_("NEMUS's administrators and the hosting provider."),
+            rights=RIGHTS["legitimate_interest"],
+        ),
+        Processing(
+            key="backups",
+            name=_("Backups"),
+            purpose=_("To restore the bookings if the server fails."),
+            basis=_("The same as the booking they copy."),
+            retention=_(
+                "Each copy is deleted after %(days)s, so a deleted booking is gone "
+                "from every copy by then."
+            )
+            % {"days": days(settings.NEMUS_BACKUP_RETENTION_DAYS)},
+            recipients=_("NEMUS's administrators and the hosting provider."),
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
+            key="map_tiles",
+            name=_("The map"),
+            purpose=_(
+                "Only when you press “Show map”: your browser fetches map pictures "
+                "from the map provider, which then sees your IP address."
+            ),
+            basis=_("Article 6(1)(f): you asked to see the map."),
+            retention=_("NEMUS keeps nothing; the map provider's own terms apply."),
+            recipients=settings.MAP_PROVIDER_NAME or "–",
+            rights=RIGHTS["legitimate_interest"],
+        ),
+    ]
