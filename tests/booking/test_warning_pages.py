@@ -65,3 +65,22 @@ def test_every_page_renders_the_same_rows(
     assert len(patient_mail) == 1
     assert "- TEGN-NB brystsmerter" in patient_mail[0].body
     assert "smerter i brystet" not in patient_mail[0].body
+
+
+def test_a_demo_booking_says_so_on_the_page_and_in_the_email(
+    client, settings, slot, follow_up, django_capture_on_commit_callbacks
+):
+    settings.DEMO_MODE = True
+    with translation.override("nb"):
+        form_url = reverse(
+            "booking:book", kwargs={"clinic": slot.clinic.slug, "slot_id": slot.pk}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(form_url, BOOKING_FORM, follow=True).content.decode()
+    assert "Dette var en demobestilling." in page
+    assert "Demoside." in page
+    patient_mail = [m for m in mail.outbox if BOOKING_FORM["email"] in m.to]
+    assert patient_mail[0].body.startswith(
+        "DEMO: denne bestillingen ble gjort på en demoside. Klinikken er oppdiktet og "
+        "har ikke fått beskjed."
+    )
