@@ -7,7 +7,13 @@ is thread-safe and holds no connection of its own (the pool does), so one per po
 serves every call.
 """
 
+import logging
+import time
+
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -27,3 +33,21 @@ class NemusRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+# --- A cache that is away is skipped, not waited for --------------------------------
+# After a failure (refused, timed out, table missing) this process leaves the cache
+# alone for CACHE_RETRY_SECONDS: a hung Redis then costs one request one timeout,
+# not every request.
+_skip_until = 0.0
+
+
+def cache_usable() -> bool:
+    return time.monotonic() >= _skip_until
+
+
+def cache_failed() -> None:
+    # One flag per process, on purpose: every thread of it sees the same cache.
+    global _skip_until
+    _skip_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+    logger.warning("cache unavailable; skipped for %ss", settings.CACHE_RETRY_SECONDS)

@@ -77,3 +77,22 @@ class Redirect(models.Model):
             raise ValidationError(
                 {"new_path": _("The new address must start with / or https://.")}
             )
+
+
+class RateLimitCounter(models.Model):
+    """Hits on one key in a fixed window (booking posts from one address, ...).
+
+    In the database, not the cache: eviction, a cull or a cache outage must never
+    reset a security limit. Keys are one-way hashes; rows older than a day are
+    deleted by `purge_bookings`."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("hits"), default=0)
+
+    class Meta:
+        verbose_name = _("rate limit counter")
+        verbose_name_plural = _("rate limit counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

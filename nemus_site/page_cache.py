@@ -23,6 +23,8 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 
+from nemus_site.cache import cache_failed, cache_usable
+
 logger = logging.getLogger(__name__)
 VERSION_KEY = "public-pages:version"
 # A visitor with either cookie may see a page of their own (staff drafts, messages).
@@ -35,14 +37,17 @@ def public_pages_changed() -> None:
     """Forget every cached public page (a new version; old entries expire).
 
     Never fails the write that called it: with the cache away there are no cached
-    pages to forget."""
+    pages to forget (and pages kept from before an outage live at most
+    PUBLIC_PAGE_CACHE_SECONDS)."""
+    if not cache_usable():
+        return
     try:
         try:
             cache.incr(VERSION_KEY)
         except ValueError:
             cache.set(VERSION_KEY, 2, timeout=None)
     except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
+        cache_failed()
 
 
 # Models whose rows never show on a public page; saving them keeps the cache.
@@ -102,6 +107,7 @@ class PublicPageCacheMiddleware:
             or request.path_info.startswith(self.skip)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or any(name in request.COOKIES for name in PERSONAL_COOKIES)
+            or not cache_usable()
         ):
             return self.get_response(request)
         try:
@@ -112,7 +118,7 @@ class PublicPageCacheMiddleware:
         except Exception:
             # The cache is a help, not a need: with Redis or the cache table away,
             # pages are rendered as if nothing were cached.
-            logger.warning("page cache unavailable", exc_info=True)
+            cache_failed()
             return self.get_response(request)
         key = self._page_key(version, digest)
         if stored is not None:
@@ -134,7 +140,7 @@ class PublicPageCacheMiddleware:
                     key, (response.status_code, headers, response.content), seconds
                 )
             except Exception:
-                logger.warning("page cache unavailable", exc_info=True)
+                cache_failed()
             else:
                 response["X-Cache"] = "miss"
         return response

@@ -151,6 +151,19 @@ def processings() -> list[Processing]:
             rights=RIGHTS["legitimate_interest"],
         ),
         Processing(
+            key="rate_limits",
+            name=_("Protection against floods"),
+            purpose=_(
+                "To stop one connection sending many bookings: a count per "
+                "connection, kept as a one-way code of its IP address, never the "
+                "address itself."
+            ),
+            basis=_("Article 6(1)(f) (our legitimate interest in a secure site)."),
+            retention=_("Deleted after %(days)s.") % {"days": days(1)},
+            recipients=_("No one; the site counts by itself."),
+            rights=RIGHTS["legitimate_interest"],
+        ),
+        Processing(
             key="backups",
             name=_("Backups"),
             purpose=_("To restore the bookings if the server fails."),

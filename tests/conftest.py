@@ -153,8 +153,12 @@ def no_page_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache(request):
-    """Each test starts with an empty cache: rate-limit counters and cached pages
-    from one test must not reach the next (Redis keeps them across transactions)."""
+    """Each test starts with an empty cache: cached pages from one test must not
+    reach the next (Redis keeps them across transactions); and with the cache in use,
+    whatever an earlier test's fault did to this process's view of it."""
+    from nemus_site import cache as nemus_cache
+
+    nemus_cache._skip_until = 0.0
     if (
         "django_db_setup" not in request.fixturenames
         and not request.node.get_closest_marker("django_db")
