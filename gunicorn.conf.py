@@ -21,6 +21,8 @@ control_socket_disable = True
 
 accesslog = "-"
 errorlog = "-"
+# Tokens in paths (cancel links) are replaced by "[token]" in every access line.
+logger_class = "nemus_site.gunicorn_logging.RedactingLogger"
 # One JSON object a line, like the application's logs. %(U)s is the path alone: query
 # strings (postcodes, positions, tokens) are never logged, nor the client's address.
 access_log_format = (

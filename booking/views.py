@@ -1,8 +1,6 @@
 import datetime as dt
-import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +40,7 @@ from clinics.selectors import (
 )
 from nemus_site.client_ip import client_ip
 from nemus_site.page_cache import PublicPageMixin
+from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
 SESSION_CONFIRMATION = "booking_confirmation"
 WEEK = dt.timedelta(days=7)
@@ -201,20 +200,14 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
         return context
 
 
-def _client_key(request):
-    address = client_ip(request)
-    return "booking-rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
 def _rate_limited(request) -> bool:
-    key = _client_key(request)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.BOOKING_RATE_LIMIT
+    """Booking posts from one client address in the last hour, counted in the
+    database (nemus_site.ratelimit): a cache outage or cull never resets it."""
+    return rate_limit_hit(
+        key=rate_limit_key("booking-post", client_ip(request)),
+        limit=settings.BOOKING_RATE_LIMIT,
+        window=dt.timedelta(hours=1),
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -330,15 +323,32 @@ class SlotBookView(View):
         except BookingError as error:
             form.add_error(None, error.message)
             return self.render_form(request, clinic, slot, form, status=400)
-        request.session[SESSION_CONFIRMATION] = booking.pk
+        request.session[SESSION_CONFIRMATION] = {
+            "booking": booking.pk,
+            "at": timezone.now().timestamp(),
+        }
         return redirect("booking:confirmation")
 
 
 @method_decorator(never_cache, name="dispatch")
 class ConfirmationView(View):
+    """The booking just made, with the patient's details, for a few minutes only
+    (BOOKING_CONFIRMATION_MINUTES): on a shared computer the next person must not
+    find them. After that the page says the e-mail has them."""
+
     def get(self, request):
-        booking_id = request.session.get(SESSION_CONFIRMATION)
-        booking = booking_get_for_patient(booking_id=booking_id) if booking_id else None
+        stored = request.session.get(SESSION_CONFIRMATION)
+        if not isinstance(stored, dict):
+            return redirect("booking:index")
+        age = timezone.now().timestamp() - float(stored.get("at", 0))
+        if age > settings.BOOKING_CONFIRMATION_MINUTES * 60:
+            del request.session[SESSION_CONFIRMATION]
+            return render(
+                request,
+                "booking/booking_confirmation.html",
+                {"expired": True, "breadcrumbs": _crumbs((_("Confirmation"), ""))},
+            )
+        booking = booking_get_for_patient(booking_id=stored.get("booking"))
         if booking is None or not booking.is_active:
             return redirect("booking:index")
         return render(

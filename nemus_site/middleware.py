@@ -1,6 +1,30 @@
+import re
+
+from django.core.exceptions import BadRequest
 from django.http import HttpResponsePermanentRedirect
 
 from nemus_site.models import Redirect
+
+# C0 control characters and DEL: no path or query value of ours holds one, and
+# PostgreSQL cannot store NUL at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class UnstorableInputMiddleware:
+    """Answer 400 to a path or query string with control characters (NUL above
+    all), before any view, filter or lookup can pass them to the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_CHARACTERS.search(request.path) or any(
+            CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value)
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            raise BadRequest("Control characters in the path or query string.")
+        return self.get_response(request)
 
 
 class RedirectFallbackMiddleware:

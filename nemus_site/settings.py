@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "nemus_site.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for a NUL or other control character in the path or query, before any
+    # lookup (the redirects, the admin's filters) hands it to the database.
+    "nemus_site.middleware.UnstorableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Redis when configured; otherwise the database cache, which every worker shares
 # (local memory would give each worker its own cache and its own rate limits).
 REDIS_URL = env_str("REDIS_URL")
+CACHE_TIMEOUT_SECONDS = env_int("NEMUS_CACHE_TIMEOUT_MS", 50) / 1000
+# After a cache failure, the cache is left alone this long before it is tried again.
+CACHE_RETRY_SECONDS = env_int("NEMUS_CACHE_RETRY_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -135,6 +141,13 @@ if REDIS_URL:
             "BACKEND": "nemus_site.cache.NemusRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "nemus"),
+            # The cache is a help, never a need: a Redis that is down or hung costs
+            # a page at most these timeouts, and then nothing while the cache is
+            # skipped (nemus_site/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -324,7 +337,11 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "nemus_site.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "nemus_site.request_id.RequestIdLogFilter"},
+        # Tokens in paths (cancel links) never reach a log line.
+        "redact_tokens": {"()": "nemus_site.redact.RedactTokensFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -341,7 +358,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_tokens"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
@@ -353,6 +370,8 @@ LOGGING = {
 # --- Booking -----------------------------------------------------------------------
 # Days after the appointment a booking (and its personal data) is deleted.
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 30)
+# Minutes the confirmation page shows the patient's details after booking.
+BOOKING_CONFIRMATION_MINUTES = env_int("BOOKING_CONFIRMATION_MINUTES", 15)
 # Days a record of staff opening a booking is kept (it holds no patient data).
 BOOKING_ACCESS_RETENTION_DAYS = env_int("BOOKING_ACCESS_RETENTION_DAYS", 730)
 # Online bookings a mobile number may hold in the future; posts an address may make.

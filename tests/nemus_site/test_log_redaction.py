@@ -1,0 +1,66 @@
+"""No signed token ever reaches a log line: gunicorn's access log and Django's own
+lines show "[token]" where a cancel link's token was."""
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from nemus_site.redact import redact_path
+from tests.booking.test_concurrency import SETUP, NoRedirect, shell
+
+
+def test_a_booking_run_logs_no_token(gunicorn_server):
+    server = gunicorn_server({"BOOKING_RATE_LIMIT": "1000"})
+    path = shell(server, SETUP)
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(jar), NoRedirect
+    )
+    html = opener.open(server.base_url + path, timeout=20).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": csrf,
+            "appointment_type": "oppfolging",
+            "name": "Pasient Logg",
+            "phone": "41234567",
+            "email": "logg@example.invalid",
+            "is_new_patient": "ny",
+            "privacy": "on",
+        }
+    ).encode()
+    assert opener.open(server.base_url + path, data=body, timeout=20).status == 302
+    mail = "\n".join(
+        file.read_text(encoding="utf-8")
+        for file in Path(server.env["DJANGO_EMAIL_FILE_PATH"]).glob("*.log")
+    )
+    cancel_path = re.search(r"https?://[^/\s]+(/timebestilling/avbestill/\S+/)", mail)
+    assert cancel_path, "no cancel link in the e-mail"
+    cancel_path = cancel_path.group(1)
+    token = cancel_path.rstrip("/").rsplit("/", 1)[1]
+    assert len(token) >= 20
+    assert opener.open(server.base_url + cancel_path, timeout=20).status == 200
+    # A tampered link: Django logs the 404 with its path.
+    tampered = cancel_path[:-3] + ("A" if cancel_path[-3] != "A" else "B") + "x/"
+    try:
+        opener.open(server.base_url + tampered, timeout=20)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    server.stop()
+    log = server.log_text()
+    assert "/timebestilling/avbestill/[token]/" in log
+    assert token not in log
+    assert tampered.rsplit("/", 2)[1] not in log
+    assert "Pasient Logg" not in log and "logg@example.invalid" not in log
+
+
+def test_slugs_ids_and_static_names_are_kept():
+    kept = [
+        "/klinikker/nemus-kristiansand-sentrum/",
+        "/timebestilling/nemus-oslo/123/",
+        "/static/css/nemus.8a7b6c5d4e3f.css",
+    ]
+    assert [redact_path(path) for path in kept] == kept
