@@ -107,6 +107,22 @@ class ScheduleExceptionAdmin(ClinicScopedAdmin):
     list_select_related = ["practitioner"]
 
 
+# Days staff can ask for in filters and the day list: bookings are kept weeks, slots
+# made months ahead; ten years either way is generous, and keeps date arithmetic
+# (the next day, midnight in Oslo) far from the calendar's ends.
+DAY_RANGE = dt.timedelta(days=3650)
+
+
+def parse_day(value) -> dt.date | None:
+    """An ISO date within DAY_RANGE of today, or None for anything else."""
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    today = timezone.localdate()
+    return day if today - DAY_RANGE <= day <= today + DAY_RANGE else None
+
+
 class SlotDayFilter(admin.SimpleListFilter):
     title = _("day")
     parameter_name = "dag"
@@ -122,9 +138,8 @@ class SlotDayFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        try:
-            day = dt.date.fromisoformat(self.value())
-        except ValueError:
+        day = parse_day(self.value())
+        if day is None:
             return queryset.none()
         start = dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
         return queryset.filter(
@@ -209,6 +224,14 @@ class PhoneBookingForm(forms.ModelForm):
 
 
 class MoveForm(forms.ModelForm):
+    """Move a booking to another open time at its clinic in the coming weeks.
+
+    The choices are set per form, for its booking: never on the class, which every
+    request shares. A filtered queryset, not a slice: a choice is validated with a
+    lookup in it (a sliced queryset cannot be filtered, which broke every move)."""
+
+    WINDOW = dt.timedelta(days=28)
+
     move_to = forms.ModelChoiceField(
         label=_("Move to"), queryset=Slot.objects.none(), required=False
     )
@@ -216,6 +239,20 @@ class MoveForm(forms.ModelForm):
     class Meta:
         model = Booking
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        booking = self.instance
+        if booking.pk:
+            now = timezone.now()
+            self.fields["move_to"].queryset = (
+                Slot.objects.bookable(now=now)
+                .filter(
+                    clinic_id=booking.slot.clinic_id, starts_at__lt=now + self.WINDOW
+                )
+                .select_related("practitioner")
+                .order_by("starts_at", "practitioner__name")
+            )
 
 
 @admin.register(Booking)
@@ -251,13 +288,7 @@ class BookingAdmin(ClinicScopedAdmin):
         if obj is None:
             kwargs["form"] = PhoneBookingForm
             return super().get_form(request, obj, **kwargs)
-        form = MoveForm
-        form.base_fields["move_to"].queryset = (
-            Slot.objects.bookable()
-            .filter(clinic_id=obj.slot.clinic_id)
-            .select_related("practitioner")[:200]
-        )
-        kwargs["form"] = form
+        kwargs["form"] = MoveForm
         kwargs["fields"] = ["move_to"]
         return super().get_form(request, obj, **kwargs)
 
@@ -343,9 +374,16 @@ class BookingAdmin(ClinicScopedAdmin):
         """A printable list of one day's bookings, for reception."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            day = dt.date.fromisoformat(request.GET.get("dato", ""))
-        except ValueError:
+        asked = request.GET.get("dato", "")
+        day = parse_day(asked)
+        if day is None:
+            if asked:
+                self.message_user(
+                    request,
+                    _("“%(asked)s” is not a date we can show; here is today.")
+                    % {"asked": asked[:20]},
+                    messages.WARNING,
+                )
             day = timezone.localdate()
         start = dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
         bookings = list(
