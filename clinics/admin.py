@@ -18,6 +18,9 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_MIN_SIZE = (400, 300)
 PHOTO_MAX_SIZE = (8000, 8000)
+# 24 megapixels (a 6000 × 4000 camera photo): decoding one takes about 72 MB, and the
+# renditions stay within the memory budget in docs/operations.md.
+PHOTO_MAX_PIXELS = 24_000_000
 
 
 def translated(*names):
@@ -44,6 +47,14 @@ def validate_photo(upload):
         raise ValidationError(_("The photo must be at least 400 × 300 pixels."))
     if width > PHOTO_MAX_SIZE[0] or height > PHOTO_MAX_SIZE[1]:
         raise ValidationError(_("The photo must be at most 8000 × 8000 pixels."))
+    if width * height > PHOTO_MAX_PIXELS:
+        raise ValidationError(
+            _(
+                "The photo has %(megapixels)s megapixels; at most 24 are taken "
+                "(e.g. 6000 × 4000). Save it smaller and upload it again."
+            )
+            % {"megapixels": round(width * height / 1_000_000)}
+        )
 
 
 class PhotoFormMixin:

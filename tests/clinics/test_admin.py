@@ -140,3 +140,41 @@ def test_a_practitioner_photo_gets_sizes_and_shows_on_the_clinic_page(
     html = client.get("/klinikker/nemus-foto/").content.decode()
     assert 'srcset="/media/practitioners/kari-480w.webp 480w"' in html
     assert 'width="480" height="640" alt="Kari Rygg smiler"' in html
+
+
+def test_a_photo_of_more_than_24_megapixels_is_refused():
+    # 7999 × 7999 of one colour: a small PNG file that decodes to 192 MB.
+    upload = image_file(size=(7999, 7999), image_format="PNG", name="stor.png")
+    assert upload.size < 1_000_000
+    form = ClinicForm(data=clinic_data(photo_alt_nb="Stort"), files={"photo": upload})
+    assert not form.is_valid()
+    assert form.errors["photo"] == [
+        "Bildet har 64 megapiksler; høyst 24 tas imot (f.eks. 6000 × 4000). "
+        "Lagre det mindre og last det opp igjen."
+    ]
+
+
+def test_a_turned_camera_photo_gets_upright_renditions(settings, tmp_path):
+    from clinics.services import photo_renditions_create
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown turned a quarter: portrait
+    Image.new("RGB", (3000, 2000), "#336699").save(buffer, "JPEG", exif=exif)
+    form = ClinicForm(
+        data=clinic_data(photo_alt_nb="Inngangen"),
+        files={
+            "photo": SimpleUploadedFile(
+                "snudd.jpg", buffer.getvalue(), content_type="image/jpeg"
+            )
+        },
+    )
+    assert form.is_valid(), form.errors
+    clinic = form.save()
+    photo_renditions_create(image_field=clinic.photo)
+    sizes = {}
+    for width in (480, 960, 1440):
+        with Image.open(tmp_path / "clinics" / f"snudd-{width}w.webp") as copy:
+            sizes[width] = copy.size
+    assert sizes == {480: (480, 720), 960: (960, 1440), 1440: (1440, 2160)}
