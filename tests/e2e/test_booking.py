@@ -5,6 +5,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from booking.models import Booking, Slot
 from tests.e2e.conftest import csp_violations, run_axe
@@ -58,9 +59,7 @@ def test_book_receive_the_email_and_cancel(
     page.keyboard.press("Enter")
     page.wait_for_selector(".nm-error-summary")
     # The deferred script moves focus to the summary once the page has loaded.
-    page.wait_for_function(
-        "document.activeElement.classList.contains('nm-error-summary')", timeout=5000
-    )
+    expect(page.locator(".nm-error-summary")).to_be_focused(timeout=5000)
     checked(page, html_checker, "booking form with errors")
 
     page.get_by_label("Mobilnummer").fill("912 34 567")

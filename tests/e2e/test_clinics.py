@@ -2,6 +2,7 @@ import random
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from clinics.demo import seed_clinics
 
@@ -27,9 +28,9 @@ def test_clinic_pages_pass_axe_vnu_and_csp(check_page, demo_clinics, path, headi
 
 def wait_for_markers(page, count):
     page.get_by_role("button", name="Vis kart").click()
-    page.wait_for_function(
-        f"document.querySelectorAll('.leaflet-marker-icon').length === {count}"
-    )
+    # Locator waits, not wait_for_function: a polled string is eval, which the
+    # page's strict CSP refuses whenever the first check does not already pass.
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(count)
 
 
 def test_map_markers_are_named_and_reachable_by_keyboard(

@@ -89,7 +89,7 @@ def test_nothing_of_the_map_loads_until_show_map_is_pressed(browser, live_server
             lambda r: "leaflet" in r.url and r.url.endswith(".js")
         ):
             page.get_by_role("button", name="Vis kart").click()
-        page.wait_for_function("document.querySelector('.leaflet-container') !== null")
+        page.wait_for_selector(".leaflet-container")
         assert page.locator("link[href*='leaflet/leaflet']").count() == 1
     finally:
         context.close()
