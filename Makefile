@@ -103,7 +103,8 @@ postcodes:
 
 run: prepare
 	$(MANAGE) reset_admin_password --base-url http://127.0.0.1:$(PORT)
-	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py nemus_site.wsgi
+	PORT=$(PORT) NEMUS_SITE_URL=$${NEMUS_SITE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/gunicorn -c gunicorn.conf.py nemus_site.wsgi
 
 dev: prepare
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)

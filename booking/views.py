@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from booking.emails import booking_from_token
 from booking.forms import BookingForm, SlotFilterForm
+from booking.models import Booking, Slot
 from booking.selectors import (
     appointment_types_for,
     booking_get_for_patient,
@@ -235,6 +236,21 @@ class SlotBookView(View):
             ]
         return clinic, slot, types
 
+    def refuse(self, request, clinic, slot_id):
+        """A time that cannot be booked here, answered for what it is: 409 when
+        someone has just booked it, 404 when this clinic has no such time, 410 when
+        it has gone (past, withdrawn, outside the window). A kind page each time."""
+        slot = Slot.objects.filter(pk=slot_id, clinic=clinic).first()
+        if slot is None:
+            return self.unavailable(
+                request, clinic, _("That time can no longer be booked online."), 404
+            )
+        if slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
+            return self.unavailable(request, clinic, SlotTaken.message, 409)
+        return self.unavailable(
+            request, clinic, _("That time can no longer be booked online."), 410
+        )
+
     def unavailable(self, request, clinic, message, status=200):
         context = {
             "clinic": clinic,
@@ -271,9 +287,7 @@ class SlotBookView(View):
     def get(self, request, clinic, slot_id):
         clinic, slot, types = self.setup_slot(clinic, slot_id)
         if slot is None or not types:
-            return self.unavailable(
-                request, clinic, _("That time can no longer be booked online.")
-            )
+            return self.refuse(request, clinic, slot_id)
         initial = {}
         wanted = request.GET.get("type", "")
         if any(t.slug == wanted for t in types):
@@ -287,9 +301,7 @@ class SlotBookView(View):
     def post(self, request, clinic, slot_id):
         clinic, slot, types = self.setup_slot(clinic, slot_id)
         if slot is None or not types:
-            return self.unavailable(
-                request, clinic, _("That time can no longer be booked online.")
-            )
+            return self.refuse(request, clinic, slot_id)
         form = BookingForm(request.POST, appointment_types=types)
         if _rate_limited(request):
             form.add_error(

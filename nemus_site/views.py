@@ -108,9 +108,25 @@ class ComponentsView(TemplateView):
 
 
 def csrf_failure(request, reason=""):
-    """A plain page in the page's language when a form's CSRF check fails."""
+    """A plain page in the page's language when a form's CSRF check fails; 405 when
+    the page takes no such method at all (PUT, PATCH, DELETE on a page that only
+    shows), which the CSRF check would otherwise answer first."""
+    from django.http import HttpResponseNotAllowed
     from django.shortcuts import render
+    from django.urls import Resolver404, resolve
 
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        view = None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None and not hasattr(view_class, request.method.lower()):
+        allowed = [
+            method.upper()
+            for method in view_class.http_method_names
+            if hasattr(view_class, method)
+        ]
+        return HttpResponseNotAllowed(allowed)
     return render(request, "403_csrf.html", status=403)
 
 

@@ -57,7 +57,7 @@ def test_online_booking_switched_off_gives_the_phone(client, slot, follow_up):
     html = client.get("/timebestilling/nemus-testby/").content.decode()
     assert "Denne klinikken tar ikke imot bestillinger på nettet akkurat nå." in html
     assert 'href="tel:22000099"' in html
-    assert client.get(book_url(slot)).status_code == 200
+    assert client.get(book_url(slot)).status_code == 410
     assert "kan ikke lenger bestilles" in client.get(book_url(slot)).content.decode()
 
 
@@ -134,8 +134,8 @@ def test_a_slot_taken_meanwhile_is_told_kindly_with_other_times(
     booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
     response = client.post(book_url(slot), {**FORM, "phone": "41234567"})
     html = response.content.decode()
-    assert response.status_code == 200  # the slot is no longer open: not bookable page
-    assert "Den tiden kan ikke lenger bestilles på nettet." in html
+    assert response.status_code == 409  # just taken: a conflict, told kindly
+    assert "Noen andre bestilte den tiden like før deg." in html
     assert f'href="{book_url(other)}"' in html
     assert Booking.objects.count() == 1
 
@@ -143,7 +143,7 @@ def test_a_slot_taken_meanwhile_is_told_kindly_with_other_times(
 @pytest.mark.parametrize(
     ("slot_id", "status", "says"),
     [
-        (999999, 200, "Den tiden kan ikke lenger bestilles på nettet."),
+        (999999, 404, "Den tiden kan ikke lenger bestilles på nettet."),
         ("abc", 404, "Fant ikke siden"),
     ],
 )
@@ -160,6 +160,24 @@ def test_a_slot_of_another_clinic_cannot_be_booked_through_this_one(
 ):
     ClinicFactory(slug="nemus-annen")
     response = client.post(f"/timebestilling/nemus-annen/{slot.pk}/", FORM)
+    assert response.status_code == 404
+    assert "Den tiden kan ikke lenger bestilles på nettet." in response.content.decode()
+    assert Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize("change", ["past", "withdrawn"])
+def test_a_gone_slot_answers_410_with_other_times(
+    client, slot, follow_up, practitioner, change
+):
+    if change == "past":
+        Slot.objects.filter(pk=slot.pk).update(
+            starts_at=timezone.now() - dt.timedelta(hours=2),
+            ends_at=timezone.now() - dt.timedelta(hours=1, minutes=30),
+        )
+    else:
+        Slot.objects.filter(pk=slot.pk).update(is_withdrawn=True)
+    response = client.post(book_url(slot), FORM)
+    assert response.status_code == 410
     assert "Den tiden kan ikke lenger bestilles på nettet." in response.content.decode()
     assert Booking.objects.count() == 0
 

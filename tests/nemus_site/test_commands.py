@@ -41,3 +41,20 @@ def test_reset_admin_password_prints_a_new_working_password_each_time(rf):
     assert (
         authenticate(login, username="admin", password=passwords[1]).username == "admin"
     )
+
+
+def test_make_run_on_another_port_puts_that_port_in_email_links():
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "NEMUS_SITE_URL=${NEMUS_SITE_URL:-http://127.0.0.1:8123}" in plan

@@ -65,6 +65,9 @@ def test_admin_login_locks_out_after_repeated_failures(
     )
     assert locked.status_code == 429
     assert "For mange mislykkede innlogginger." in locked.content.decode()
+    assert "<title>Innlogging sperret | NEMUS administrasjon</title>" in (
+        locked.content.decode()
+    )
     # Even the right password is refused while locked out.
     again = client.post(
         "/admin/login/",
@@ -132,3 +135,17 @@ def test_a_broken_multipart_upload_is_a_400_with_the_form_again(client, slot_for
     # Nothing readable arrived: the form comes back with what is missing.
     assert response.status_code == 400
     assert '<div class="nm-error-summary"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/", "/plager/korsryggsmerter/", "/klinikker/"])
+def test_methods_a_page_does_not_take_get_405_not_a_form_error(method, path):
+    from django.test import Client
+
+    # With CSRF checks on, as a browser meets them: the check ran first and said
+    # "the form has expired" (403) to a PUT on a page that has no form.
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
