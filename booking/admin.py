@@ -260,6 +260,7 @@ class BookingAdmin(ClinicScopedAdmin):
     clinic_path = "slot__clinic"
     # Lists show time, type and practitioner; the name only on the booking's own page.
     list_display = [
+        "reference",
         "local_time",
         "appointment_type",
         "practitioner",
@@ -267,9 +268,27 @@ class BookingAdmin(ClinicScopedAdmin):
         "channel",
     ]
     list_filter = [BookingDayFilter, "status", "slot__clinic", "appointment_type"]
+    # Staff find a booking by its reference (or day, practitioner, type): never by
+    # a fragment of a patient's name, number or address, which would be a search
+    # through patients that leaves no access record.
+    search_fields = ["=reference"]
+    search_help_text = _("The booking reference, e.g. K7MXQ4.")
+    PERSONAL_FIELDS = ("name", "phone", "email")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] in self.PERSONAL_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(
+            request, queryset, search_term.strip().upper()
+        )
+
     list_select_related = ["slot__practitioner", "appointment_type"]
     actions = ["mark_attended", "cancel_bookings"]
     readonly_fields = [
+        "reference",
         "local_time",
         "clinic",
         "practitioner",

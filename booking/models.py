@@ -1,4 +1,7 @@
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +115,34 @@ class WeeklySchedule(models.Model):
         day = self.get_weekday_display()
         return f"{self.practitioner}: {day} {self.starts:%H.%M}–{self.ends:%H.%M}"
 
+    def overlapping(self):
+        """The practitioner's other schedules on this weekday that share any time
+        with this one: a practitioner is never in two places."""
+        return WeeklySchedule.objects.filter(
+            practitioner_id=self.practitioner_id,
+            weekday=self.weekday,
+            starts__lt=self.ends,
+            ends__gt=self.starts,
+        ).exclude(pk=self.pk)
+
+    def clean(self):
+        if self.practitioner_id is None or not (self.starts and self.ends):
+            return
+        clash = self.overlapping().first()
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "%(practitioner)s already works %(starts)s–%(ends)s on this day. "
+                    "One practitioner cannot be in two places: change the times or "
+                    "that schedule."
+                )
+                % {
+                    "practitioner": self.practitioner.name,
+                    "starts": f"{clash.starts:%H.%M}",
+                    "ends": f"{clash.ends:%H.%M}",
+                }
+            )
+
 
 class ScheduleException(models.Model):
     """Days a practitioner does not work: holiday, sick day, course."""
@@ -204,6 +235,40 @@ class Slot(models.Model):
     def minutes(self):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
+    def clean(self):
+        """A slot offered again (not withdrawn) may not overlap another of the
+        practitioner's: on PostgreSQL the database would refuse it too."""
+        if self.is_withdrawn or not (self.practitioner_id and self.starts_at):
+            return
+        clash = (
+            Slot.objects.filter(
+                practitioner_id=self.practitioner_id,
+                is_withdrawn=False,
+                starts_at__lt=self.ends_at,
+                ends_at__gt=self.starts_at,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "Another time of this practitioner overlaps this one "
+                    "(%(when)s). Withdraw that one first."
+                )
+                % {"when": f"{timezone.localtime(clash.starts_at):%d.%m.%Y %H.%M}"}
+            )
+
+
+# A booking reference patients can read aloud on the phone: no 0/O, 1/I/L, 2/Z, 5/S,
+# 6/G or 8/B to mix up. Six characters of 24: about 190 million references.
+REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
+REFERENCE_LENGTH = 6
+
+
+def new_booking_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
 
 class Booking(models.Model):
     """One patient in one slot. A cancelled booking keeps its row, not personal data."""
@@ -222,6 +287,27 @@ class Booking(models.Model):
     slot = models.ForeignKey(
         Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("time")
     )
+    reference = models.CharField(
+        _("reference"),
+        max_length=REFERENCE_LENGTH,
+        unique=True,
+        default=new_booking_reference,
+        editable=False,
+        help_text=_("What the patient and staff call the booking; never personal."),
+    )
+    # Copies of the slot's practitioner and times, set by the services that book and
+    # move: on PostgreSQL an exclusion constraint over them keeps one practitioner's
+    # active bookings from overlapping (migration 0004).
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("practitioner"),
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, editable=False)
+    ends_at = models.DateTimeField(_("ends"), null=True, editable=False)
     appointment_type = models.ForeignKey(
         AppointmentType, on_delete=models.PROTECT, verbose_name=_("appointment type")
     )
@@ -264,7 +350,7 @@ class Booking(models.Model):
 
     def __str__(self):
         # Never the patient's name: this string shows in admin logs and lists.
-        return f"#{self.pk} {self.slot}"
+        return f"{self.reference} {self.slot}"
 
     @property
     def is_active(self):

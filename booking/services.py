@@ -3,6 +3,7 @@
 Views, admin actions and management commands all come through here.
 """
 
+import bisect
 import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from booking.models import (
     ScheduleException,
     Slot,
     WeeklySchedule,
+    new_booking_reference,
 )
 from nemus_site.page_cache import public_pages_changed
 
@@ -89,12 +91,39 @@ def _local_instant(day: dt.date, wall: dt.time) -> dt.datetime | None:
     return aware.astimezone(dt.UTC)
 
 
+# The longest a slot can be (WeeklySchedule's check constraint): how far back an
+# interval that overlaps a new one can start.
+LONGEST_SLOT = dt.timedelta(minutes=240)
+
+
+class _Timeline:
+    """One practitioner's taken intervals, sorted: does a new one overlap any?"""
+
+    def __init__(self, intervals=()):
+        self.intervals = sorted(intervals)
+
+    def overlaps(self, starts_at, ends_at) -> bool:
+        index = bisect.bisect_left(self.intervals, (ends_at,))
+        # Every interval starting before the new one ends, back to the longest slot.
+        for other_start, other_end in reversed(self.intervals[:index]):
+            if other_start <= starts_at - LONGEST_SLOT:
+                return False
+            if other_end > starts_at:
+                return True
+        return False
+
+    def add(self, starts_at, ends_at) -> None:
+        bisect.insort(self.intervals, (starts_at, ends_at))
+
+
 def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
     """Create the slots of the weekly schedules for `days` days from `start`.
 
     Idempotent: existing slots are kept (one per practitioner and start), so it can
     run every night. Days a practitioner is away get no new slots, and their open
-    slots are withdrawn. Returns how many slots were created.
+    slots are withdrawn. A slot that would overlap another of the practitioner's
+    (from an overlapping schedule, or slots already there) is not made: one
+    practitioner is never in two places. Returns how many slots were created.
     """
     schedules = WeeklySchedule.objects.select_related("practitioner").filter(
         practitioner__is_active=True
@@ -113,6 +142,17 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
             a.starts_on <= day <= a.ends_on for a in absences.get(practitioner_id, [])
         )
 
+    # The practitioners' existing slots in the period (and a day either side).
+    timelines: dict[int, _Timeline] = {}
+    window = Slot.objects.filter(
+        is_withdrawn=False,
+        practitioner__in={schedule.practitioner_id for schedule in schedules},
+        starts_at__lt=_local_instant(end + dt.timedelta(days=2), dt.time(0, 0)),
+        ends_at__gt=_local_instant(start - dt.timedelta(days=1), dt.time(0, 0)),
+    ).values_list("practitioner_id", "starts_at", "ends_at")
+    for practitioner_id, starts_at, ends_at in window:
+        timelines.setdefault(practitioner_id, _Timeline()).add(starts_at, ends_at)
+
     new = []
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
@@ -124,7 +164,11 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
             last = dt.datetime.combine(day, schedule.ends)
             while wall + length <= last:
                 starts_at = _local_instant(day, wall.time())
-                if starts_at is not None:
+                timeline = timelines.setdefault(schedule.practitioner_id, _Timeline())
+                if starts_at is not None and not timeline.overlaps(
+                    starts_at, starts_at + length
+                ):
+                    timeline.add(starts_at, starts_at + length)
                     new.append(
                         Slot(
                             clinic_id=schedule.practitioner.clinic_id,
@@ -208,6 +252,26 @@ def _check_bookable(slot: Slot, appointment_type, *, now, online: bool) -> None:
             raise SlotUnavailable()
 
 
+def _lock_phone(phone: str) -> None:
+    """Serialise bookings for one mobile number until the transaction ends, so the
+    per-phone cap holds when many are posted at once with one number. PostgreSQL:
+    a transaction-level advisory lock on the number's hash (different numbers never
+    wait for each other). SQLite: nothing to do, since its IMMEDIATE transactions
+    already let one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [phone])
+
+
+def _unused_reference() -> str:
+    """A booking reference no booking has (the unique constraint is the backstop)."""
+    while True:
+        reference = new_booking_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+
+
 def booking_create(
     *,
     slot_id: int,
@@ -240,6 +304,7 @@ def booking_create(
             raise SlotTaken()
         phone = normalise_mobile(phone)
         if online:
+            _lock_phone(phone)
             future = Booking.objects.filter(
                 phone=phone,
                 status=Booking.Status.CONFIRMED,
@@ -249,6 +314,10 @@ def booking_create(
                 raise TooManyBookings()
         booking = Booking(
             slot=slot,
+            practitioner_id=slot.practitioner_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            reference=_unused_reference(),
             appointment_type=appointment_type,
             name=name.strip(),
             phone=phone,
@@ -344,6 +413,8 @@ def booking_move(*, booking_id: int, new_slot_id: int, now=None) -> Booking:
         if new_slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
             raise SlotTaken()
         booking.slot = new_slot
+        booking.practitioner_id = new_slot.practitioner_id
+        booking.starts_at, booking.ends_at = new_slot.starts_at, new_slot.ends_at
         booking.reminder_sent_at = None
         try:
             with transaction.atomic():

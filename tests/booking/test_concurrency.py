@@ -207,3 +207,81 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
     def http_error_302(self, req, fp, code, msg, headers):
         fp.status = code
         return fp
+
+
+SETUP_MANY = """
+import datetime as dt
+from django.utils import timezone
+from clinics.models import Clinic, Practitioner
+from booking.models import Slot
+clinic = Clinic.objects.create(name="NEMUS Kappløp", slug="nemus-kapplop",
+    street_address="Testgata 1", postcode="0150", town="Oslo",
+    latitude=59.91, longitude=10.75, phone="00 00 00 00")
+person = Practitioner.objects.create(clinic=clinic, name="Kari Rygg",
+    profession="kiropraktor")
+start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0,
+    microsecond=0)
+paths = []
+for n in range(16):
+    slot = Slot.objects.create(clinic=clinic, practitioner=person,
+        starts_at=start + dt.timedelta(minutes=30 * n),
+        ends_at=start + dt.timedelta(minutes=30 * n + 30))
+    paths.append(f"/timebestilling/nemus-kapplop/{slot.pk}/")
+print(",".join(paths))
+"""
+
+
+def test_one_number_many_simultaneous_bookings_stops_at_the_cap(
+    gunicorn_server, database_env
+):
+    server = gunicorn_server(
+        {
+            **database_env,
+            "GUNICORN_WORKERS": "4",
+            "BOOKING_RATE_LIMIT": "1000",
+            "BOOKING_MAX_FUTURE_PER_PHONE": "3",
+        }
+    )
+    paths = shell(server, SETUP_MANY).split(",")
+    patients = []
+    for path in paths:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), NoRedirect
+        )
+        html = opener.open(server.base_url + path, timeout=20).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        patients.append((opener, token, path))
+    barrier = threading.Barrier(len(patients))
+    statuses = [None] * len(patients)
+
+    def book(index, opener, token, path):
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "appointment_type": "oppfolging",
+                "name": "Samme Nummer",
+                "phone": "41234567",
+                "email": "samme@example.invalid",
+                "is_new_patient": "ny",
+                "privacy": "on",
+            }
+        ).encode()
+        barrier.wait()
+        try:
+            statuses[index] = opener.open(
+                server.base_url + path, data=body, timeout=60
+            ).status
+        except urllib.error.HTTPError as error:
+            statuses[index] = error.code
+
+    threads = [
+        threading.Thread(target=book, args=(i, *patient))
+        for i, patient in enumerate(patients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses).count(302) == 3, statuses
+    assert shell(server, COUNT) == "3 3"

@@ -1,0 +1,183 @@
+"""One practitioner, one place: overlapping schedules are refused, and slots are
+never made on top of each other, even from schedules that overlap already."""
+
+import datetime as dt
+import itertools
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from booking.models import Slot, WeeklySchedule
+from booking.services import slots_generate
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2027, 1, 4)
+
+
+def schedule(practitioner, starts, ends, minutes):
+    return WeeklySchedule(
+        practitioner=practitioner,
+        weekday=0,
+        starts=dt.time(*starts),
+        ends=dt.time(*ends),
+        slot_minutes=minutes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "minutes"),
+    [((8, 10), (10, 0), 45), ((8, 0), (10, 0), 30), ((9, 59), (12, 0), 30)],
+)
+def test_an_overlapping_schedule_is_refused(practitioner, starts, ends, minutes):
+    schedule(practitioner, (8, 0), (10, 0), 30).save()
+    with pytest.raises(ValidationError) as error:
+        schedule(practitioner, starts, ends, minutes).full_clean()
+    assert "Kari Rygg arbeider allerede 08.00–10.00 denne dagen." in str(error.value)
+
+
+def test_back_to_back_schedules_are_fine(practitioner):
+    schedule(practitioner, (8, 0), (10, 0), 30).save()
+    schedule(practitioner, (10, 0), (12, 0), 45).full_clean()
+
+
+def test_slots_from_overlapping_schedules_never_overlap(practitioner):
+    # As the hostile test found them: saved before the rule (no clean()).
+    schedule(practitioner, (8, 0), (10, 0), 30).save()
+    schedule(practitioner, (8, 10), (10, 0), 45).save()
+    schedule(practitioner, (8, 0), (10, 0), 30).save()  # an exact copy
+    slots_generate(start=MONDAY, days=1)
+    slots = list(
+        Slot.objects.filter(practitioner=practitioner)
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
+    )
+    assert len(slots) == 4  # 08.00, 08.30, 09.00, 09.30
+    for (_start, end), (next_start, _end) in itertools.pairwise(slots):
+        assert end <= next_start
+    assert slots_generate(start=MONDAY, days=1) == 0  # still idempotent
+
+
+def test_the_overlap_command_lists_what_to_fix(practitioner):
+    schedule(practitioner, (8, 0), (10, 0), 30).save()
+    schedule(practitioner, (8, 10), (10, 0), 45).save()
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )
+    Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start + dt.timedelta(minutes=10),
+        ends_at=start + dt.timedelta(minutes=55),
+    )
+    out = StringIO()
+    call_command("list_overlaps", stdout=out)
+    text = out.getvalue()
+    assert "1 overlapping weekly schedule pair(s)" in text
+    assert "1 overlapping slot pair(s)" in text
+    assert "Kari Rygg" in text
+
+
+def test_bookings_carry_their_practitioner_and_times(slot, follow_up, practitioner):
+    from booking.services import booking_create, booking_move
+    from tests.booking.conftest import PATIENT
+    from tests.factories import SlotFactory
+
+    booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    assert (booking.practitioner_id, booking.starts_at, booking.ends_at) == (
+        practitioner.pk,
+        slot.starts_at,
+        slot.ends_at,
+    )
+    later = SlotFactory(
+        practitioner=practitioner, starts_at=slot.starts_at + dt.timedelta(hours=3)
+    )
+    moved = booking_move(booking_id=booking.pk, new_slot_id=later.pk)
+    moved.refresh_from_db()
+    assert (moved.starts_at, moved.ends_at) == (later.starts_at, later.ends_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_itself_refuses_overlapping_slots_and_bookings(practitioner):
+    from django.db import IntegrityError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraints are PostgreSQL's")
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )
+    with pytest.raises(IntegrityError, match="slot_practitioner_no_overlap"):
+        Slot.objects.create(
+            clinic=practitioner.clinic,
+            practitioner=practitioner,
+            starts_at=start + dt.timedelta(minutes=10),
+            ends_at=start + dt.timedelta(minutes=55),
+        )
+    # A withdrawn slot may lie under another: it is not offered.
+    Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start + dt.timedelta(minutes=10),
+        ends_at=start + dt.timedelta(minutes=55),
+        is_withdrawn=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_constraint_migration_refuses_while_overlaps_exist(practitioner):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraints are PostgreSQL's")
+    call_command("migrate", "booking", "0004", verbosity=0)
+    try:
+        start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+        for minutes in (0, 10):
+            Slot.objects.create(
+                clinic=practitioner.clinic,
+                practitioner=practitioner,
+                starts_at=start + dt.timedelta(minutes=minutes),
+                ends_at=start + dt.timedelta(minutes=minutes + 30),
+            )
+        with pytest.raises(RuntimeError, match=r"manage\.py list_overlaps"):
+            call_command("migrate", "booking", "0005", verbosity=0)
+        Slot.objects.filter(practitioner=practitioner).update(is_withdrawn=True)
+    finally:
+        call_command("migrate", "booking", verbosity=0)
+
+
+def test_offering_a_withdrawn_slot_again_is_refused_when_it_overlaps(
+    admin_client, practitioner
+):
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )
+    hidden = Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start + dt.timedelta(minutes=10),
+        ends_at=start + dt.timedelta(minutes=40),
+        is_withdrawn=True,
+    )
+    response = admin_client.post(
+        f"/admin/booking/slot/{hidden.pk}/change/", {"external_id": ""}
+    )
+    assert response.status_code == 200
+    assert "Trekk tilbake den først." in response.content.decode()
+    hidden.refresh_from_db()
+    assert hidden.is_withdrawn is True
