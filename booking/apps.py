@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BookingConfig(AppConfig):
     name = "booking"
     verbose_name = _("Booking")
+
+    def ready(self):
+        from booking.selectors import email_outbox_health
+        from nemus_site import health
+
+        health.register("e-mail outbox", email_outbox_health)

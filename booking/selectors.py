@@ -6,7 +6,13 @@ from collections import defaultdict
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Subquery
 from django.utils import timezone
 
-from booking.models import AppointmentType, Booking, ClinicBookingPolicy, Slot
+from booking.models import (
+    AppointmentType,
+    Booking,
+    BookingEmail,
+    ClinicBookingPolicy,
+    Slot,
+)
 from booking.services import OSLO, booking_window, policy_for
 from clinics.models import Clinic
 
@@ -121,3 +127,19 @@ def booking_get_for_patient(*, booking_id: int):
         .filter(pk=booking_id)
         .first()
     )
+
+
+# An outbox with more unsent e-mails than this, or one waiting longer, is unhealthy.
+OUTBOX_MAX_BACKLOG = 20
+OUTBOX_MAX_WAIT = dt.timedelta(minutes=30)
+
+
+def email_outbox_health() -> tuple[bool, str]:
+    """For /healthz?full=1: e-mails waiting to be sent (or retried), and how long
+    the oldest has waited."""
+    waiting = BookingEmail.objects.filter(sent_at__isnull=True)
+    count = waiting.count()
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    age = timezone.now() - oldest if oldest else dt.timedelta(0)
+    ok = count <= OUTBOX_MAX_BACKLOG and age <= OUTBOX_MAX_WAIT
+    return ok, f"{count} waiting, oldest {int(age.total_seconds() // 60)} min"

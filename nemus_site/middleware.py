@@ -1,13 +1,49 @@
+import logging
 import re
 
 from django.core.exceptions import BadRequest
+from django.db import InternalError, OperationalError
 from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
 
 from nemus_site.models import Redirect
+
+logger = logging.getLogger(__name__)
 
 # C0 control characters and DEL: no path or query value of ours holds one, and
 # PostgreSQL cannot store NUL at all.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def is_read_only_error(error) -> bool:
+    """The database refuses writes: SQLite's read-only file (or query_only), or
+    PostgreSQL's read-only transaction (SQLSTATE 25006: a replica, a full disk
+    turned read-only, default_transaction_read_only)."""
+    if not isinstance(error, (OperationalError, InternalError)):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) == "25006":
+        return True
+    return "readonly database" in str(error) or "read-only" in str(error)
+
+
+class ReadOnlyDatabaseMiddleware:
+    """A write the database refuses gets a kind 503 page in the page's language
+    (reads go on working) and one error line in the log, instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_read_only_error(exception):
+            return None
+        logger.error("database refuses writes: %s", type(exception).__name__)
+        response = render(request, "503_read_only.html", status=503)
+        response["Retry-After"] = "120"
+        return response
 
 
 class UnstorableInputMiddleware:

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # 400 for a NUL or other control character in the path or query, before any
     # lookup (the redirects, the admin's filters) hands it to the database.
     "nemus_site.middleware.UnstorableInputMiddleware",
+    # A database that refuses writes: a 503 page, not a 500.
+    "nemus_site.middleware.ReadOnlyDatabaseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -386,6 +388,9 @@ DEMO_ADMIN_USERNAME = "admin"
 NEMUS_CONTACT_EMAIL = env_str("NEMUS_CONTACT_EMAIL", "post@nemus.no")
 # modeltranslation's language tabs need jQuery UI; ours, from npm, never a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# A secret header value that lets a monitor read /healthz?full=1 from elsewhere than
+# 127.0.0.1 (X-Health-Token). Empty: local requests only.
+NEMUS_HEALTH_TOKEN = env_str("NEMUS_HEALTH_TOKEN")
 # The admin's path; moving it away from /admin/ is a small shield against scanners.
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 # The condition whose warning signs the home and booking pages show (its nb slug).

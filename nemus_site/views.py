@@ -139,7 +139,10 @@ def media(request, path):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not."""
+    """200 when the database answers a query, 503 when it does not. With ?full=1
+    (from 127.0.0.1 or with the health token): every dependency, 503 if one fails."""
+    if request.GET.get("full"):
+        return _healthz_full(request)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -149,6 +152,24 @@ def healthz(request):
             "database unavailable\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _healthz_full(request):
+    from django.http import JsonResponse
+
+    from nemus_site import health
+
+    if not health.allowed(request):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    results = health.run_checks()
+    healthy = all(result.ok for result in results)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "failing",
+            "checks": {r.name: {"ok": r.ok, "detail": r.detail} for r in results},
+        },
+        status=200 if healthy else 503,
+    )
 
 
 @require_GET
