@@ -142,45 +142,52 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
             a.starts_on <= day <= a.ends_on for a in absences.get(practitioner_id, [])
         )
 
-    # The practitioners' existing slots in the period (and a day either side).
-    timelines: dict[int, _Timeline] = {}
-    window = Slot.objects.filter(
-        is_withdrawn=False,
-        practitioner__in={schedule.practitioner_id for schedule in schedules},
-        starts_at__lt=_local_instant(end + dt.timedelta(days=2), dt.time(0, 0)),
-        ends_at__gt=_local_instant(start - dt.timedelta(days=1), dt.time(0, 0)),
-    ).values_list("practitioner_id", "starts_at", "ends_at")
-    for practitioner_id, starts_at, ends_at in window:
-        timelines.setdefault(practitioner_id, _Timeline()).add(starts_at, ends_at)
-
-    new = []
-    for offset in range(days):
-        day = start + dt.timedelta(days=offset)
-        for schedule in schedules:
-            if schedule.weekday != day.weekday() or away(schedule.practitioner_id, day):
-                continue
-            length = dt.timedelta(minutes=schedule.slot_minutes)
-            wall = dt.datetime.combine(day, schedule.starts)
-            last = dt.datetime.combine(day, schedule.ends)
-            while wall + length <= last:
-                starts_at = _local_instant(day, wall.time())
-                timeline = timelines.setdefault(schedule.practitioner_id, _Timeline())
-                if starts_at is not None and not timeline.overlaps(
-                    starts_at, starts_at + length
-                ):
-                    timeline.add(starts_at, starts_at + length)
-                    new.append(
-                        Slot(
-                            clinic_id=schedule.practitioner.clinic_id,
-                            practitioner_id=schedule.practitioner_id,
-                            starts_at=starts_at,
-                            # A slot lasts its length in real time, even when the
-                            # clocks change during it.
-                            ends_at=starts_at + length,
-                        )
-                    )
-                wall += length
+    # Read what exists and write in one transaction: an IMMEDIATE one on SQLite
+    # (two runs at once queue), and PostgreSQL's exclusion constraint skips an
+    # overlapping insert (ON CONFLICT DO NOTHING) that a concurrent run won.
     with transaction.atomic():
+        # The practitioners' existing slots in the period (and a day either side).
+        timelines: dict[int, _Timeline] = {}
+        window = Slot.objects.filter(
+            is_withdrawn=False,
+            practitioner__in={schedule.practitioner_id for schedule in schedules},
+            starts_at__lt=_local_instant(end + dt.timedelta(days=2), dt.time(0, 0)),
+            ends_at__gt=_local_instant(start - dt.timedelta(days=1), dt.time(0, 0)),
+        ).values_list("practitioner_id", "starts_at", "ends_at")
+        for practitioner_id, starts_at, ends_at in window:
+            timelines.setdefault(practitioner_id, _Timeline()).add(starts_at, ends_at)
+
+        new = []
+        for offset in range(days):
+            day = start + dt.timedelta(days=offset)
+            for schedule in schedules:
+                if schedule.weekday != day.weekday() or away(
+                    schedule.practitioner_id, day
+                ):
+                    continue
+                length = dt.timedelta(minutes=schedule.slot_minutes)
+                wall = dt.datetime.combine(day, schedule.starts)
+                last = dt.datetime.combine(day, schedule.ends)
+                while wall + length <= last:
+                    starts_at = _local_instant(day, wall.time())
+                    timeline = timelines.setdefault(
+                        schedule.practitioner_id, _Timeline()
+                    )
+                    if starts_at is not None and not timeline.overlaps(
+                        starts_at, starts_at + length
+                    ):
+                        timeline.add(starts_at, starts_at + length)
+                        new.append(
+                            Slot(
+                                clinic_id=schedule.practitioner.clinic_id,
+                                practitioner_id=schedule.practitioner_id,
+                                starts_at=starts_at,
+                                # A slot lasts its length in real time, even when the
+                                # clocks change during it.
+                                ends_at=starts_at + length,
+                            )
+                        )
+                    wall += length
         before = Slot.objects.count()
         Slot.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         created = Slot.objects.count() - before

@@ -109,7 +109,7 @@ class GunicornServer:
             try:
                 urllib.request.urlopen(self.base_url + "/healthz", timeout=2)
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset, or slow to answer while starting
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("gunicorn did not start:\n" + self.log_text())

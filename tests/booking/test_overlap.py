@@ -62,8 +62,18 @@ def test_slots_from_overlapping_schedules_never_overlap(practitioner):
 
 
 def test_the_overlap_command_lists_what_to_fix(practitioner):
+    from django.db import connection
+
     schedule(practitioner, (8, 0), (10, 0), 30).save()
     schedule(practitioner, (8, 10), (10, 0), 45).save()
+    if connection.vendor == "postgresql":
+        # PostgreSQL refuses overlapping slots itself (the test below); here only
+        # the schedules can overlap.
+        out = StringIO()
+        call_command("list_overlaps", stdout=out)
+        assert "1 overlapping weekly schedule pair(s)" in out.getvalue()
+        assert "0 overlapping slot pair(s)" in out.getvalue()
+        return
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
     Slot.objects.create(
         clinic=practitioner.clinic,
