@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-SETUP = """
+# A clinic and a practitioner, made in the server's own database.
+CLINIC = """
 import datetime as dt
 from django.utils import timezone
 from clinics.models import Clinic, Practitioner
@@ -28,10 +29,16 @@ person = Practitioner.objects.create(clinic=clinic, name="Kari Rygg",
     profession="kiropraktor")
 start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0,
     microsecond=0)
+"""
+
+SETUP = (
+    CLINIC
+    + """
 slot = Slot.objects.create(clinic=clinic, practitioner=person, starts_at=start,
     ends_at=start + dt.timedelta(minutes=30))
 print(f"/timebestilling/nemus-kapplop/{slot.pk}/")
 """
+)
 
 COUNT = """
 from booking.models import Booking
@@ -221,18 +228,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return fp
 
 
-SETUP_MANY = """
-import datetime as dt
-from django.utils import timezone
-from clinics.models import Clinic, Practitioner
-from booking.models import Slot
-clinic = Clinic.objects.create(name="NEMUS Kappløp", slug="nemus-kapplop",
-    street_address="Testgata 1", postcode="0150", town="Oslo",
-    latitude=59.91, longitude=10.75, phone="00 00 00 00")
-person = Practitioner.objects.create(clinic=clinic, name="Kari Rygg",
-    profession="kiropraktor")
-start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0,
-    microsecond=0)
+SETUP_MANY = (
+    CLINIC
+    + """
 paths = []
 for n in range(16):
     slot = Slot.objects.create(clinic=clinic, practitioner=person,
@@ -241,6 +239,7 @@ for n in range(16):
     paths.append(f"/timebestilling/nemus-kapplop/{slot.pk}/")
 print(",".join(paths))
 """
+)
 
 
 def test_one_number_many_simultaneous_bookings_stops_at_the_cap(
@@ -299,15 +298,12 @@ def test_one_number_many_simultaneous_bookings_stops_at_the_cap(
     assert shell(server, COUNT) == "3 3"
 
 
-SETUP_PRACTITIONER = """
-from clinics.models import Clinic, Practitioner
-clinic = Clinic.objects.create(name="NEMUS Kappløp", slug="nemus-kapplop",
-    street_address="Testgata 1", postcode="0150", town="Oslo",
-    latitude=59.91, longitude=10.75, phone="00 00 00 00")
-person = Practitioner.objects.create(clinic=clinic, name="Kari Rygg",
-    profession="kiropraktor")
+SETUP_PRACTITIONER = (
+    CLINIC
+    + """
 print(person.pk)
 """
+)
 
 # Each process adds one of two overlapping schedules (as two receptionists might,
 # before the form rule existed) and makes the slots, both at the same moment.

@@ -18,6 +18,17 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2027, 1, 4)
 
 
+def slot_at(start, practitioner, begin, end, *, withdrawn=False):
+    """A slot from `begin` to `end` minutes after `start`, made directly."""
+    return Slot.objects.create(
+        clinic=practitioner.clinic,
+        practitioner=practitioner,
+        starts_at=start + dt.timedelta(minutes=begin),
+        ends_at=start + dt.timedelta(minutes=end),
+        is_withdrawn=withdrawn,
+    )
+
+
 def schedule(practitioner, starts, ends, minutes):
     return WeeklySchedule(
         practitioner=practitioner,
@@ -75,18 +86,8 @@ def test_the_overlap_command_lists_what_to_fix(practitioner):
         assert "0 overlapping slot pair(s)" in out.getvalue()
         return
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
-    Slot.objects.create(
-        clinic=practitioner.clinic,
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=30),
-    )
-    Slot.objects.create(
-        clinic=practitioner.clinic,
-        practitioner=practitioner,
-        starts_at=start + dt.timedelta(minutes=10),
-        ends_at=start + dt.timedelta(minutes=55),
-    )
+    slot_at(start, practitioner, 0, 30)
+    slot_at(start, practitioner, 10, 55)
     out = StringIO()
     call_command("list_overlaps", stdout=out)
     text = out.getvalue()
@@ -121,27 +122,11 @@ def test_postgresql_itself_refuses_overlapping_slots_and_bookings(practitioner):
     if connection.vendor != "postgresql":
         pytest.skip("the exclusion constraints are PostgreSQL's")
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
-    Slot.objects.create(
-        clinic=practitioner.clinic,
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=30),
-    )
+    slot_at(start, practitioner, 0, 30)
     with pytest.raises(IntegrityError, match="slot_practitioner_no_overlap"):
-        Slot.objects.create(
-            clinic=practitioner.clinic,
-            practitioner=practitioner,
-            starts_at=start + dt.timedelta(minutes=10),
-            ends_at=start + dt.timedelta(minutes=55),
-        )
+        slot_at(start, practitioner, 10, 55)
     # A withdrawn slot may lie under another: it is not offered.
-    Slot.objects.create(
-        clinic=practitioner.clinic,
-        practitioner=practitioner,
-        starts_at=start + dt.timedelta(minutes=10),
-        ends_at=start + dt.timedelta(minutes=55),
-        is_withdrawn=True,
-    )
+    slot_at(start, practitioner, 10, 55, withdrawn=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -154,12 +139,7 @@ def test_the_constraint_migration_refuses_while_overlaps_exist(practitioner):
     try:
         start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
         for minutes in (0, 10):
-            Slot.objects.create(
-                clinic=practitioner.clinic,
-                practitioner=practitioner,
-                starts_at=start + dt.timedelta(minutes=minutes),
-                ends_at=start + dt.timedelta(minutes=minutes + 30),
-            )
+            slot_at(start, practitioner, minutes, minutes + 30)
         with pytest.raises(RuntimeError, match=r"manage\.py list_overlaps"):
             call_command("migrate", "booking", "0005", verbosity=0)
         Slot.objects.filter(practitioner=practitioner).update(is_withdrawn=True)
@@ -171,19 +151,8 @@ def test_offering_a_withdrawn_slot_again_is_refused_when_it_overlaps(
     admin_client, practitioner
 ):
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
-    Slot.objects.create(
-        clinic=practitioner.clinic,
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=30),
-    )
-    hidden = Slot.objects.create(
-        clinic=practitioner.clinic,
-        practitioner=practitioner,
-        starts_at=start + dt.timedelta(minutes=10),
-        ends_at=start + dt.timedelta(minutes=40),
-        is_withdrawn=True,
-    )
+    slot_at(start, practitioner, 0, 30)
+    hidden = slot_at(start, practitioner, 10, 40, withdrawn=True)
     response = admin_client.post(
         f"/admin/booking/slot/{hidden.pk}/change/", {"external_id": ""}
     )
