@@ -10,7 +10,6 @@ Each time it times 200 sequential GETs of the article and the finder, and one
 booking post. Only 127.0.0.1 is contacted.
 """
 
-import re
 import socket
 import statistics
 import sys
@@ -19,13 +18,17 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.booking.test_concurrency import SETUP, NoRedirect, shell  # noqa: E402
+from tests.booking.test_concurrency import (  # noqa: E402
+    SETUP,
+    booking_body,
+    open_form,
+    shell,
+)
 from tests.conftest import GunicornServer  # noqa: E402
 
 REQUESTS = 200
@@ -66,22 +69,10 @@ def timings(base_url, path):
 
 
 def booking_time(server, path):
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect
+    opener, token = open_form(server.base_url, path)
+    body = booking_body(
+        token, name="Bench Pasient", phone="41234567", email="bench@example.invalid"
     )
-    html = opener.open(server.base_url + path, timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    body = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "appointment_type": "oppfolging",
-            "name": "Bench Pasient",
-            "phone": "41234567",
-            "email": "bench@example.invalid",
-            "is_new_patient": "ny",
-            "privacy": "on",
-        }
-    ).encode()
     started = time.perf_counter()
     response = opener.open(server.base_url + path, data=body, timeout=60)
     return time.perf_counter() - started, response.status

@@ -92,6 +92,31 @@ def database_env(request, tmp_path):
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def open_form(base_url, path):
+    """A patient's browser on a booking form: an opener keeping its cookies (and not
+    following redirects), and the form's CSRF token."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+    )
+    html = opener.open(base_url + path, timeout=20).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return opener, token
+
+
+def booking_body(token, *, name, phone, email) -> bytes:
+    return urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "appointment_type": "oppfolging",
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "is_new_patient": "ny",
+            "privacy": "on",
+        }
+    ).encode()
+
+
 def race(servers, path, during=None):
     """ATTEMPTS patients, spread over the servers, each open the form (their own
     CSRF cookie and token) and then post it at the same moment; `during`, if given,
@@ -99,29 +124,18 @@ def race(servers, path, during=None):
     patients = []
     for number in range(ATTEMPTS):
         base_url = servers[number % len(servers)].base_url
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(jar), NoRedirect
-        )
-        html = opener.open(base_url + path, timeout=20).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        patients.append((opener, token, base_url))
+        patients.append((*open_form(base_url, path), base_url))
 
     barrier = threading.Barrier(ATTEMPTS + (1 if during else 0))
     results = [None] * ATTEMPTS
 
     def book(index, opener, token, base_url):
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "appointment_type": "oppfolging",
-                "name": f"Pasient {index}",
-                "phone": f"4{index:07d}",
-                "email": f"p{index}@example.invalid",
-                "is_new_patient": "ny",
-                "privacy": "on",
-            }
-        ).encode()
+        body = booking_body(
+            token,
+            name=f"Pasient {index}",
+            phone=f"4{index:07d}",
+            email=f"p{index}@example.invalid",
+        )
         barrier.wait()
         try:
             response = opener.open(base_url + path, data=body, timeout=30)
@@ -256,28 +270,17 @@ def test_one_number_many_simultaneous_bookings_stops_at_the_cap(
     paths = shell(server, SETUP_MANY).split(",")
     patients = []
     for path in paths:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(jar), NoRedirect
-        )
-        html = opener.open(server.base_url + path, timeout=20).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        patients.append((opener, token, path))
+        patients.append((*open_form(server.base_url, path), path))
     barrier = threading.Barrier(len(patients))
     statuses = [None] * len(patients)
 
     def book(index, opener, token, path):
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "appointment_type": "oppfolging",
-                "name": "Samme Nummer",
-                "phone": "41234567",
-                "email": "samme@example.invalid",
-                "is_new_patient": "ny",
-                "privacy": "on",
-            }
-        ).encode()
+        body = booking_body(
+            token,
+            name="Samme Nummer",
+            phone="41234567",
+            email="samme@example.invalid",
+        )
         barrier.wait()
         try:
             statuses[index] = opener.open(

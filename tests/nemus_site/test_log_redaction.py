@@ -1,7 +1,6 @@
 """No signed token ever reaches a log line: gunicorn's access log and Django's own
 lines show "[token]" where a cancel link's token was."""
 
-import http.cookiejar
 import re
 import urllib.error
 import urllib.parse
@@ -9,29 +8,16 @@ import urllib.request
 from pathlib import Path
 
 from nemus_site.redact import redact_path
-from tests.booking.test_concurrency import SETUP, NoRedirect, shell
+from tests.booking.test_concurrency import SETUP, booking_body, open_form, shell
 
 
 def test_a_booking_run_logs_no_token(gunicorn_server):
     server = gunicorn_server({"BOOKING_RATE_LIMIT": "1000"})
     path = shell(server, SETUP)
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(jar), NoRedirect
+    opener, csrf = open_form(server.base_url, path)
+    body = booking_body(
+        csrf, name="Pasient Logg", phone="41234567", email="logg@example.invalid"
     )
-    html = opener.open(server.base_url + path, timeout=20).read().decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    body = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": csrf,
-            "appointment_type": "oppfolging",
-            "name": "Pasient Logg",
-            "phone": "41234567",
-            "email": "logg@example.invalid",
-            "is_new_patient": "ny",
-            "privacy": "on",
-        }
-    ).encode()
     assert opener.open(server.base_url + path, data=body, timeout=20).status == 302
     mail = "\n".join(
         file.read_text(encoding="utf-8")
