@@ -267,7 +267,13 @@ class BookingAdmin(ClinicScopedAdmin):
         "status",
         "channel",
     ]
-    list_filter = [BookingDayFilter, "status", "slot__clinic", "appointment_type"]
+    list_filter = [
+        BookingDayFilter,
+        "status",
+        "slot__clinic",
+        ("practitioner", admin.RelatedOnlyFieldListFilter),
+        "appointment_type",
+    ]
     # Staff find a booking by its reference (or day, practitioner, type): never by
     # a fragment of a patient's name, number or address, which would be a search
     # through patients that leaves no access record.

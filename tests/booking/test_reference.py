@@ -56,6 +56,10 @@ def test_staff_search_by_reference_not_by_patient_details(
     found = admin_client.get(url, {"q": booking.reference.lower()})
     assert list(found.context["cl"].result_list) == [booking]
     assert list(admin_client.get(url, {"q": "Test"}).context["cl"].result_list) == []
+    by_practitioner = admin_client.get(
+        url, {"practitioner__id__exact": slot.practitioner_id}
+    )
+    assert list(by_practitioner.context["cl"].result_list) == [booking]
     for lookup in ("email__icontains", "phone__startswith", "name__icontains"):
         response = admin_client.get(url, {lookup: "t"})
         assert response.status_code == 400, lookup
