@@ -261,8 +261,8 @@ class Slot(models.Model):
 
 
 # A booking reference patients can read aloud on the phone: no 0/O, 1/I/L, 2/Z, 5/S,
-# 6/G or 8/B to mix up. Six characters of 24: about 190 million references.
-REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
+# 6/G or 8/B to mix up. Six characters of 23: about 148 million references.
+REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 REFERENCE_LENGTH = 6
 
 

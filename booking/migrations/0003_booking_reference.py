@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 import booking.models
 
-ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
+ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 
 
 def fill(apps, schema_editor):
