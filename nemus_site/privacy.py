@@ -155,8 +155,8 @@ def processings() -> list[Processing]:
             name=_("Protection against floods"),
             purpose=_(
                 "To stop one connection sending many bookings: a count per "
-                "connection, kept as a one-way code of its IP address, never the "
-                "address itself."
+                "connection, kept as a code made from its IP address with a secret "
+                "key, never the address itself."
             ),
             basis=_("Article 6(1)(f) (our legitimate interest in a secure site)."),
             retention=_("Deleted after %(days)s.") % {"days": days(1)},

@@ -8,7 +8,9 @@ row lock does, so concurrent hits are all counted.
 
 import datetime as dt
 import hashlib
+import hmac
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,8 +22,10 @@ KEEP = dt.timedelta(days=1)
 
 
 def rate_limit_key(scope: str, value: str) -> str:
-    """A key that does not reveal the address or number it counts."""
-    return f"{scope}:" + hashlib.sha256(value.encode()).hexdigest()[:32]
+    """A key that does not reveal the address or number it counts: keyed with the
+    secret key, so it cannot be reversed by trying every IPv4 address."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256)
+    return f"{scope}:" + digest.hexdigest()[:32]
 
 
 def rate_limit_hit(*, key: str, limit: int, window: dt.timedelta, now=None) -> bool:
