@@ -178,3 +178,36 @@ class PublicPageCacheMiddleware:
             and "private" not in cache_control
             and "no-store" not in cache_control
         )
+
+
+class CacheControlMiddleware:
+    """Cache-Control on every page Django renders: a public page for a visitor
+    without a session may be kept by a shared cache for SHARED_CACHE_SECONDS (and
+    served stale a little longer while one request revalidates); anything else, a
+    page with a session, a cookie or personal data, is private and never stored.
+    Views that set their own (never_cache on the booking form) keep theirs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        personal = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or any(name in request.COOKIES for name in PERSONAL_COOKIES)
+            or response.cookies
+        )
+        if (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not personal
+        ):
+            response["Cache-Control"] = (
+                f"public, max-age=0, s-maxage={settings.SHARED_CACHE_SECONDS}, "
+                f"stale-while-revalidate={settings.SHARED_CACHE_STALE_SECONDS}"
+            )
+        else:
+            response["Cache-Control"] = "private, no-store"
+        return response

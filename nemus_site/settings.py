@@ -64,10 +64,18 @@ MIDDLEWARE = [
     "nemus_site.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nemus_site.middleware.SecurityHeadersMiddleware",
+    # Compresses every page Django makes (make run gets it too); WhiteNoise's static
+    # files come compressed already and are passed through. Pages with a form token
+    # are compressed as well: Django's GZipMiddleware pads the gzip header with random
+    # bytes against BREACH, and the CSRF token is masked anew on every response.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Public pages for visitors without a session, before sessions and views run.
     "nemus_site.page_cache.PublicPageCacheMiddleware",
+    # Cache-Control for shared caches (nginx, a CDN): public pages briefly, the rest
+    # private and never stored.
+    "nemus_site.page_cache.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 400 for a NUL or other control character in the path or query, before any
@@ -163,6 +171,11 @@ else:
 # Seconds a public page (article, finder, clinic, open times) is served from the
 # cache to visitors without a session; every content save empties it. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("NEMUS_PAGE_CACHE_SECONDS", 60)
+# How long a shared cache in front (nginx, a CDN) may keep a public page, and serve it
+# stale while one request fetches a fresh copy. A stale list of times costs at most a
+# kind "just taken" page: the booking form checks again.
+SHARED_CACHE_SECONDS = env_int("NEMUS_SHARED_CACHE_SECONDS", 10)
+SHARED_CACHE_STALE_SECONDS = env_int("NEMUS_SHARED_CACHE_STALE_SECONDS", 20)
 
 # --- Logging in ---------------------------------------------------------------------
 # django-axes throttles the admin login: after AXES_FAILURE_LIMIT wrong passwords for a
