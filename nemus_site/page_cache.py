@@ -15,7 +15,6 @@ a freshly rendered page.
 """
 
 import hashlib
-import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,7 +24,6 @@ from django.http import HttpResponse
 
 from nemus_site.cache import cache_failed, cache_usable
 
-logger = logging.getLogger(__name__)
 VERSION_KEY = "public-pages:version"
 # A visitor with either cookie may see a page of their own (staff drafts, messages).
 PERSONAL_COOKIES = ("messages",)

@@ -11,13 +11,14 @@ from conditions.warning_signs import warning_signs_of
 register = template.Library()
 
 
-def _with_bodies(warning, form):
-    """Each group's callout body, rendered once (the callout component takes HTML)."""
+def _with_bodies(warning):
+    """Each group's full callout body, rendered once (the callout component takes
+    HTML)."""
     if warning is not None:
         for group in warning.groups:
             group.body_html = render_to_string(
                 "conditions/_warning_group_body.html",
-                {"group": group, "form": form, "warning": warning},
+                {"group": group, "form": "full", "warning": warning},
             )
     return warning
 
@@ -38,7 +39,7 @@ def warning_signs_short(heading_level=2):
 def warning_signs_full(warning):
     """A condition's warning signs in full: a callout per level, with why each sign
     matters and the sources."""
-    return {"warning": _with_bodies(warning, "full")}
+    return {"warning": _with_bodies(warning)}
 
 
 @register.inclusion_tag("conditions/_warning_signs.txt")
