@@ -24,14 +24,14 @@ LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-dev vendor system-deps chromium prepare postcodes run dev test \
+.PHONY: help install install-dev vendor system-deps chromium nginx front-test prepare postcodes run dev test \
         lint format messages compilemessages seed ci ci-sqlite ci-postgres services clean scan bench audit
 
 help:
 	@echo "make run    set up everything and serve the site on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what the tests need and run the whole suite"
 	@echo "make ci     lint, migration check and the suite on SQLite and PostgreSQL"
-	@echo "other: install dev lint format messages seed scan bench audit clean"
+	@echo "other: install dev lint format messages seed front-test scan bench audit clean"
 
 # --- Installation ---------------------------------------------------------------------
 $(BIN)/python:
@@ -70,9 +70,18 @@ chromium:
 	  else echo "Chromium is missing for the browser tests: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi; \
 	fi
 
+# nginx for the front's tests (tests/deploy): Debian's package, run by the tests
+# themselves on free ports with deploy/nginx/nemus.conf.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	  else echo "nginx is missing for the front's tests: run 'sudo apt-get install nginx' and try again." >&2; exit 1; fi; \
+	fi
+
 install: system-deps $(VENV)/.runtime-installed vendor
 
-install-dev: install $(VENV)/.dev-installed chromium
+install-dev: install $(VENV)/.dev-installed chromium nginx
 
 .env.local:
 	umask 077 && $(PYTHON) -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
@@ -143,10 +152,16 @@ ci: lint install-dev compilemessages
 ci-sqlite:
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
+# The front's tests run gunicorn on SQLite files of their own: once (above) is enough.
 ci-postgres: services
 	psql "$(PG_ADMIN_URL)" -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS $(PG_CI_DB)' -c 'CREATE DATABASE $(PG_CI_DB)'
 	DATABASE_URL=$(PG_CI_URL) REDIS_URL=$(REDIS_CI_URL) DJANGO_CACHE_PREFIX=nemus-ci-$$$$ \
-	  $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	  $(BIN)/pytest --create-db -m "not nginx" $(PYTEST_ARGS)
+
+# The front alone (nginx before gunicorn), with its figures printed.
+front-test: install-dev compilemessages
+	mkdir -p var
+	$(BIN)/pytest -m nginx -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

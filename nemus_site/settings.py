@@ -65,10 +65,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nemus_site.middleware.SecurityHeadersMiddleware",
     # Compresses every page Django makes (make run gets it too); WhiteNoise's static
-    # files come compressed already and are passed through. Pages with a form token
-    # are compressed as well: Django's GZipMiddleware pads the gzip header with random
-    # bytes against BREACH, and the CSRF token is masked anew on every response.
-    "django.middleware.gzip.GZipMiddleware",
+    # files come compressed already and are passed through. Brotli for public pages,
+    # gzip with Django's BREACH padding for pages with a form token or personal data
+    # (nemus_site/compression.py says why).
+    "nemus_site.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Public pages for visitors without a session, before sessions and views run.
