@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -36,9 +37,11 @@ class AppointmentType(models.Model):
     def offered_by(self, profession):
         return profession in self.professions
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    def fits_in(self, slot) -> bool:
+        """Whether an appointment of this type fits in `slot`'s length."""
+        return self.duration_minutes <= slot.minutes
 
+    def clean(self):
         unknown = set(self.professions) - set(Profession.values)
         if unknown:
             raise ValidationError({"professions": _("Unknown profession.")})
@@ -75,6 +78,30 @@ class ClinicBookingPolicy(models.Model):
 
     def __str__(self):
         return str(self.clinic)
+
+    @classmethod
+    def for_clinic(cls, clinic) -> "ClinicBookingPolicy":
+        """The clinic's policy; the defaults (unsaved) when none was set."""
+        try:
+            return clinic.booking_policy
+        except cls.DoesNotExist:
+            return cls(clinic=clinic)
+
+    def window(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """The earliest and latest start a patient may book online at `now`."""
+        return (
+            now + dt.timedelta(hours=self.min_notice_hours),
+            now + dt.timedelta(days=self.max_days_ahead),
+        )
+
+    def in_window(self, starts_at: dt.datetime, now: dt.datetime) -> bool:
+        """Whether a time starting then may be booked online at `now`."""
+        earliest, latest = self.window(now)
+        return self.online_booking and earliest <= starts_at < latest
+
+    def too_late_to_cancel(self, starts_at: dt.datetime, now: dt.datetime) -> bool:
+        """Whether a patient can no longer cancel online a time starting then."""
+        return starts_at - now < dt.timedelta(hours=self.cancel_cutoff_hours)
 
 
 class WeeklySchedule(models.Model):
@@ -178,10 +205,36 @@ class SlotQuerySet(models.QuerySet):
         return self.exclude(bookings__status__in=Booking.ACTIVE_STATUSES)
 
     def bookable(self, *, now=None):
-        """Open slots inside each clinic's notice and horizon are checked by the
-        selector; here: open, in the future, and not withdrawn."""
+        """Open, in the future, not withdrawn, with a practitioner still working:
+        what anyone may book (staff on the phone too)."""
         now = now or timezone.now()
-        return self.open().filter(starts_at__gt=now, is_withdrawn=False)
+        return self.open().filter(
+            starts_at__gt=now, is_withdrawn=False, practitioner__is_active=True
+        )
+
+    def bookable_online(self, *, policy, now=None):
+        """Bookable, and inside the clinic's online window (notice and horizon);
+        none when the clinic takes no bookings online. `policy` is the clinic's
+        ClinicBookingPolicy (ClinicBookingPolicy.for_clinic)."""
+        now = now or timezone.now()
+        if not policy.online_booking:
+            return self.none()
+        earliest, latest = policy.window(now)
+        return self.bookable(now=now).filter(
+            starts_at__gte=earliest, starts_at__lt=latest
+        )
+
+    def fitting(self, appointment_type):
+        """Slots with a practitioner offering the type, long enough for it."""
+        return self.annotate(
+            length=models.ExpressionWrapper(
+                models.F("ends_at") - models.F("starts_at"),
+                output_field=models.DurationField(),
+            )
+        ).filter(
+            practitioner__profession__in=appointment_type.professions,
+            length__gte=dt.timedelta(minutes=appointment_type.duration_minutes),
+        )
 
 
 class Slot(models.Model):
@@ -270,15 +323,21 @@ def new_booking_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    ATTENDED = "attended", _("Attended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A booking that holds its slot (the constraints below and SlotQuerySet.open).
+ACTIVE_STATUSES = [BookingStatus.CONFIRMED.value, BookingStatus.ATTENDED.value]
+
+
 class Booking(models.Model):
     """One patient in one slot. A cancelled booking keeps its row, not personal data."""
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        ATTENDED = "attended", _("Attended")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    ACTIVE_STATUSES = (Status.CONFIRMED, Status.ATTENDED)
+    Status = BookingStatus
+    ACTIVE_STATUSES = ACTIVE_STATUSES
 
     class Channel(models.TextChoices):
         WEB = "web", _("Online")
@@ -338,11 +397,11 @@ class Booking(models.Model):
             # per slot, whatever the concurrency.
             models.UniqueConstraint(
                 fields=["slot"],
-                condition=models.Q(status__in=["confirmed", "attended"]),
+                condition=models.Q(status__in=ACTIVE_STATUSES),
                 name="booking_one_active_per_slot",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="cancelled")
+                condition=~models.Q(status=BookingStatus.CANCELLED.value)
                 | models.Q(name="", phone="", email=""),
                 name="booking_cancelled_keeps_no_personal_data",
             ),
@@ -426,8 +485,14 @@ class BookingAccess(models.Model):
         null=True,
         verbose_name=_("user"),
     )
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CHANGE = "change", _("changed")
+        DAY_LIST = "day-list", _("listed the day")
+
     username = models.CharField(_("username"), max_length=150)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

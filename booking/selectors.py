@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from booking.models import (
@@ -13,7 +13,7 @@ from booking.models import (
     ClinicBookingPolicy,
     Slot,
 )
-from booking.services import OSLO, booking_window, policy_for
+from clinics.hours import OSLO
 from clinics.models import Clinic
 
 
@@ -39,19 +39,10 @@ def slot_list_open(
 ):
     """Open slots a patient may book online at `clinic` between start and end, inside
     the clinic's notice and horizon, filtered as asked: a queryset (one query)."""
-    now = now or timezone.now()
-    policy = policy_for(clinic)
-    if not policy.online_booking:
-        return Slot.objects.none()
-    earliest, latest = booking_window(policy, now)
+    policy = ClinicBookingPolicy.for_clinic(clinic)
     slots = (
-        Slot.objects.bookable(now=now)
-        .filter(
-            clinic=clinic,
-            starts_at__gte=max(start, earliest),
-            starts_at__lt=min(end, latest),
-            practitioner__is_active=True,
-        )
+        Slot.objects.bookable_online(policy=policy, now=now)
+        .filter(clinic=clinic, starts_at__gte=start, starts_at__lt=end)
         .select_related("practitioner")
         .order_by("starts_at", "practitioner__name")
     )
@@ -60,14 +51,7 @@ def slot_list_open(
     if profession:
         slots = slots.filter(practitioner__profession=profession)
     if appointment_type is not None:
-        slots = slots.annotate(
-            length=ExpressionWrapper(
-                F("ends_at") - F("starts_at"), output_field=DurationField()
-            )
-        ).filter(
-            practitioner__profession__in=appointment_type.professions,
-            length__gte=dt.timedelta(minutes=appointment_type.duration_minutes),
-        )
+        slots = slots.fitting(appointment_type)
     return slots
 
 
@@ -93,19 +77,15 @@ def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
     }
     groups = defaultdict(list)
     for clinic_id in ids:
-        policy = policies.get(clinic_id) or ClinicBookingPolicy()
+        policy = policies.get(clinic_id) or ClinicBookingPolicy(clinic_id=clinic_id)
         if policy.online_booking:
-            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(clinic_id)
-    result = {}
-    for (notice, ahead), clinic_ids in groups.items():
+            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(policy)
+    result: dict[int, dt.datetime] = {}
+    for same_window in groups.values():
+        clinic_ids = [policy.clinic_id for policy in same_window]
         first = (
-            Slot.objects.bookable(now=now)
-            .filter(
-                clinic_id=OuterRef("pk"),
-                practitioner__is_active=True,
-                starts_at__gte=now + dt.timedelta(hours=notice),
-                starts_at__lt=now + dt.timedelta(days=ahead),
-            )
+            Slot.objects.bookable_online(policy=same_window[0], now=now)
+            .filter(clinic_id=OuterRef("pk"))
             .order_by("starts_at")
             .values("starts_at")[:1]
         )
@@ -117,6 +97,16 @@ def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
         )
         result.update(rows)
     return result
+
+
+def clinics_annotate_next_open(*, clinics, now=None) -> list:
+    """The clinics, each with `next_open`: its first time bookable online, or None.
+    The finder, the clinic page, the article and the booking pages show it."""
+    clinics = list(clinics)
+    first = next_open_slot_by_clinic(clinics=clinics, now=now)
+    for clinic in clinics:
+        clinic.next_open = first.get(clinic.pk)
+    return clinics
 
 
 def booking_get_for_patient(*, booking_id: int):

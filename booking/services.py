@@ -6,7 +6,6 @@ Views, admin actions and management commands all come through here.
 import bisect
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from booking.emails import send_booking_email
 from booking.models import (
     Booking,
     BookingAccess,
@@ -25,29 +25,36 @@ from booking.models import (
     WeeklySchedule,
     new_booking_reference,
 )
+from clinics.hours import OSLO
 from nemus_site.page_cache import public_pages_changed
 
-OSLO = ZoneInfo("Europe/Oslo")
 logger = logging.getLogger(__name__)
 
 
 class BookingError(Exception):
-    """A booking that cannot be made or changed; `message` is for the patient."""
+    """A booking that cannot be made or changed; `message` is for the patient, and
+    `field` names what it is about (a form shows it there): "slot",
+    "appointment_type", "phone", or None for the booking as a whole."""
 
     message = _("That time cannot be booked.")
+    field: str | None = None
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, field=None):
         super().__init__(str(message or self.message))
         if message:
             self.message = message
+        if field:
+            self.field = field
 
 
 class SlotTaken(BookingError):
     message = _("Someone else booked that time just before you.")
+    field = "slot"
 
 
 class SlotUnavailable(BookingError):
     message = _("That time can no longer be booked online.")
+    field = "slot"
 
 
 class TooManyBookings(BookingError):
@@ -55,26 +62,11 @@ class TooManyBookings(BookingError):
         "This mobile number already has the most bookings we take online. "
         "Call the clinic to book more."
     )
+    field = "phone"
 
 
 class CancelTooLate(BookingError):
     message = _("It is too late to cancel online. Call the clinic.")
-
-
-def policy_for(clinic) -> ClinicBookingPolicy:
-    """The clinic's booking policy; defaults (unsaved) when none was set."""
-    try:
-        return clinic.booking_policy
-    except ClinicBookingPolicy.DoesNotExist:
-        return ClinicBookingPolicy(clinic=clinic)
-
-
-def booking_window(policy: ClinicBookingPolicy, now: dt.datetime):
-    """The earliest and latest start a patient may book online now."""
-    return (
-        now + dt.timedelta(hours=policy.min_notice_hours),
-        now + dt.timedelta(days=policy.max_days_ahead),
-    )
 
 
 # --- Slots ---------------------------------------------------------------------------
@@ -131,7 +123,7 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
     if practitioners is not None:
         schedules = schedules.filter(practitioner__in=practitioners)
     end = start + dt.timedelta(days=days - 1)
-    absences = {}
+    absences: dict[int, list[ScheduleException]] = {}
     for absence in ScheduleException.objects.filter(
         starts_on__lte=end, ends_on__gte=start
     ):
@@ -242,20 +234,23 @@ def _check_bookable(slot: Slot, appointment_type, *, now, online: bool) -> None:
         slot.practitioner.profession
     ):
         raise SlotUnavailable(
-            _("That kind of appointment cannot be booked at that time.")
+            _("That kind of appointment cannot be booked at that time."),
+            field="appointment_type",
         )
-    if appointment_type.duration_minutes > slot.minutes:
-        raise SlotUnavailable(_("That kind of appointment does not fit in that time."))
+    if not appointment_type.fits_in(slot):
+        raise SlotUnavailable(
+            _("That kind of appointment does not fit in that time."),
+            field="appointment_type",
+        )
     if slot.starts_at <= now:
         raise SlotUnavailable(_("That time has passed."))
     if online:
-        policy = policy_for(slot.clinic)
+        policy = ClinicBookingPolicy.for_clinic(slot.clinic)
         if not policy.online_booking:
             raise SlotUnavailable(
                 _("This clinic does not take bookings online just now.")
             )
-        earliest, latest = booking_window(policy, now)
-        if not earliest <= slot.starts_at <= latest:
+        if not policy.in_window(slot.starts_at, now):
             raise SlotUnavailable()
 
 
@@ -341,7 +336,7 @@ def booking_create(
         except IntegrityError as error:
             raise SlotTaken() from error
         kinds = [BookingEmail.Kind.CONFIRMATION]
-        if policy_for(slot.clinic).notify_email:
+        if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
             kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
         queued = [BookingEmail.objects.create(booking=booking, kind=k) for k in kinds]
         transaction.on_commit(lambda: emails_send(queued))
@@ -366,21 +361,16 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
         )
         if booking.status == Booking.Status.CANCELLED:
             return booking
-        if not by_staff:
-            cutoff = dt.timedelta(
-                hours=policy_for(booking.slot.clinic).cancel_cutoff_hours
-            )
-            if booking.slot.starts_at - now < cutoff:
-                raise CancelTooLate()
+        policy = ClinicBookingPolicy.for_clinic(booking.slot.clinic)
+        if not by_staff and policy.too_late_to_cancel(booking.slot.starts_at, now):
+            raise CancelTooLate()
         if by_staff and booking.email:
             # The message needs the address; it is sent now, before the erasure.
-            from booking.emails import send_booking_email
-
             record = BookingEmail.objects.create(
                 booking=booking, kind=BookingEmail.Kind.CANCELLED
             )
             _send_one(record, send_booking_email)
-        elif not by_staff and policy_for(booking.slot.clinic).notify_email:
+        elif not by_staff and policy.notify_email:
             record = BookingEmail.objects.create(
                 booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
             )
@@ -492,8 +482,6 @@ def _send_one(record: BookingEmail, sender) -> bool:
 def emails_send(records=None, *, max_attempts: int = 5) -> tuple[int, int]:
     """Send queued booking e-mails (the given ones, or every unsent one with
     attempts left). Returns (sent, failed)."""
-    from booking.emails import send_booking_email
-
     if records is None:
         records = BookingEmail.objects.filter(
             sent_at__isnull=True, attempts__lt=max_attempts

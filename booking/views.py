@@ -13,24 +13,23 @@ from django.views.generic import TemplateView
 
 from booking.emails import booking_from_token
 from booking.forms import BookingForm, SlotFilterForm
-from booking.models import Booking, Slot
+from booking.models import Booking, ClinicBookingPolicy, Slot
 from booking.selectors import (
     appointment_types_for,
     booking_get_for_patient,
-    next_open_slot_by_clinic,
+    clinics_annotate_next_open,
     slot_list_open,
     slots_by_day,
 )
 from booking.services import (
-    OSLO,
     BookingError,
     SlotTaken,
     booking_cancel,
     booking_create,
-    policy_for,
 )
 from clinics import hours
 from clinics.forms import ClinicSearchForm
+from clinics.hours import OSLO
 from clinics.models import Clinic
 from clinics.selectors import (
     Origin,
@@ -67,10 +66,9 @@ class BookingStartView(PublicPageMixin, TemplateView):
         if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
             origin = origin_from_query(query=form.cleaned_data["q"])
         # Names, addresses and phones: no hours or staff needed here.
-        clinics = clinic_list_nearest(origin=origin, details=False)
-        next_open = next_open_slot_by_clinic(clinics=clinics)
-        for clinic in clinics:
-            clinic.next_open = next_open.get(clinic.pk)
+        clinics = clinics_annotate_next_open(
+            clinics=clinic_list_nearest(origin=origin, details=False)
+        )
         context.update(
             form=form,
             origin=origin,
@@ -103,10 +101,8 @@ def fallback_context(clinic, *, now=None):
             clinic.latitude, clinic.longitude, c.latitude, c.longitude
         ),
     )
-    next_open = next_open_slot_by_clinic(clinics=nearby, now=now)
-    suggestions = [c for c in nearby if c.pk in next_open][:3]
-    for c in suggestions:
-        c.next_open = next_open[c.pk]
+    nearby = clinics_annotate_next_open(clinics=nearby, now=now)
+    suggestions = [c for c in nearby if c.next_open is not None][:3]
     return {
         "today_hours": hours.describe_day(clinic, hours.local_now().date()),
         "nearby": suggestions,
@@ -138,7 +134,7 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
                     "That choice is not available; showing every available appointment."
                 )
         now = timezone.now()
-        policy = policy_for(clinic)
+        policy = ClinicBookingPolicy.for_clinic(clinic)
         appointment_type = next((t for t in types if t.slug == choice["type"]), None)
         filters = {
             "appointment_type": appointment_type,
@@ -232,7 +228,7 @@ class SlotBookView(View):
                 for t in appointment_types_for(
                     professions={slot.practitioner.profession}
                 )
-                if t.duration_minutes <= slot.minutes
+                if t.fits_in(slot)
             ]
         return clinic, slot, types
 
@@ -393,12 +389,14 @@ class CancelView(View):
         }
         if booking is not None:
             clinic = booking.slot.clinic
-            cutoff = dt.timedelta(hours=policy_for(clinic).cancel_cutoff_hours)
+            policy = ClinicBookingPolicy.for_clinic(clinic)
             context.update(
                 clinic=clinic,
                 slot=booking.slot,
-                too_late=booking.slot.starts_at - timezone.now() < cutoff,
-                cutoff_hours=policy_for(clinic).cancel_cutoff_hours,
+                too_late=policy.too_late_to_cancel(
+                    booking.slot.starts_at, timezone.now()
+                ),
+                cutoff_hours=policy.cancel_cutoff_hours,
             )
         status = 404 if booking is None else 200
         return render(request, self.template_name, context, status=status)

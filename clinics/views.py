@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from booking.selectors import next_open_slot_by_clinic
+from booking.selectors import clinics_annotate_next_open
 from clinics import hours
 from clinics.forms import ClinicSearchForm
 from clinics.models import Profession
@@ -18,14 +18,6 @@ from clinics.selectors import (
     postcodes_available,
 )
 from nemus_site.page_cache import PublicPageMixin
-
-
-def annotate_next_open(clinics):
-    """Give each clinic its next open online time (None when there is none)."""
-    next_open = next_open_slot_by_clinic(clinics=clinics)
-    for clinic in clinics:
-        clinic.next_open = next_open.get(clinic.pk)
-    return clinics
 
 
 def annotate_today(clinics):
@@ -53,7 +45,7 @@ class ClinicListView(PublicPageMixin, TemplateView):
         if form.is_bound:
             if form.is_valid():
                 data = form.cleaned_data
-                profession = data["yrke"]
+                profession = data["profession"]
                 if data["lat"] or data["lng"]:
                     origin = origin_from_position(
                         latitude=data["lat"], longitude=data["lng"]
@@ -68,8 +60,7 @@ class ClinicListView(PublicPageMixin, TemplateView):
             profession=profession,
             limit=None if show_all else FINDER_PAGE_SIZE,
         )
-        clinics = annotate_today(shown)
-        annotate_next_open(clinics)
+        clinics = clinics_annotate_next_open(clinics=annotate_today(shown))
         show_all_url = ""
         if len(shown) < len(everyone):
             query = self.request.GET.copy()
@@ -100,7 +91,7 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
             raise Http404("No such clinic")
         now = hours.local_now()
         annotate_today([clinic])
-        annotate_next_open([clinic])
+        clinics_annotate_next_open(clinics=[clinic])
         upcoming = [
             closure
             for closure in clinic.closures.all()

@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from booking.selectors import next_open_slot_by_clinic
+from booking.selectors import clinics_annotate_next_open
 from clinics.forms import ClinicSearchForm
 from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
@@ -51,13 +51,11 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
         sections = [part for part in parts if part.kind != ConditionPart.Kind.INTRO]
         if any(part.kind == ConditionPart.Kind.HELP for part in sections):
             # "Finn din nærmeste klinikk i kartet": the map and the finder's search.
-            clinics = list(clinic_list_for_map())
-            next_open = next_open_slot_by_clinic(clinics=clinics)
+            clinics = clinics_annotate_next_open(clinics=clinic_list_for_map())
             soonest = sorted(
-                (c for c in clinics if c.pk in next_open), key=lambda c: next_open[c.pk]
+                (c for c in clinics if c.next_open is not None),
+                key=lambda c: c.next_open,
             )[:3]
-            for clinic in soonest:
-                clinic.next_open = next_open[clinic.pk]
             context.update(
                 finder_form=ClinicSearchForm(),
                 clinic_markers=map_markers(clinics),

@@ -1,5 +1,4 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -27,11 +26,11 @@ from booking.services import (
     reminders_queue,
     slots_generate,
 )
+from clinics.hours import OSLO
 from tests.booking.conftest import PATIENT
 from tests.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def local_times(slots):

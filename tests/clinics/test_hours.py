@@ -1,16 +1,15 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
 
 from clinics import hours
+from clinics.hours import OSLO
 from clinics.models import Closure, OpeningHours
 from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 @pytest.fixture
