@@ -5,7 +5,9 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -24,14 +26,15 @@ from booking.models import (
     WeeklySchedule,
 )
 from booking.services import (
-    OSLO,
     BookingError,
     booking_cancel,
     booking_create,
     booking_mark_attended,
     booking_move,
+    normalise_mobile,
     slots_generate,
 )
+from clinics.hours import OSLO
 from clinics.models import Clinic, Practitioner
 from nemus_site.admin import LabelledTabularMixin
 
@@ -125,7 +128,7 @@ def parse_day(value) -> dt.date | None:
 
 class SlotDayFilter(admin.SimpleListFilter):
     title = _("day")
-    parameter_name = "dag"
+    parameter_name = "day"
     time_field = "starts_at"
 
     def lookups(self, request, model_admin):
@@ -181,46 +184,49 @@ class SlotAdmin(ClinicScopedAdmin):
         return slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists()
 
 
-class PhoneBookingForm(forms.ModelForm):
-    """A booking staff take by phone or at the desk, through the same service."""
+class SlotChoiceField(forms.ModelChoiceField):
+    """Offers the open times (`queryset`) but accepts any time in `lookup` (the
+    user's clinics), so a time someone booked since the page was shown gets the
+    service's own "someone else booked it" at the field, not "not a valid choice"."""
 
-    class Meta:
-        model = Booking
-        fields = [
-            "slot",
-            "appointment_type",
-            "name",
-            "phone",
-            "email",
-            "is_new_patient",
-        ]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookup = Slot.objects.none()
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
         try:
-            self.instance = booking_create(
-                slot_id=cleaned["slot"].pk,
-                appointment_type=cleaned["appointment_type"],
-                name=cleaned["name"],
-                phone=cleaned["phone"],
-                email=cleaned.get("email", ""),
-                is_new_patient=cleaned["is_new_patient"],
-                privacy_notice_read=False,
-                channel=Booking.Channel.PHONE,
-            )
-        except ValidationError as error:
-            raise ValidationError({"phone": error.messages}) from error
-        except BookingError as error:
-            raise ValidationError(error.message) from error
-        return cleaned
+            return self.lookup.get(pk=value)
+        except (ValueError, TypeError, Slot.DoesNotExist) as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
 
-    def validate_unique(self):
-        pass  # the service has checked and saved
 
-    def _post_clean(self):
-        pass  # the instance is the saved booking
+class PhoneBookingForm(forms.Form):
+    """A booking staff take by phone or at the desk. The form validates what was
+    typed; BookingAdmin.add_view books it with booking_create, like the web form."""
+
+    slot = SlotChoiceField(label=_("time"), queryset=Slot.objects.none())
+    appointment_type = forms.ModelChoiceField(
+        label=_("appointment type"),
+        queryset=AppointmentType.objects.filter(is_active=True),
+    )
+    name = forms.CharField(label=_("name"), max_length=120)
+    phone = forms.CharField(label=_("mobile number"), max_length=20)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    is_new_patient = forms.BooleanField(label=_("new patient"), required=False)
+
+    def __init__(self, *args, slots, lookup, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, SlotChoiceField)
+        field.queryset = slots
+        field.lookup = lookup
+
+    def clean_phone(self):
+        return normalise_mobile(self.cleaned_data["phone"])
 
 
 class MoveForm(forms.ModelForm):
@@ -232,7 +238,7 @@ class MoveForm(forms.ModelForm):
 
     WINDOW = dt.timedelta(days=28)
 
-    move_to = forms.ModelChoiceField(
+    move_to = SlotChoiceField(
         label=_("Move to"), queryset=Slot.objects.none(), required=False
     )
 
@@ -245,14 +251,16 @@ class MoveForm(forms.ModelForm):
         booking = self.instance
         if booking.pk:
             now = timezone.now()
-            self.fields["move_to"].queryset = (
-                Slot.objects.bookable(now=now)
-                .filter(
+            field = self.fields["move_to"]
+            assert isinstance(field, SlotChoiceField)
+            field.lookup = (
+                Slot.objects.filter(
                     clinic_id=booking.slot.clinic_id, starts_at__lt=now + self.WINDOW
                 )
                 .select_related("practitioner")
                 .order_by("starts_at", "practitioner__name")
             )
+            field.queryset = field.lookup.bookable(now=now)
 
 
 @admin.register(Booking)
@@ -310,9 +318,6 @@ class BookingAdmin(ClinicScopedAdmin):
     ]
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = PhoneBookingForm
-            return super().get_form(request, obj, **kwargs)
         kwargs["form"] = MoveForm
         kwargs["fields"] = ["move_to"]
         return super().get_form(request, obj, **kwargs)
@@ -336,20 +341,46 @@ class BookingAdmin(ClinicScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            return  # booking_create saved it in the form's clean()
-        target = form.cleaned_data.get("move_to")
-        if target is not None and target.pk != obj.slot_id:
+    # Bookings are written by the services only: the admin's own save path is never
+    # taken (add_view and change_view below handle every POST).
+    def add_view(self, request, form_url="", extra_context=None):
+        """Book by phone or at the desk: the form checks the input, booking_create
+        books it (with the same checks as online, but no online window); a refusal is
+        shown at the field it is about, with everything typed kept."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        clinics = staff_clinic_ids(request.user)
+        lookup = Slot.objects.select_related("practitioner", "clinic")
+        if clinics is not None:
+            lookup = lookup.filter(clinic__in=clinics)
+        form = PhoneBookingForm(
+            request.POST or None, slots=lookup.bookable(), lookup=lookup
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             try:
-                booking_move(booking_id=obj.pk, new_slot_id=target.pk)
+                booking = booking_create(
+                    slot_id=data["slot"].pk,
+                    appointment_type=data["appointment_type"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    is_new_patient=data["is_new_patient"],
+                    privacy_notice_read=False,
+                    channel=Booking.Channel.PHONE,
+                )
+            except ValidationError as error:  # the booking's own checks
+                form.add_error(None, error)
             except BookingError as error:
-                self.message_user(request, error.message, messages.ERROR)
-
-    def save_related(self, request, form, formsets, change):
-        pass
+                form.add_error(error.field, error.message)
+            else:
+                self.log_addition(request, booking, [{"added": {}}])
+                return self.response_add(request, booking)
+        return self._render_form(request, form, None, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A booking's page (every opening recorded); a POST moves it to another
+        time through booking_move, and a refusal is shown at the choice."""
         booking = self.get_object(request, object_id)
         if booking is None:
             raise PermissionDenied
@@ -358,9 +389,64 @@ class BookingAdmin(ClinicScopedAdmin):
             clinic_id=booking.slot.clinic_id,
             user=request.user,
             username=request.user.get_username(),
-            action="view" if request.method == "GET" else "change",
+            action=BookingAccess.Action.VIEW
+            if request.method == "GET"
+            else BookingAccess.Action.CHANGE,
         )
-        return super().change_view(request, object_id, form_url, extra_context)
+        if request.method != "POST":
+            return super().change_view(request, object_id, form_url, extra_context)
+        if not (booking.is_active and self.has_change_permission(request, booking)):
+            raise PermissionDenied
+        form = MoveForm(request.POST, instance=booking)
+        if form.is_valid():
+            target = form.cleaned_data["move_to"]
+            if target is None or target.pk == booking.slot_id:
+                self.message_user(request, _("Nothing was changed."))
+                return redirect(request.path)
+            try:
+                booking_move(booking_id=booking.pk, new_slot_id=target.pk)
+            except BookingError as error:
+                form.add_error("move_to", error.message)
+            else:
+                self.log_change(request, booking, [{"changed": {"fields": ["slot"]}}])
+                self.message_user(
+                    request,
+                    _("Moved to %(time)s.") % {"time": slot_time(target.starts_at)},
+                    messages.SUCCESS,
+                )
+                return redirect(request.path)
+        return self._render_form(request, form, booking, form_url, extra_context)
+
+    def _render_form(self, request, form, booking, form_url, extra_context):
+        """The admin's own page for `form` (bound, with its errors), as
+        changeform_view shows it."""
+        fieldsets = self.get_fieldsets(request, booking)
+        readonly = self.get_readonly_fields(request, booking)
+        admin_form = helpers.AdminForm(form, list(fieldsets), {}, readonly, self)
+        title = _("Add %s") if booking is None else _("Change %s")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % self.opts.verbose_name,
+            "subtitle": str(booking) if booking else None,
+            "adminform": admin_form,
+            "object_id": booking.pk if booking else None,
+            "original": booking,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        return self.render_change_form(
+            request,
+            context,
+            add=booking is None,
+            change=booking is not None,
+            obj=booking,
+            form_url=form_url,
+        )
 
     @admin.display(description=_("time"), ordering="slot__starts_at")
     def local_time(self, booking):
@@ -399,7 +485,7 @@ class BookingAdmin(ClinicScopedAdmin):
         """A printable list of one day's bookings, for reception."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        asked = request.GET.get("dato", "")
+        asked = request.GET.get("date", "")
         day = parse_day(asked)
         if day is None:
             if asked:
@@ -427,7 +513,7 @@ class BookingAdmin(ClinicScopedAdmin):
                 clinic_id=b.slot.clinic_id,
                 user=request.user,
                 username=request.user.get_username(),
-                action="day-list",
+                action=BookingAccess.Action.DAY_LIST,
             )
             for b in bookings
         )

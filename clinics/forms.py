@@ -5,7 +5,12 @@ from clinics.models import Profession
 
 
 class ClinicSearchForm(forms.Form):
-    """The finder's query: a postcode or place, a profession, or a position."""
+    """The finder's query: a postcode or place, a profession, or a position.
+
+    Field names are English; the query names are DESIGN.md's (`?yrke=`): QUERY_NAMES
+    maps one to the other for the form's data and its inputs' names."""
+
+    QUERY_NAMES = {"profession": "yrke"}
 
     q = forms.CharField(
         label=_("Postcode or place"),
@@ -19,13 +24,16 @@ class ClinicSearchForm(forms.Form):
             }
         ),
     )
-    yrke = forms.ChoiceField(
+    profession = forms.ChoiceField(
         label=_("Profession"),
         required=False,
         choices=[("", _("All professions")), *Profession.choices],
     )
     lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     lng = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def add_prefix(self, field_name):
+        return self.QUERY_NAMES.get(field_name, field_name)
 
     def clean_q(self):
         # A query longer than any place name is cut, never an error.

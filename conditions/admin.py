@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone, translation
@@ -40,6 +41,7 @@ from conditions.models import (
 )
 from conditions.readability import HARD, describe
 from conditions.services import condition_sign_off
+from conditions.views import ConditionDetailView
 from nemus_site.admin import LabelledTabularMixin
 
 # A source typed without a scheme is an https:// address.
@@ -91,7 +93,7 @@ class ConditionItemInline(LabelledTabularMixin, TranslationTabularInline):
 
 class ReviewStateFilter(admin.SimpleListFilter):
     title = _("clinical review")
-    parameter_name = "gjennomgang"
+    parameter_name = "review"
 
     def lookups(self, request, model_admin):
         return list(REVIEW_LABELS.items())
@@ -102,52 +104,40 @@ class ReviewStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-def lix_cell(result) -> str:
+def lix_cell_data(result) -> dict:
+    """A LIX result as the admin's templates show it."""
     if result.score is None:
-        return "–"
-    if result.is_hard:
-        return format_html(
-            '<strong class="nm-admin-hard">{} ({})</strong>',
-            f"{result.score:.0f}",
-            describe(result.score),
-        )
-    return format_html("{} ({})", f"{result.score:.0f}", describe(result.score))
+        return {"score": None}
+    return {
+        "score": f"{result.score:.0f}",
+        "word": describe(result.score),
+        "hard": result.is_hard,
+    }
+
+
+def lix_cell(result) -> str:
+    return render_to_string(
+        "admin/conditions/_lix.html", {"lix": lix_cell_data(result)}
+    )
 
 
 def readability_table(rows) -> str:
     """rows: (label, {language: Lix}); a table with a hint under hard parts."""
-    body = format_html_join(
-        "",
-        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
-        ((label, lix_cell(by["nb"]), lix_cell(by["en"])) for label, by in rows),
-    )
     hard = [label for label, by in rows if any(lix.is_hard for lix in by.values())]
-    if hard:
-        hint = _(
-            "Above %(hard)s many patients find a text hard: use shorter sentences and "
-            "everyday words (“vondt”, not “smertefullt”). Hard now: %(parts)s."
-        ) % {
+    return render_to_string(
+        "admin/conditions/readability_table.html",
+        {
+            "rows": [
+                {
+                    "label": label,
+                    "nb": lix_cell_data(by["nb"]),
+                    "en": lix_cell_data(by["en"]),
+                }
+                for label, by in rows
+            ],
             "hard": HARD,
-            "parts": ", ".join(str(label).rstrip(".:") for label in hard),
-        }
-    else:
-        hint = _("Every part is easy enough to read (LIX %(hard)s or lower).") % {
-            "hard": HARD
-        }
-    hint = format_html(
-        "{} {}",
-        _("LIX is words per sentence plus the share of words longer than six letters."),
-        hint,
-    )
-    return format_html(
-        '<table class="nm-admin-lix"><thead><tr><th scope="col">{}</th>'
-        '<th scope="col">LIX {}</th><th scope="col">LIX {}</th></tr></thead>'
-        "<tbody>{}</tbody></table><p class='help'>{}</p>",
-        _("Part"),
-        _("Norwegian"),
-        _("English"),
-        body,
-        hint,
+            "hard_parts": ", ".join(str(label).rstrip(".:") for label in hard),
+        },
     )
 
 
@@ -302,11 +292,9 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         The admin's own form handling saves the posted form inside a transaction; the
         public page is rendered from it, and the transaction is rolled back: nothing
         is stored, no history is written, and a form with errors is shown again."""
-        from conditions.views import ConditionDetailView
-
         if request.method != "POST":
             raise PermissionDenied
-        language = request.GET.get("sprak", "nb")
+        language = request.GET.get("language", "nb")
         if language not in LANGUAGES:
             language = "nb"
         with transaction.atomic():

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "2026-13-01", "x"])
 def test_the_day_list_falls_back_to_today_with_a_message(admin_client, value):
-    response = admin_client.get(f"/admin/booking/booking/dagsliste/?dato={value}")
+    response = admin_client.get(f"/admin/booking/booking/dagsliste/?date={value}")
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [f"«{value}» er ikke en dato vi kan vise; her er i dag."]
@@ -17,6 +17,6 @@ def test_the_day_list_falls_back_to_today_with_a_message(admin_client, value):
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "nei"])
 @pytest.mark.parametrize("model", ["booking", "slot"])
 def test_day_filters_give_an_empty_list(admin_client, value, model):
-    response = admin_client.get(f"/admin/booking/{model}/?dag={value}")
+    response = admin_client.get(f"/admin/booking/{model}/?day={value}")
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []

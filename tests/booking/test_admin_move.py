@@ -43,3 +43,26 @@ def test_a_time_outside_the_choices_is_refused_with_a_message(
     assert "Velg et gyldig valg" in response.content.decode()
     booking.refresh_from_db()
     assert booking.slot_id == slot.pk
+
+
+def test_a_time_taken_meanwhile_is_refused_at_the_choice(
+    admin_client, slot, follow_up, practitioner
+):
+    booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    later = SlotFactory(
+        practitioner=practitioner, starts_at=slot.starts_at + dt.timedelta(hours=2)
+    )
+    url = reverse("admin:booking_booking_change", args=[booking.pk])
+    assert f'<option value="{later.pk}">' in admin_client.get(url).content.decode()
+    # Another patient takes it before reception presses save.
+    booking_create(
+        slot_id=later.pk,
+        appointment_type=follow_up,
+        **{**PATIENT, "phone": "91234568"},
+    )
+    response = admin_client.post(url, {"move_to": later.pk})
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["move_to"] == ["Noen andre bestilte den tiden like før deg."]
+    booking.refresh_from_db()
+    assert booking.slot_id == slot.pk

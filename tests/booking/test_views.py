@@ -371,7 +371,10 @@ def test_staff_book_by_phone_through_the_same_service(
             "phone": "45678902",
         },
     )
-    assert "Noen andre bestilte den tiden like før deg." in again.content.decode()
+    # Said at the time it is about, with what reception typed kept.
+    form = again.context["adminform"].form
+    assert form.errors["slot"] == ["Noen andre bestilte den tiden like før deg."]
+    assert 'value="To"' in again.content.decode()
     assert Booking.objects.count() == 1
 
 
@@ -394,14 +397,14 @@ def test_staff_see_bookings_by_day(client, django_user_model, slot, follow_up):
     )
     day = timezone.localtime(slot.starts_at).date()
     listing = client.get(
-        "/admin/booking/booking/", {"dag": day.isoformat()}
+        "/admin/booking/booking/", {"day": day.isoformat()}
     ).content.decode()
     assert "1 timebestilling" in listing
     other_day = (day + dt.timedelta(days=1)).isoformat()
-    empty = client.get("/admin/booking/booking/", {"dag": other_day}).content.decode()
+    empty = client.get("/admin/booking/booking/", {"day": other_day}).content.decode()
     assert "0 timebestillinger" in empty
     day_list = client.get(
-        "/admin/booking/booking/dagsliste/", {"dato": day.isoformat()}
+        "/admin/booking/booking/dagsliste/", {"date": day.isoformat()}
     )
     assert "Test Testesen" in day_list.content.decode()
     assert BookingAccess.objects.filter(action="day-list").count() == 1

@@ -100,7 +100,7 @@ def titles(response):
 
 
 def test_the_review_filter_finds_overdue_and_due_soon(admin_client, reviews):
-    base = "/admin/conditions/condition/?gjennomgang="
+    base = "/admin/conditions/condition/?review="
     overdue = titles(admin_client.get(base + "overdue"))
     assert {"Aldri gjennomgått", "Forfalt"} <= overdue
     assert "Snart" not in overdue and "I orden" not in overdue
@@ -261,14 +261,14 @@ def test_preview_shows_unsaved_changes_and_stores_nothing(admin_client):
     data["summary_nb"] = "Ulagret sammendrag."
     data["summary_en"] = "Unsaved summary."
     preview = f"/admin/conditions/condition/{condition.pk}/forhandsvis/"
-    nb = admin_client.post(preview + "?sprak=nb", data)
+    nb = admin_client.post(preview + "?language=nb", data)
     assert nb.status_code == 200
     page = nb.content.decode()
     assert "Ulagret sammendrag." in page
     assert "Forhåndsvisning: endringene er ikke lagret." in page
     assert "Lagret symptom" in page
     assert "no-store" in nb["Cache-Control"]
-    en = admin_client.post(preview + "?sprak=en", data).content.decode()
+    en = admin_client.post(preview + "?language=en", data).content.decode()
     assert "Unsaved summary." in en
     condition.refresh_from_db()
     assert condition.summary_nb == "Lagret sammendrag."

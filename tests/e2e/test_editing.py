@@ -82,7 +82,7 @@ def test_an_editor_previews_an_unsaved_change(page, live_server, editor):
     [
         "/admin/",
         "/admin/conditions/condition/",
-        "/admin/conditions/condition/?gjennomgang=overdue",
+        "/admin/conditions/condition/?review=overdue",
         "/admin/conditions/condition/{condition}/change/",
         "/admin/conditions/condition/{condition}/history/",
         "/admin/conditions/conditionpart/",
