@@ -1,4 +1,4 @@
-"""Peak memory of making a photo's WebP renditions (clinics.services), per size.
+"""Peak memory of making a photo's WebP renditions (clinics.photos), per size.
 
     .venv/bin/python bench/photo_memory.py
 
@@ -30,7 +30,7 @@ django.setup()
 from django.core.files.storage import FileSystemStorage
 from django.db.models.fields.files import FieldFile
 from clinics.models import Clinic
-from clinics.services import photo_renditions_create
+from clinics.photos import photo_renditions_create
 folder, name = sys.argv[1], sys.argv[2]
 photo = FieldFile(None, Clinic._meta.get_field("photo"), name)
 photo.storage = FileSystemStorage(location=folder)

@@ -11,7 +11,6 @@ from modeltranslation.admin import (
 from PIL import Image, UnidentifiedImageError
 
 from clinics.models import Clinic, Closure, OpeningHours, Postcode, Practitioner
-from clinics.services import photo_renditions_create
 from nemus_site.admin import LabelledTabularMixin
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -73,12 +72,6 @@ class PhotoFormMixin:
                 "photo_alt_nb", _("Describe the photo for people who cannot see it.")
             )
         return cleaned
-
-
-def renew_photo_sizes(form):
-    """After a save: make the WebP sizes of a newly uploaded photo."""
-    if "photo" in form.changed_data and form.instance.pk:
-        photo_renditions_create(image_field=form.instance.photo)
 
 
 class ClinicForm(PhotoFormMixin, forms.ModelForm):
@@ -178,15 +171,6 @@ class ClinicAdmin(TabbedTranslationAdmin):
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
     ]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        renew_photo_sizes(form)
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for inline_form in formset.forms:
-            renew_photo_sizes(inline_form)
-
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css"]}
         js = ["vendor/leaflet/leaflet.js", "js/admin-coordinates.js"]
@@ -199,10 +183,6 @@ class PractitionerAdmin(TabbedTranslationAdmin):
     list_filter = ["profession", "clinic", "is_active"]
     list_select_related = ["clinic"]
     search_fields = ["name"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        renew_photo_sizes(form)
 
 
 @admin.register(Postcode)

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clinics.photos import photo_renditions, photo_renditions_create
+
 # Norway's mainland and islands, generously: positions outside are not ours to sort.
 NORWAY_LATITUDE = (57.5, 71.5)
 NORWAY_LONGITUDE = (4.0, 31.5)
@@ -51,14 +53,70 @@ def detail_prefetches():
     ]
 
 
+def photo_upload_to(instance, filename: str) -> str:
+    return f"{instance.PHOTO_FOLDER}/{filename}"
+
+
+class Photo(models.Model):
+    """A photo with its size and description; saving a new one writes its WebP
+    renditions (clinics.photos), whoever saves it: the admin, a command, a test."""
+
+    PHOTO_FOLDER = "photos"  # each model its own folder under MEDIA_ROOT
+
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=photo_upload_to,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        _("photo description (alt text)"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+
+    # The stored photo's name as loaded, to tell a new upload on save.
+    _photo_saved_as: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "photo" not in update_fields:
+            return
+        name = self.photo.name or ""
+        if name and name != self._photo_saved_as:
+            photo_renditions_create(image_field=self.photo)
+        self._photo_saved_as = name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        loaded = instance.__dict__.get("photo")  # absent when deferred
+        instance._photo_saved_as = getattr(loaded, "name", loaded)
+        return instance
+
+    @property
+    def photo_sizes(self) -> list[dict]:
+        return photo_renditions(self.photo, self.photo_width, self.photo_height)
+
+
 class ClinicQuerySet(models.QuerySet):
     def with_details(self):
         """Clinics with what the finder and clinic page show: hours, closures, staff."""
         return self.prefetch_related(*detail_prefetches())
 
 
-class Clinic(models.Model):
+class Clinic(Photo):
     """A NEMUS clinic: where it is, how to reach it, when it is open."""
+
+    PHOTO_FOLDER = "clinics"
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
@@ -87,21 +145,6 @@ class Clinic(models.Model):
     step_free_access = models.BooleanField(_("step-free entrance"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
     parking = models.CharField(_("parking"), max_length=300, blank=True)
-    photo = models.ImageField(
-        _("photo"),
-        upload_to="clinics/",
-        blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_alt = models.CharField(
-        _("photo description (alt text)"),
-        max_length=200,
-        blank=True,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
     is_demo = models.BooleanField(
         _("demo data"),
         default=False,
@@ -120,12 +163,6 @@ class Clinic(models.Model):
 
     def get_absolute_url(self):
         return reverse("clinics:detail", kwargs={"slug": self.slug})
-
-    @property
-    def photo_sizes(self):
-        from clinics.services import photo_renditions
-
-        return photo_renditions(self.photo, self.photo_width, self.photo_height)
 
 
 class OpeningHours(models.Model):
@@ -203,7 +240,11 @@ class Closure(models.Model):
         return self.starts_on <= day <= self.ends_on
 
 
-class Practitioner(models.Model):
+class Practitioner(Photo):
+    """Someone patients can book: a chiropractor, a physiotherapist, ..."""
+
+    PHOTO_FOLDER = "practitioners"
+
     clinic = models.ForeignKey(
         Clinic,
         on_delete=models.CASCADE,
@@ -211,22 +252,8 @@ class Practitioner(models.Model):
         verbose_name=_("clinic"),
     )
     name = models.CharField(_("name"), max_length=120)
-    profession = models.CharField(
-        _("profession"), max_length=32, choices=Profession.choices
-    )
+    profession = models.CharField(_("profession"), max_length=32, choices=Profession)
     bio = models.TextField(_("short bio"), blank=True)
-    photo = models.ImageField(
-        _("photo"),
-        upload_to="practitioners/",
-        blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_alt = models.CharField(
-        _("photo description (alt text)"), max_length=200, blank=True
-    )
     is_active = models.BooleanField(
         _("shown on the site"),
         default=True,
@@ -240,12 +267,6 @@ class Practitioner(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.get_profession_display().lower()}"
-
-    @property
-    def photo_sizes(self):
-        from clinics.services import photo_renditions
-
-        return photo_renditions(self.photo, self.photo_width, self.photo_height)
 
 
 class Postcode(models.Model):

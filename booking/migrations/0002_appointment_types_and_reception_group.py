@@ -1,8 +1,9 @@
 """Production data for booking: the two appointment types and the "Resepsjon" group
 with exactly the permissions reception needs."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from nemus_site.groups import group_delete, group_grant
 
 TYPES = [
     {
@@ -58,23 +59,11 @@ def create(apps, schema_editor):
             slug=data["slug"],
             defaults={**data, "name": data["name_nb"], "description": data["description_nb"]},
         )
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=RECEPTION)
-    group.permissions.set(
-        [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in RECEPTION_PERMISSIONS
-        ]
-    )
+    group_grant(apps, RECEPTION, RECEPTION_PERMISSIONS, exactly=True)
 
 
 def delete(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=RECEPTION).delete()
+    group_delete(apps, RECEPTION)
     apps.get_model("booking", "AppointmentType").objects.filter(
         slug__in=[t["slug"] for t in TYPES]
     ).delete()

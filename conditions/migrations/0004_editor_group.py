@@ -7,8 +7,9 @@ schedules (the "Resepsjon" group's), users or groups. Practitioners are not dele
 (their slots and bookings would go with them): an editor marks them inactive.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from nemus_site.groups import group_delete, group_grant
 
 EDITORS = "Redaktør"
 EDITOR_PERMISSIONS = [
@@ -39,23 +40,11 @@ EDITOR_PERMISSIONS = [
 
 
 def create(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    group.permissions.set(
-        [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in EDITOR_PERMISSIONS
-        ]
-    )
+    group_grant(apps, EDITORS, EDITOR_PERMISSIONS, exactly=True)
 
 
 def delete(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
+    group_delete(apps, EDITORS)
 
 
 class Migration(migrations.Migration):

@@ -81,16 +81,13 @@ def test_positions_outside_norway_and_bad_postcodes_are_refused(field, value):
 def test_responsive_webp_sizes_are_made_and_used_on_the_page(
     settings, tmp_path, client
 ):
-    from clinics.admin import renew_photo_sizes
-
     settings.MEDIA_ROOT = tmp_path
     form = ClinicForm(
         data=clinic_data(photo_alt_nb="Venterommet med stoler"),
         files={"photo": image_file(size=(1200, 800))},
     )
     assert form.is_valid(), form.errors
-    form.save()
-    renew_photo_sizes(form)  # what the admin does after saving
+    form.save()  # the renditions are made on save, wherever it happens
     made = sorted(p.name for p in (tmp_path / "clinics").iterdir())
     assert made == ["klinikk-480w.webp", "klinikk-960w.webp", "klinikk.jpg"]
     with Image.open(tmp_path / "clinics" / "klinikk-480w.webp") as small:
@@ -119,7 +116,6 @@ def test_a_practitioner_photo_gets_sizes_and_shows_on_the_clinic_page(
     settings, tmp_path, client
 ):
     from clinics.admin import PractitionerForm
-    from clinics.services import photo_renditions_create
     from tests.factories import ClinicFactory
 
     settings.MEDIA_ROOT = tmp_path
@@ -135,8 +131,7 @@ def test_a_practitioner_photo_gets_sizes_and_shows_on_the_clinic_page(
         files={"photo": image_file(size=(600, 800), name="kari.jpg")},
     )
     assert form.is_valid(), form.errors
-    person = form.save()
-    photo_renditions_create(image_field=person.photo)
+    form.save()
     html = client.get("/klinikker/nemus-foto/").content.decode()
     assert 'srcset="/media/practitioners/kari-480w.webp 480w"' in html
     assert 'width="480" height="640" alt="Kari Rygg smiler"' in html
@@ -155,8 +150,6 @@ def test_a_photo_of_more_than_24_megapixels_is_refused():
 
 
 def test_a_turned_camera_photo_gets_upright_renditions(settings, tmp_path):
-    from clinics.services import photo_renditions_create
-
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
     exif = Image.Exif()
@@ -171,8 +164,7 @@ def test_a_turned_camera_photo_gets_upright_renditions(settings, tmp_path):
         },
     )
     assert form.is_valid(), form.errors
-    clinic = form.save()
-    photo_renditions_create(image_field=clinic.photo)
+    form.save()
     sizes = {}
     for width in (480, 960, 1440):
         with Image.open(tmp_path / "clinics" / f"snudd-{width}w.webp") as copy:

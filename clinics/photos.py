@@ -1,4 +1,6 @@
-"""Writes with rules for the clinics app."""
+"""Photos' WebP renditions: written when a photo is saved (clinics.models.Photo),
+and listed for `srcset` without touching storage. No model imports: the models use
+this module."""
 
 import io
 from pathlib import PurePosixPath
