@@ -24,12 +24,13 @@ LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-dev vendor system-deps chromium nginx front-test prepare postcodes run dev test \
+.PHONY: help install install-dev vendor system-deps chromium nginx front-test test-fast prepare postcodes run dev test \
         lint format messages compilemessages seed ci ci-sqlite ci-postgres services clean scan bench audit
 
 help:
 	@echo "make run    set up everything and serve the site on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make test-fast   the suite without browser, gunicorn and nginx, on two cores"
 	@echo "make ci     lint, migration check and the suite on SQLite and PostgreSQL"
 	@echo "other: install dev lint format messages seed front-test scan bench audit clean"
 
@@ -125,14 +126,23 @@ test: install-dev compilemessages
 	mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The same checks as .pre-commit-config.yaml, on every file, changing nothing.
+TEMPLATES = $(wildcard $(shell git ls-files 'templates/*.html'))
+PYTHON_FILES = $(wildcard $(shell git ls-files '*.py' | grep -v /migrations/))
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(TEMPLATES)
+	$(BIN)/django-upgrade --target-version 5.2 --check $(PYTHON_FILES)
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml $(TEMPLATES)
 
 messages: system-deps $(VENV)/.runtime-installed
 	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale=nb --locale=en --no-location $(LOCALE_IGNORE)
@@ -149,14 +159,25 @@ ci: lint install-dev compilemessages
 	$(MAKE) ci-sqlite
 	$(MAKE) ci-postgres
 
+# Both suites on two cores (pytest-xdist), tests dealt in collection order (so the
+# transactional ones, which empty the tables, still run last on each worker); each has
+# its own test database (and Redis database, nemus_site/settings_test.py).
+XDIST := -n 2 --dist load
+
 ci-sqlite:
-	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+	$(BIN)/pytest --create-db $(XDIST) $(PYTEST_ARGS)
 
 # The front's tests run gunicorn on SQLite files of their own: once (above) is enough.
 ci-postgres: services
 	psql "$(PG_ADMIN_URL)" -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS $(PG_CI_DB)' -c 'CREATE DATABASE $(PG_CI_DB)'
 	DATABASE_URL=$(PG_CI_URL) REDIS_URL=$(REDIS_CI_URL) DJANGO_CACHE_PREFIX=nemus-ci-$$$$ \
-	  $(BIN)/pytest --create-db -m "not nginx" $(PYTEST_ARGS)
+	  $(BIN)/pytest --create-db $(XDIST) -m "not nginx" $(PYTEST_ARGS)
+
+# The quick part, for the edit-test loop: no browser, no gunicorn, no nginx; on both
+# cores with pytest-xdist. `make test` runs everything.
+test-fast: install-dev compilemessages
+	mkdir -p var
+	$(BIN)/pytest -m "not e2e and not nginx and not server" -n 2 $(PYTEST_ARGS)
 
 # The front alone (nginx before gunicorn), with its figures printed.
 front-test: install-dev compilemessages

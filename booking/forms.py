@@ -1,17 +1,26 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking.services import normalise_mobile
 from clinics.models import Profession
 
 
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, typed as one (its choices are set per form)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 def _privacy_label():
+    """Made per form (in the request's language), with a link."""
     return format_html(
-        _('I have read the <a href="{}">privacy notice</a>.'),
-        reverse_lazy("pages:privacy"),
+        gettext('I have read the <a href="{}">privacy notice</a>.'),
+        reverse("pages:privacy"),
     )
 
 
@@ -27,7 +36,7 @@ class SlotFilterForm(forms.Form):
 
     def __init__(self, *args, appointment_types, practitioners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", _("Any appointment"))] + [
+        choice_field(self, "type").choices = [("", _("Any appointment"))] + [
             (
                 kind.slug,
                 f"{kind.name} ({kind.duration_minutes} min, {kind.price_nok} kr)",
@@ -35,12 +44,12 @@ class SlotFilterForm(forms.Form):
             for kind in appointment_types
         ]
         professions = sorted({p.profession for p in practitioners})
-        self.fields["yrke"].choices = [("", _("Any profession"))] + [
+        choice_field(self, "yrke").choices = [("", _("Any profession"))] + [
             (value, label)
             for value, label in Profession.choices
             if value in professions
         ]
-        self.fields["behandler"].choices = [("", _("Any practitioner"))] + [
+        choice_field(self, "behandler").choices = [("", _("Any practitioner"))] + [
             (str(p.pk), f"{p.name} ({p.get_profession_display().lower()})")
             for p in practitioners
         ]
@@ -96,7 +105,7 @@ class BookingForm(forms.Form):
     def __init__(self, *args, appointment_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.appointment_types = {kind.slug: kind for kind in appointment_types}
-        self.fields["appointment_type"].choices = [
+        choice_field(self, "appointment_type").choices = [
             (
                 kind.slug,
                 f"{kind.name} – {kind.duration_minutes} min, {kind.price_nok} kr",

@@ -168,12 +168,11 @@ def clinic_list_nearest(
     """Clinics sorted by distance from `origin` (by name when it has no position);
     each gets a `distance_km` attribute (None without a position)."""
     clinics = list(clinic_list(profession=profession, details=details))
+    latitude, longitude = origin.latitude, origin.longitude
     for clinic in clinics:
         clinic.distance_km = (
-            distance_km(
-                origin.latitude, origin.longitude, clinic.latitude, clinic.longitude
-            )
-            if origin.found
+            distance_km(latitude, longitude, clinic.latitude, clinic.longitude)
+            if latitude is not None and longitude is not None
             else None
         )
     if origin.found:

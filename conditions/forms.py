@@ -56,7 +56,7 @@ class WarningSignFormSet(BaseInlineFormSet):
             for form in self.forms
             if (form.has_changed() or form.instance.pk)
             and getattr(form, "cleaned_data", None)
-            and not (self.can_delete and self._should_delete_form(form))
+            and not (self.can_delete and form.cleaned_data.get("DELETE"))
         ]
         levels = {form.cleaned_data.get("level") for form in kept}
         if WarningSign.Level.EMERGENCY not in levels:

@@ -18,6 +18,8 @@ Counting, kept simple and stated so hand counts agree:
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 # A letter, then letters and digits, with single hyphens or apostrophes inside.
 WORD = re.compile(r"[^\W\d_](?:[^\W_]|[-'’](?=[^\W_]))*")
 SENTENCE_END = re.compile(r"[.!?:](?=\s|$)|\n+")
@@ -66,8 +68,6 @@ def lix(text: str) -> Lix:
 
 def describe(score: float | None) -> str:
     """A plain-language word for a score (English; translated where shown)."""
-    from django.utils.translation import gettext as _
-
     if score is None:
         return ""
     if score < 30:

@@ -14,6 +14,9 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.forms import OTPAuthenticationFormMixin
 
+from conditions.editorial import REVIEW_LABELS, ReviewState, review_q, review_state
+from conditions.models import Condition
+
 
 class OTPLoginForm(OTPAdminAuthenticationForm):
     """django-otp's admin login form in our words; asks for a device only if needed.
@@ -66,14 +69,6 @@ class NemusAdminSite(admin.AdminSite):
         """The front page, with the articles whose clinical review is due."""
         extra_context = extra_context or {}
         if request.user.has_perm("conditions.view_condition"):
-            from conditions.editorial import (
-                REVIEW_LABELS,
-                ReviewState,
-                review_q,
-                review_state,
-            )
-            from conditions.models import Condition
-
             due = Condition.objects.filter(
                 review_q(ReviewState.OVERDUE) | review_q(ReviewState.DUE_SOON)
             ).order_by("next_review", "title")

@@ -53,7 +53,7 @@ class CompressionMiddleware(GZipMiddleware):
             or response.has_header("Content-Encoding")
             or not _public(response)
             or response.cookies
-            or not accepts(request.META.get("HTTP_ACCEPT_ENCODING", ""), "br")
+            or not accepts(request.headers.get("accept-encoding", ""), "br")
         ):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Encoding",))

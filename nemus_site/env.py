@@ -8,6 +8,7 @@ environment always wins.
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 
 def load_env_file(path: Path) -> None:
@@ -50,8 +51,6 @@ def email_settings(url: str) -> dict:
     """Django's EMAIL_* settings from an EMAIL_URL such as
     `smtp+tls://user:password@smtp.example.no:587` (smtp, smtp+tls, smtp+ssl).
     Empty when no URL is given. Raises ValueError for another scheme."""
-    from urllib.parse import unquote, urlsplit
-
     if not url:
         return {}
     parts = urlsplit(url)

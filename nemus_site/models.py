@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -69,8 +70,6 @@ class Redirect(models.Model):
         return f"{self.old_path} → {self.new_path}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if not self.old_path.startswith("/"):
             raise ValidationError({"old_path": _("The old address must start with /.")})
         if not (self.new_path.startswith("/") or self.new_path.startswith("https://")):

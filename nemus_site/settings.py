@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from nemus_site.env import (
@@ -273,8 +274,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEMUS <ikke-svar@nemus.no>")
 DEMO_MODE = env_bool("NEMUS_DEMO_MODE", default=False)
 if DEMO_MODE:
     if EMAIL_URL or EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(
             "NEMUS_DEMO_MODE is on, but a real e-mail backend is configured "
             "(EMAIL_URL or DJANGO_EMAIL_BACKEND). Demo bookings must never e-mail "

@@ -6,7 +6,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-server")
 
 from nemus_site.settings import *  # noqa: F403
-from nemus_site.settings import BASE_DIR, DATABASES, STORAGES
+from nemus_site.settings import BASE_DIR, CACHES, DATABASES, STORAGES
 
 # Plain storage: `{% static %}` works without collectstatic having run first.
 STORAGES = {
@@ -25,3 +25,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # WhiteNoise serves straight from the source folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# pytest-xdist: each worker its own Redis database (the tests empty the cache with
+# FLUSHDB), 10 above the one given: gw0 of redis://.../1 uses /11.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
+    _db = int(_db) if _db.isdigit() else 0
+    CACHES["default"]["LOCATION"] = f"{_base}/{_db + 10 + int(_worker[2:])}"

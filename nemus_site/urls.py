@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import pgettext_lazy
 
 from booking import urls as booking_urls
@@ -51,7 +51,7 @@ urlpatterns = [
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Uploaded photos from the local folder; with another storage (S3, say) it serves
     # them itself.
-    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
+    urlpatterns.append(path("media/<path:path>", views.media, name="media"))
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.decorators import method_decorator
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, pgettext_lazy
@@ -15,7 +15,7 @@ from django.views.static import serve as static_serve
 
 from clinics.models import PROFESSION_PLURALS, Profession
 from clinics.selectors import clinic_list_with_profession, profession_coverage
-from nemus_site import privacy
+from nemus_site import health, privacy
 from nemus_site.forms import ComponentDemoForm
 from nemus_site.models import Page
 from nemus_site.page_cache import PublicPageMixin
@@ -111,10 +111,6 @@ def csrf_failure(request, reason=""):
     """A plain page in the page's language when a form's CSRF check fails; 405 when
     the page takes no such method at all (PUT, PATCH, DELETE on a page that only
     shows), which the CSRF check would otherwise answer first."""
-    from django.http import HttpResponseNotAllowed
-    from django.shortcuts import render
-    from django.urls import Resolver404, resolve
-
     try:
         view = resolve(request.path_info).func
     except Resolver404:
@@ -155,10 +151,6 @@ def healthz(request):
 
 
 def _healthz_full(request):
-    from django.http import JsonResponse
-
-    from nemus_site import health
-
     if not health.allowed(request):
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
     results = health.run_checks()

@@ -173,3 +173,11 @@ def _empty_cache(request):
     finally:
         request.getfixturevalue("django_db_blocker").restore()
     yield
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that start gunicorn are `server` tests (`make test-fast` leaves them
+    out with the browser and nginx tests)."""
+    for item in items:
+        if "gunicorn_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.server)

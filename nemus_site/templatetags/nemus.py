@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from nemus_site.markup import render_markdown
+
 register = template.Library()
 
 # The same escapes as Django's json_script: the data can never close the script element.
@@ -27,8 +29,6 @@ def json_ld(data):
 @register.filter
 def markdown(text):
     """Staff-written Markdown (the small subset of nemus_site.markup), sanitised."""
-    from nemus_site.markup import render_markdown
-
     return mark_safe(render_markdown(text))
 
 

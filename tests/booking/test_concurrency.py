@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Real gunicorn workers and manage.py processes, each on a database of its own.
+pytestmark = pytest.mark.server
+
 # A clinic and a practitioner, made in the server's own database.
 CLINIC = """
 import datetime as dt

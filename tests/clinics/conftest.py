@@ -7,12 +7,9 @@ from django.core.management import call_command
 
 from clinics.demo import seed_clinics
 
-POSTCODES = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "geonames-NO-postcodes.txt"
-)
+# A few dozen rows of GeoNames' file (CC BY 4.0; tests/data/README.md).
+POSTCODES = Path(__file__).resolve().parents[1] / "data" / "geonames-NO-sample.txt"
+POSTCODE_ROWS = 21
 
 
 @pytest.fixture

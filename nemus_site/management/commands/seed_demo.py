@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from booking.demo import seed_booking
+from clinics.demo import seed_clinics
+
 
 class Command(BaseCommand):
     """Load demo data for `make run`. Idempotent: running it again changes nothing.
@@ -26,9 +29,6 @@ class Command(BaseCommand):
                 "that every page says the clinics, people and times are invented. "
                 "`make run` turns it on."
             )
-        from booking.demo import seed_booking
-        from clinics.demo import seed_clinics
-
         rng = random.Random(options["seed"])
         clinics = seed_clinics(rng=rng)
         self.stdout.write(f"Demo clinics: {len(clinics)}")
