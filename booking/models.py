@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinics.models import Clinic, OpeningHours, Practitioner, Profession
+from clinics.models import Clinic, DaySpan, OpeningHours, Practitioner, Profession
 
 
 class AppointmentType(models.Model):
@@ -171,7 +171,7 @@ class WeeklySchedule(models.Model):
             )
 
 
-class ScheduleException(models.Model):
+class ScheduleException(DaySpan):
     """Days a practitioner does not work: holiday, sick day, course."""
 
     practitioner = models.ForeignKey(
@@ -182,18 +182,11 @@ class ScheduleException(models.Model):
     )
     starts_on = models.DateField(_("first day away"))
     ends_on = models.DateField(_("last day away"))
-    reason = models.CharField(_("reason"), max_length=120, blank=True)
 
-    class Meta:
+    class Meta(DaySpan.Meta):
         verbose_name = _("absence")
         verbose_name_plural = _("absences")
-        ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="absence_ends_after_it_starts",
-            )
-        ]
+        constraints = [DaySpan.ends_after_it_starts("absence_ends_after_it_starts")]
 
     def __str__(self):
         return f"{self.practitioner}: {self.starts_on}–{self.ends_on}"

@@ -130,9 +130,7 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
         absences.setdefault(absence.practitioner_id, []).append(absence)
 
     def away(practitioner_id, day):
-        return any(
-            a.starts_on <= day <= a.ends_on for a in absences.get(practitioner_id, [])
-        )
+        return any(a.covers(day) for a in absences.get(practitioner_id, []))
 
     # Read what exists and write in one transaction: an IMMEDIATE one on SQLite
     # (two runs at once queue), and PostgreSQL's exclusion constraint skips an

@@ -14,6 +14,7 @@ class ClinicSearchForm(forms.Form):
 
     q = forms.CharField(
         label=_("Postcode or place"),
+        help_text=_("For example 0150 or Tromsø"),
         required=False,
         max_length=80,
         widget=forms.TextInput(

@@ -208,7 +208,32 @@ class OpeningHours(models.Model):
         return self.closes < self.opens
 
 
-class Closure(models.Model):
+class DaySpan(models.Model):
+    """Whole days, the first and the last included, with a reason: a clinic's
+    closure, a practitioner's absence (booking.ScheduleException)."""
+
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["starts_on"]
+
+    @staticmethod
+    def ends_after_it_starts(name: str, message=None) -> models.CheckConstraint:
+        """The check every span needs, under the subclass's constraint name."""
+        return models.CheckConstraint(
+            condition=models.Q(ends_on__gte=models.F("starts_on")),
+            name=name,
+            violation_error_message=message,
+        )
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Closure(DaySpan):
     """Days a clinic is closed although its hours say open: holidays, courses."""
 
     clinic = models.ForeignKey(
@@ -219,25 +244,19 @@ class Closure(models.Model):
     )
     starts_on = models.DateField(_("first day closed"))
     ends_on = models.DateField(_("last day closed"))
-    reason = models.CharField(_("reason"), max_length=120, blank=True)
 
-    class Meta:
+    class Meta(DaySpan.Meta):
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
-        ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="closure_ends_after_it_starts",
-                violation_error_message=_("The last day cannot be before the first."),
+            DaySpan.ends_after_it_starts(
+                "closure_ends_after_it_starts",
+                _("The last day cannot be before the first."),
             )
         ]
 
     def __str__(self):
         return f"{self.starts_on}–{self.ends_on} {self.reason}".strip()
-
-    def covers(self, day):
-        return self.starts_on <= day <= self.ends_on
 
 
 class Practitioner(Photo):

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -6,7 +8,7 @@ from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, resolve
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -297,12 +299,17 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         language = request.GET.get("language", "nb")
         if language not in LANGUAGES:
             language = "nb"
+        # "Save and continue editing": the admin then redirects to the saved
+        # article's own page, which names it.
+        request.POST = request.POST.copy()
+        request.POST["_continue"] = "1"
         with transaction.atomic():
             response = self.changeform_view(request, object_id)
             # The admin's "changed successfully" is not true here.
             list(messages.get_messages(request))
-            condition = getattr(request, "_nemus_saved", None)
-            if response.status_code == 302 and condition is not None:
+            if response.status_code == 302:
+                saved = resolve(urlsplit(response["Location"]).path).kwargs
+                condition = Condition.objects.get(pk=saved["object_id"])
                 with translation.override(language):
                     slug = condition.slug
                     view = ConditionDetailView(extra_context={"preview": True})
@@ -313,10 +320,6 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        request._nemus_saved = obj  # for the preview
 
     def sign_off_view(self, request, object_id):
         """A clinical reviewer's sign-off (POST from the change form's button)."""

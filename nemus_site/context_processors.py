@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-# The main navigation. A section shows once its app serves its URL.
+# The main navigation.
 NAVIGATION = [
     (
         "conditions:index",
@@ -59,10 +59,7 @@ def site(request):
     """The header navigation, with the current section marked, and contact details."""
     navigation = []
     for url_name, label, description in NAVIGATION:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
+        url = reverse(url_name)
         navigation.append(
             {
                 "url": url,

@@ -19,17 +19,14 @@ from tests.conftest import ROOT
 # Real gunicorn workers and manage.py processes, each on a database of its own.
 pytestmark = pytest.mark.server
 
-# A clinic and a practitioner, made in the server's own database.
+# A clinic and a practitioner, made in the server's own database (manage.py shell)
+# with the same factories as every other test.
 CLINIC = """
 import datetime as dt
 from django.utils import timezone
-from clinics.models import Clinic, Practitioner
-from booking.models import Slot
-clinic = Clinic.objects.create(name="NEMUS Kappløp", slug="nemus-kapplop",
-    street_address="Testgata 1", postcode="0150", town="Oslo",
-    latitude=59.91, longitude=10.75, phone="00 00 00 00")
-person = Practitioner.objects.create(clinic=clinic, name="Kari Rygg",
-    profession="kiropraktor")
+from tests.factories import ClinicFactory, PractitionerFactory, SlotFactory
+clinic = ClinicFactory(name="NEMUS Kappløp", slug="nemus-kapplop")
+person = PractitionerFactory(clinic=clinic, name="Kari Rygg")
 start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0,
     microsecond=0)
 """
@@ -37,8 +34,7 @@ start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0,
 SETUP = (
     CLINIC
     + """
-slot = Slot.objects.create(clinic=clinic, practitioner=person, starts_at=start,
-    ends_at=start + dt.timedelta(minutes=30))
+slot = SlotFactory(practitioner=person, starts_at=start)
 print(f"/timebestilling/nemus-kapplop/{slot.pk}/")
 """
 )
@@ -250,9 +246,8 @@ SETUP_MANY = (
     + """
 paths = []
 for n in range(16):
-    slot = Slot.objects.create(clinic=clinic, practitioner=person,
-        starts_at=start + dt.timedelta(minutes=30 * n),
-        ends_at=start + dt.timedelta(minutes=30 * n + 30))
+    slot = SlotFactory(practitioner=person,
+        starts_at=start + dt.timedelta(minutes=30 * n))
     paths.append(f"/timebestilling/nemus-kapplop/{slot.pk}/")
 print(",".join(paths))
 """
