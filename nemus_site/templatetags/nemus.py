@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -51,3 +52,19 @@ def field_widget(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_block_tag
+def callout(content, level="info", title="", id="", heading_level=2):
+    """components/callout.html around a block of the template:
+    `{% callout level="info" title=message id="no-times" %}…{% endcallout %}`."""
+    return render_to_string(
+        "components/callout.html",
+        {
+            "level": level,
+            "title": title,
+            "id": id,
+            "heading_level": heading_level,
+            "body": content,
+        },
+    )

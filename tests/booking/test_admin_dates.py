@@ -2,13 +2,16 @@
 never a 500."""
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "2026-13-01", "x"])
 def test_the_day_list_falls_back_to_today_with_a_message(admin_client, value):
-    response = admin_client.get(f"/admin/booking/booking/dagsliste/?date={value}")
+    response = admin_client.get(
+        reverse("admin:booking_booking_day_list") + f"?date={value}"
+    )
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [f"«{value}» er ikke en dato vi kan vise; her er i dag."]

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Slot, WeeklySchedule
@@ -154,7 +155,7 @@ def test_offering_a_withdrawn_slot_again_is_refused_when_it_overlaps(
     slot_at(start, practitioner, 0, 30)
     hidden = slot_at(start, practitioner, 10, 40, withdrawn=True)
     response = admin_client.post(
-        f"/admin/booking/slot/{hidden.pk}/change/", {"external_id": ""}
+        reverse("admin:booking_slot_change", args=[hidden.pk]), {"external_id": ""}
     )
     assert response.status_code == 200
     assert "Trekk tilbake den først." in response.content.decode()

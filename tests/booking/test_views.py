@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from booking.emails import cancel_token
@@ -324,13 +325,15 @@ def test_staff_opening_a_booking_is_recorded_and_staff_see_only_their_clinic(
     user.groups.add(Group.objects.get(name="Resepsjon"))
     ClinicStaff.objects.create(user=user, clinic=slot.clinic)
     client.force_login(user)
-    listing = client.get("/admin/booking/booking/").content.decode()
-    assert f"/admin/booking/booking/{mine.pk}/change/" in listing
-    assert f"/admin/booking/booking/{theirs.pk}/change/" not in listing
+    listing = client.get(reverse("admin:booking_booking_changelist")).content.decode()
+    assert reverse("admin:booking_booking_change", args=[mine.pk]) in listing
+    assert reverse("admin:booking_booking_change", args=[theirs.pk]) not in listing
     assert "Test Testesen" not in listing  # names only on the booking's own page
-    page = client.get(f"/admin/booking/booking/{mine.pk}/change/")
+    page = client.get(reverse("admin:booking_booking_change", args=[mine.pk]))
     assert "Test Testesen" in page.content.decode()
-    assert client.get(f"/admin/booking/booking/{theirs.pk}/change/").status_code in (
+    assert client.get(
+        reverse("admin:booking_booking_change", args=[theirs.pk])
+    ).status_code in (
         302,
         403,
         404,
@@ -349,7 +352,7 @@ def test_staff_book_by_phone_through_the_same_service(
     admin = django_user_model.objects.create_superuser("sjef", "s@example.invalid", "x")
     client.force_login(admin)
     response = client.post(
-        "/admin/booking/booking/add/",
+        reverse("admin:booking_booking_add"),
         {
             "slot": slot.pk,
             "appointment_type": follow_up.pk,
@@ -363,7 +366,7 @@ def test_staff_book_by_phone_through_the_same_service(
     booking = Booking.objects.get()
     assert (booking.channel, booking.phone) == ("phone", "+4745678901")
     again = client.post(
-        "/admin/booking/booking/add/",
+        reverse("admin:booking_booking_add"),
         {
             "slot": slot.pk,
             "appointment_type": follow_up.pk,
@@ -397,14 +400,16 @@ def test_staff_see_bookings_by_day(client, django_user_model, slot, follow_up):
     )
     day = timezone.localtime(slot.starts_at).date()
     listing = client.get(
-        "/admin/booking/booking/", {"day": day.isoformat()}
+        reverse("admin:booking_booking_changelist"), {"day": day.isoformat()}
     ).content.decode()
     assert "1 timebestilling" in listing
     other_day = (day + dt.timedelta(days=1)).isoformat()
-    empty = client.get("/admin/booking/booking/", {"day": other_day}).content.decode()
+    empty = client.get(
+        reverse("admin:booking_booking_changelist"), {"day": other_day}
+    ).content.decode()
     assert "0 timebestillinger" in empty
     day_list = client.get(
-        "/admin/booking/booking/dagsliste/", {"date": day.isoformat()}
+        reverse("admin:booking_booking_day_list"), {"date": day.isoformat()}
     )
     assert "Test Testesen" in day_list.content.decode()
     assert BookingAccess.objects.filter(action="day-list").count() == 1

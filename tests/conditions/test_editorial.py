@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -36,19 +37,19 @@ def staff_in(group_name, django_user_model, client):
 @pytest.mark.parametrize(
     ("group", "url", "status"),
     [
-        ("Redaktør", "/admin/conditions/condition/", 200),
-        ("Redaktør", "/admin/conditions/conditionpart/add/", 200),
-        ("Redaktør", "/admin/nemus_site/page/", 200),
-        ("Redaktør", "/admin/clinics/clinic/", 200),
-        ("Redaktør", "/admin/clinics/practitioner/add/", 200),
-        ("Redaktør", "/admin/nemus_site/redirect/add/", 200),
-        ("Redaktør", "/admin/booking/booking/", 403),
-        ("Redaktør", "/admin/booking/weeklyschedule/", 403),
-        ("Redaktør", "/admin/auth/user/", 403),
-        ("Redaktør", "/admin/clinics/clinic/add/", 403),
-        ("Resepsjon", "/admin/booking/booking/", 200),
-        ("Resepsjon", "/admin/conditions/condition/", 403),
-        ("Resepsjon", "/admin/nemus_site/page/", 403),
+        ("Redaktør", reverse("admin:conditions_condition_changelist"), 200),
+        ("Redaktør", reverse("admin:conditions_conditionpart_add"), 200),
+        ("Redaktør", reverse("admin:nemus_site_page_changelist"), 200),
+        ("Redaktør", reverse("admin:clinics_clinic_changelist"), 200),
+        ("Redaktør", reverse("admin:clinics_practitioner_add"), 200),
+        ("Redaktør", reverse("admin:nemus_site_redirect_add"), 200),
+        ("Redaktør", reverse("admin:booking_booking_changelist"), 403),
+        ("Redaktør", reverse("admin:booking_weeklyschedule_changelist"), 403),
+        ("Redaktør", reverse("admin:auth_user_changelist"), 403),
+        ("Redaktør", reverse("admin:clinics_clinic_add"), 403),
+        ("Resepsjon", reverse("admin:booking_booking_changelist"), 200),
+        ("Resepsjon", reverse("admin:conditions_condition_changelist"), 403),
+        ("Resepsjon", reverse("admin:nemus_site_page_changelist"), 403),
     ],
 )
 def test_each_group_reaches_exactly_its_work(
@@ -100,7 +101,7 @@ def titles(response):
 
 
 def test_the_review_filter_finds_overdue_and_due_soon(admin_client, reviews):
-    base = "/admin/conditions/condition/?review="
+    base = reverse("admin:conditions_condition_changelist") + "?review="
     overdue = titles(admin_client.get(base + "overdue"))
     assert {"Aldri gjennomgått", "Forfalt"} <= overdue
     assert "Snart" not in overdue and "I orden" not in overdue
@@ -109,7 +110,7 @@ def test_the_review_filter_finds_overdue_and_due_soon(admin_client, reviews):
 
 
 def test_the_admin_front_page_lists_what_is_due(admin_client, reviews):
-    html = admin_client.get("/admin/").content.decode()
+    html = admin_client.get(reverse("admin:index")).content.decode()
     block = html[html.index('id="review-due"') :][:3000]
     assert "Forfalt" in block and "Snart" in block and "Aldri gjennomgått" in block
     assert "I orden" not in block
@@ -140,7 +141,7 @@ def test_the_change_page_shows_lix_per_part_and_a_hint_when_hard(admin_client):
     )
     ConditionItemFactory(part=easy, text_nb="Gå tur.")
     html = admin_client.get(
-        f"/admin/conditions/condition/{condition.pk}/change/"
+        reverse("admin:conditions_condition_change", args=[condition.pk])
     ).content.decode()
     # "Tung\nKorsryggsmerter ... befolkningsgrupper.": 7 words, 2 sentences, 4 long
     # -> 7/2 + 100*4/7 = 3.5 + 57.1 = 60.6 -> "61 (svært vanskelig)"
@@ -156,7 +157,7 @@ def test_an_easy_article_gets_no_warning(admin_client):
     condition = ConditionFactory(title_nb="Plage", summary_nb="Kort.")
     ConditionPartFactory(condition=condition, heading_nb="Lett", lead_nb="Du kan gå.")
     html = admin_client.get(
-        f"/admin/conditions/condition/{condition.pk}/change/"
+        reverse("admin:conditions_condition_change", args=[condition.pk])
     ).content.decode()
     assert "Alle delene er lette nok å lese (LIX 40 eller lavere)." in html
     assert "mange pasienter" not in html
@@ -171,7 +172,9 @@ def test_the_change_list_shows_missing_translations_and_parts_to_review(admin_cl
         needs_clinical_review_nb=True,
     )
     ConditionItemFactory(part=part, text_nb="Hvil litt", text_en="")
-    html = admin_client.get("/admin/conditions/condition/").content.decode()
+    html = admin_client.get(
+        reverse("admin:conditions_condition_changelist")
+    ).content.decode()
     row = html[html.index("Nakkesmerter") :][:2500]
     assert "nb: komplett" in row
     assert "en: 2 tekster mangler" in row  # the heading and the item
@@ -179,7 +182,9 @@ def test_the_change_list_shows_missing_translations_and_parts_to_review(admin_cl
     assert "Tittel og sammendrag" not in row
     condition.needs_clinical_review_en = True
     condition.save()
-    html = admin_client.get("/admin/conditions/condition/").content.decode()
+    html = admin_client.get(
+        reverse("admin:conditions_condition_changelist")
+    ).content.decode()
     row = html[html.index("Nakkesmerter") :][:2500]
     assert "Tittel og sammendrag, Råd" in row
 
@@ -188,7 +193,7 @@ def test_the_change_list_shows_missing_translations_and_parts_to_review(admin_cl
 
 
 def change_url(condition):
-    return f"/admin/conditions/condition/{condition.pk}/change/"
+    return reverse("admin:conditions_condition_change", args=[condition.pk])
 
 
 def post_article(client, condition, **changes):
@@ -212,10 +217,12 @@ def test_each_save_is_kept_with_who_and_when_and_can_be_compared(admin_client):
     assert versions.count() == 2
     newest = versions.first()
     assert newest.revision.user.username == "admin"
-    history = admin_client.get(f"/admin/conditions/condition/{condition.pk}/history/")
+    history = admin_client.get(
+        reverse("admin:conditions_condition_history", args=[condition.pk])
+    )
     assert "endringer/" in history.content.decode()
     changes = admin_client.get(
-        f"/admin/conditions/condition/{condition.pk}/history/{newest.pk}/endringer/"
+        reverse("admin:conditions_condition_changes", args=[condition.pk, newest.pk])
     ).content.decode()
     assert "<del>Første versjon.</del>" in changes
     assert "<ins>Andre versjon.</ins>" in changes
@@ -234,7 +241,9 @@ def test_an_old_version_can_be_restored_with_its_parts(admin_client):
     )
     part.refresh_from_db()
     assert part.heading_nb == "Feil overskrift"
-    revision_url = f"/admin/conditions/condition/{condition.pk}/history/{good.pk}/"
+    revision_url = reverse(
+        "admin:conditions_condition_revision", args=[condition.pk, good.pk]
+    )
     form = admin_form_data(
         admin_client.get(revision_url).content.decode(), "condition_form"
     )
@@ -260,7 +269,7 @@ def test_preview_shows_unsaved_changes_and_stores_nothing(admin_client):
     )
     data["summary_nb"] = "Ulagret sammendrag."
     data["summary_en"] = "Unsaved summary."
-    preview = f"/admin/conditions/condition/{condition.pk}/forhandsvis/"
+    preview = reverse("admin:conditions_condition_preview", args=[condition.pk])
     nb = admin_client.post(preview + "?language=nb", data)
     assert nb.status_code == 200
     page = nb.content.decode()
@@ -274,7 +283,9 @@ def test_preview_shows_unsaved_changes_and_stores_nothing(admin_client):
     assert condition.summary_nb == "Lagret sammendrag."
     assert Version.objects.get_for_object(condition).count() == 0
     # No "changed successfully" waits for the next admin page.
-    listing = admin_client.get("/admin/conditions/condition/").content.decode()
+    listing = admin_client.get(
+        reverse("admin:conditions_condition_changelist")
+    ).content.decode()
     assert "ble endret" not in listing
 
 
@@ -285,7 +296,7 @@ def test_preview_of_a_broken_form_shows_the_errors(admin_client):
     )
     data["title_nb"] = ""
     response = admin_client.post(
-        f"/admin/conditions/condition/{condition.pk}/forhandsvis/", data
+        reverse("admin:conditions_condition_preview", args=[condition.pk]), data
     )
     assert response.status_code == 200
     assert "Feltet er påkrevet." in response.content.decode()
@@ -313,6 +324,6 @@ def test_items_are_kept_in_the_history_too(admin_client):
 
 def test_reception_finds_the_day_list_from_the_bookings(client, django_user_model):
     staff_in("Resepsjon", django_user_model, client)
-    html = client.get("/admin/booking/booking/").content.decode()
-    assert 'href="/admin/booking/booking/dagsliste/"' in html
+    html = client.get(reverse("admin:booking_booking_changelist")).content.decode()
+    assert f'href="{reverse("admin:booking_booking_day_list")}"' in html
     assert "Dagsliste til utskrift" in html

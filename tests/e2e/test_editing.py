@@ -6,6 +6,7 @@ import importlib
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 
 from conditions.models import Condition
 from tests.e2e.conftest import csp_violations, run_axe
@@ -32,11 +33,11 @@ def editor():
 
 
 def log_in(page, live_server, username):
-    page.goto(live_server.url + "/admin/login/")
+    page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
 
 
 def test_an_editor_changes_a_symptom_in_both_languages_and_sees_it_on_the_site(

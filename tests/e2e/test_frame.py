@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from tests.e2e.conftest import csp_violations
 
@@ -36,7 +37,7 @@ def test_not_found_page_passes_axe_and_vnu(check_page, path, heading):
 
 
 def test_admin_login_passes_axe_and_vnu(check_page):
-    page = check_page("/admin/login/")
+    page = check_page(reverse("admin:login"))
     assert page.locator("input[type=submit]").get_attribute("value") == "Logg inn"
 
 
@@ -118,11 +119,11 @@ def test_admin_works_under_the_strict_csp(page, live_server):
     user = get_user_model().objects.create_superuser(
         "redaktor", "redaktor@example.invalid", "et-langt-testpassord-42"
     )
-    page.goto(live_server.url + "/admin/login/")
+    page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Brukernavn").fill("redaktor")
     page.get_by_label("Passord").fill("et-langt-testpassord-42")
     page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
     assert page.get_by_role("heading", name="Administrasjon").is_visible()
     # A change form uses the admin's JavaScript (widgets, collapse, select filter).
     page.goto(f"{live_server.url}/admin/auth/user/{user.pk}/change/")
@@ -140,11 +141,11 @@ def test_admin_language_tabs_work_under_the_strict_csp(page, live_server):
         "redaktor", "redaktor@example.invalid", "et-langt-testpassord-42"
     )
     privacy = Page.objects.get(key="privacy")
-    page.goto(live_server.url + "/admin/login/")
+    page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Brukernavn").fill("redaktor")
     page.get_by_label("Passord").fill("et-langt-testpassord-42")
     page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
     page.goto(f"{live_server.url}/admin/nemus_site/page/{privacy.pk}/change/")
     page.wait_for_load_state("load")
     # jQuery UI (self-hosted) turned the language fields into tabs.

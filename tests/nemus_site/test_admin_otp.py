@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,22 +33,22 @@ def login(client, **extra):
 
 def test_without_the_switch_a_password_is_enough(client, staff, settings):
     settings.ADMIN_OTP = False
-    page = client.get("/admin/login/").content.decode()
+    page = client.get(reverse("admin:login")).content.decode()
     assert 'name="otp_token"' not in page
     response = login(client)
     assert response.status_code == 302
-    assert client.get("/admin/").status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_with_the_switch_the_password_alone_is_refused(client, staff, settings):
     settings.ADMIN_OTP = True
     TOTPDevice.objects.create(user=staff, name="Telefon")
-    page = client.get("/admin/login/").content.decode()
+    page = client.get(reverse("admin:login")).content.decode()
     assert 'autocomplete="one-time-code"' in page
     response = login(client)
     assert response.status_code == 200
     assert "Skriv inn koden fra autentiseringsappen." in response.content.decode()
-    assert client.get("/admin/").status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 302
 
 
 def test_with_the_switch_a_wrong_code_is_refused(client, staff, settings):
@@ -57,7 +58,7 @@ def test_with_the_switch_a_wrong_code_is_refused(client, staff, settings):
     response = login(client, otp_token=wrong)
     assert response.status_code == 200
     assert "Koden er feil eller for gammel." in response.content.decode()
-    assert client.get("/admin/").status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 302
 
 
 def test_with_the_switch_the_code_from_the_app_lets_staff_in(client, staff, settings):
@@ -65,8 +66,8 @@ def test_with_the_switch_the_code_from_the_app_lets_staff_in(client, staff, sett
     device = TOTPDevice.objects.create(user=staff, name="Telefon")
     response = login(client, otp_token=current_code(device))
     assert response.status_code == 302, response.content.decode()
-    assert response["Location"] == "/admin/"
-    index = client.get("/admin/")
+    assert response["Location"] == reverse("admin:index")
+    index = client.get(reverse("admin:index"))
     assert index.status_code == 200
     assert "Administrasjon" in index.content.decode()
 
@@ -77,9 +78,9 @@ def test_a_session_logged_in_before_the_switch_must_log_in_again(
     settings.ADMIN_OTP = False
     assert login(client).status_code == 302
     settings.ADMIN_OTP = True
-    response = client.get("/admin/")
+    response = client.get(reverse("admin:index"))
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_reset_admin_password_prints_a_backup_code_when_the_switch_is_on(
@@ -104,7 +105,7 @@ def test_a_backup_code_works_once(client, staff, settings):
     client.logout()
     again = login(client, otp_token="abcd1234")
     assert again.status_code == 200
-    assert client.get("/admin/").status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 302
 
 
 def test_staff_can_add_an_authenticator_app_and_see_its_qr_code(admin_client, settings):

@@ -1,5 +1,6 @@
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 
 from nemus_site.client_ip import client_ip
 
@@ -37,13 +38,13 @@ def test_the_admin_lockout_keys_on_the_forwarded_address(
     )
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(
-            "/admin/login/",
+            reverse("admin:login"),
             {"username": "sjef", "password": "feil"},
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR="203.0.113.7",
         )
     locked = client.post(
-        "/admin/login/",
+        reverse("admin:login"),
         {"username": "sjef", "password": "riktig-passord-123"},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="203.0.113.7",
@@ -51,7 +52,7 @@ def test_the_admin_lockout_keys_on_the_forwarded_address(
     assert locked.status_code == 429
     # Someone else behind the same proxy is not locked out.
     other = client.post(
-        "/admin/login/",
+        reverse("admin:login"),
         {"username": "sjef", "password": "riktig-passord-123"},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="203.0.113.99",

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_reset_admin_password_prints_a_new_working_password_each_time(rf):
         passwords.append(re.search(r"password: (\S+)", text).group(1))
     assert passwords[0] != passwords[1]
     assert len(passwords[1]) >= 20
-    login = rf.post("/admin/login/")
+    login = rf.post(reverse("admin:login"))
     assert authenticate(login, username="admin", password=passwords[0]) is None
     assert (
         authenticate(login, username="admin", password=passwords[1]).username == "admin"

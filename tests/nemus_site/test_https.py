@@ -1,6 +1,8 @@
 import http.client
 from urllib.parse import urlsplit
 
+from django.urls import reverse
+
 
 def request(server, path, headers=None):
     parts = urlsplit(server.base_url)
@@ -22,7 +24,7 @@ def test_https_switch_redirects_sets_hsts_and_host_cookies(gunicorn_server):
     health = request(server, "/healthz")
     assert health.status == 200
 
-    secure = request(server, "/admin/login/", {"X-Forwarded-Proto": "https"})
+    secure = request(server, reverse("admin:login"), {"X-Forwarded-Proto": "https"})
     assert secure.status == 200
     assert secure.getheader("Strict-Transport-Security") == (
         "max-age=63072000; includeSubDomains; preload"
@@ -43,7 +45,7 @@ def test_https_switch_redirects_sets_hsts_and_host_cookies(gunicorn_server):
 
 def test_without_the_switch_plain_http_is_served(gunicorn_server):
     server = gunicorn_server()
-    response = request(server, "/admin/login/")
+    response = request(server, reverse("admin:login"))
     assert response.status == 200
     assert response.getheader("Strict-Transport-Security") is None
     assert response.getheader("Set-Cookie").startswith("csrftoken=")

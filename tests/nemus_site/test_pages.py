@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db.utils import OperationalError
+from django.urls import reverse
 from django.utils import translation
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_500_page_renders_without_a_database(rf, monkeypatch):
 
 
 def test_admin_is_norwegian_whatever_the_browser_asks(client):
-    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert response.status_code == 200
     assert html_lang(response.content) == "nb"
     assert 'value="Logg inn"' in response.content.decode()

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import ROOT
 
@@ -50,7 +51,7 @@ def test_admin_login_locks_out_after_repeated_failures(
     )
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = client.post(
-            "/admin/login/",
+            reverse("admin:login"),
             {"username": "sjef", "password": "feil"},
             REMOTE_ADDR="10.9.9.9",
         )
@@ -59,7 +60,7 @@ def test_admin_login_locks_out_after_repeated_failures(
             "Vennligst oppgi gyldig brukernavn og passord" in response.content.decode()
         )
     locked = client.post(
-        "/admin/login/",
+        reverse("admin:login"),
         {"username": "sjef", "password": "feil"},
         REMOTE_ADDR="10.9.9.9",
     )
@@ -70,7 +71,7 @@ def test_admin_login_locks_out_after_repeated_failures(
     )
     # Even the right password is refused while locked out.
     again = client.post(
-        "/admin/login/",
+        reverse("admin:login"),
         {"username": "sjef", "password": "riktig-passord-123"},
         REMOTE_ADDR="10.9.9.9",
     )
