@@ -169,28 +169,22 @@ http {{
         timeout: float = 10,
     ) -> Response:
         connection = _Connection(self.https_port, sni, timeout)
-        try:
-            connection.request(
-                method, path, body=body, headers={"Host": host, **(headers or {})}
-            )
-            answer = connection.getresponse()
-            return Response(
-                answer.status,
-                {name.lower(): value for name, value in answer.getheaders()},
-                answer.read(),
-            )
-        finally:
-            connection.close()
+        headers = {"Host": host, **(headers or {})}
+        return _exchange(connection, method, path, headers, body)
 
     def plain(self, path: str, host: str = HOST) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=5)
-        try:
-            connection.request("GET", path, headers={"Host": host})
-            answer = connection.getresponse()
-            return Response(
-                answer.status,
-                {name.lower(): value for name, value in answer.getheaders()},
-                answer.read(),
-            )
-        finally:
-            connection.close()
+        return _exchange(connection, "GET", path, {"Host": host}, None)
+
+
+def _exchange(connection, method, path, headers, body) -> Response:
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        answer = connection.getresponse()
+        return Response(
+            answer.status,
+            {name.lower(): value for name, value in answer.getheaders()},
+            answer.read(),
+        )
+    finally:
+        connection.close()
