@@ -264,26 +264,24 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         )
 
     def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/forhandsvis/",
-                self.admin_site.admin_view(self.preview_view),
-                name="conditions_condition_preview",
-            ),
-            path(
-                "forhandsvis/",
-                self.admin_site.admin_view(self.preview_view),
-                name="conditions_condition_preview_new",
-            ),
-            path(
-                "<path:object_id>/godkjenn/",
-                self.admin_site.admin_view(self.sign_off_view),
-                name="conditions_condition_sign_off",
-            ),
-            path(
+        views = [
+            ("<path:object_id>/forhandsvis/", self.preview_view, "preview"),
+            ("forhandsvis/", self.preview_view, "preview_new"),
+            ("<path:object_id>/godkjenn/", self.sign_off_view, "sign_off"),
+            (
                 "<path:object_id>/history/<int:version_id>/endringer/",
-                self.admin_site.admin_view(self.changes_view),
-                name="conditions_condition_changes",
+                self.changes_view,
+                "changes",
+            ),
+        ]
+        return [
+            *(
+                path(
+                    route,
+                    self.admin_site.admin_view(view),
+                    name=f"conditions_condition_{name}",
+                )
+                for route, view, name in views
             ),
             *super().get_urls(),
         ]
