@@ -1,7 +1,8 @@
-// Move focus to the error summary so screen readers announce it and keyboard users
-// start from the list of what to fix.
+// Move focus to what the page must say first: the error summary (keyboard users start
+// from the list of what to fix), or a refusal's message marked data-focus-on-load
+// ("someone booked that time just before you"). Screen readers announce it.
 (function () {
   "use strict";
-  var summary = document.querySelector(".nm-error-summary");
-  if (summary) { summary.focus(); }
+  var target = document.querySelector(".nm-error-summary, [data-focus-on-load]");
+  if (target) { target.focus(); }
 })();

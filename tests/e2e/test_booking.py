@@ -7,7 +7,9 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from booking.models import Booking, Slot
+from booking.models import AppointmentType, Booking, Slot
+from booking.services import booking_create
+from tests.booking.conftest import PATIENT
 from tests.e2e.conftest import csp_violations, run_axe
 from tests.factories import (
     AppointmentTypeFactory,
@@ -133,3 +135,28 @@ def test_booking_pages_pass_axe_vnu_and_csp(check_page, open_slot, path):
     page = check_page(path)
     assert page.locator("h1").count() == 1
     assert Slot.objects.count() == 1
+
+
+def test_a_time_taken_meanwhile_is_said_and_focused(axe_page, live_server, open_slot):
+    page = axe_page
+    page.goto(f"{live_server.url}/timebestilling/nemus-testby/{open_slot.pk}/")
+    page.get_by_label("Oppfølging").check()
+    page.get_by_label("Fullt navn").fill("For Sent")
+    page.get_by_label("Mobilnummer").fill("41234567")
+    page.get_by_label("E-post").fill("sent@example.invalid")
+    page.get_by_label("Nei, jeg er ny pasient").check()
+    page.get_by_label("Jeg har lest").check()
+    # Someone else books it while this patient types.
+    booking_create(
+        slot_id=open_slot.pk,
+        appointment_type=AppointmentType.objects.get(slug="oppfolging"),
+        **PATIENT,
+    )
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Bestill timen").click()
+    assert answer.value.status == 409
+    heading = page.locator("h1")
+    expect(heading).to_have_text("Noen andre bestilte den tiden like før deg.")
+    # The deferred script moves focus to it, so a screen reader says it at once.
+    expect(heading).to_be_focused(timeout=5000)
+    assert run_axe(page) == []
