@@ -26,10 +26,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# pytest-xdist: each worker its own Redis database (the tests empty the cache with
-# FLUSHDB), 10 above the one given: gw0 of redis://.../1 uses /11.
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
-    _db = int(_db) if _db.isdigit() else 0
-    CACHES["default"]["LOCATION"] = f"{_base}/{_db + 10 + int(_worker[2:])}"
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # pytest-xdist: each worker its own Redis database (the tests empty the cache
+    # with FLUSHDB), 10 above the one given: gw0 of redis://.../1 uses /11.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if _worker.startswith("gw"):
+        _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
+        _db = int(_db) if _db.isdigit() else 0
+        CACHES["default"]["LOCATION"] = f"{_base}/{_db + 10 + int(_worker[2:])}"
+    # Production gives up on Redis after 50 ms; two workers, browsers and gunicorn
+    # on two cores can keep a healthy Redis's answer longer than that, and the
+    # suite's own FLUSHDB then failed a test's set-up. The fault tests
+    # (test_cache_faults.py) set their own 50 ms against a hung or refused server.
+    CACHES["default"]["OPTIONS"] = {
+        **CACHES["default"].get("OPTIONS", {}),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+    }
