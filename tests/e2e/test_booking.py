@@ -32,6 +32,16 @@ def open_slot():
     return SlotFactory(practitioner=practitioner, starts_at=start)
 
 
+def fill_booking_form(page, *, name, email, phone="41234567"):
+    """A new patient's answers on the booking form, ready to send."""
+    page.get_by_label("Oppfølging").check()
+    page.get_by_label("Fullt navn").fill(name)
+    page.get_by_label("Mobilnummer").fill(phone)
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Nei, jeg er ny pasient").check()
+    page.get_by_label("Jeg har lest").check()
+
+
 def checked(page, html_checker, name):
     """axe and (at the end of the session) vnu on what the page shows now."""
     html_checker.add(name, page.content())
@@ -51,12 +61,9 @@ def test_book_receive_the_email_and_cancel(
     checked(page, html_checker, "booking form")
 
     # First with a mistake, by keyboard alone: the summary gets focus.
-    page.get_by_label("Oppfølging").check()
-    page.get_by_label("Fullt navn").fill("Test Testesen")
-    page.get_by_label("Mobilnummer").fill("123")
-    page.get_by_label("E-post").fill("test@example.invalid")
-    page.get_by_label("Nei, jeg er ny pasient").check()
-    page.get_by_label("Jeg har lest").check()
+    fill_booking_form(
+        page, name="Test Testesen", email="test@example.invalid", phone="123"
+    )
     page.get_by_label("Fullt navn").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".nm-error-summary")
@@ -102,12 +109,7 @@ def test_the_flow_works_without_javascript(
     context = browser.new_context(locale="nb-NO", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/timebestilling/nemus-testby/{open_slot.pk}/")
-    page.get_by_label("Oppfølging").check()
-    page.get_by_label("Fullt navn").fill("Uten Skript")
-    page.get_by_label("Mobilnummer").fill("41234567")
-    page.get_by_label("E-post").fill("uten@example.invalid")
-    page.get_by_label("Nei, jeg er ny pasient").check()
-    page.get_by_label("Jeg har lest").check()
+    fill_booking_form(page, name="Uten Skript", email="uten@example.invalid")
     page.get_by_role("button", name="Bestill timen").click()
     assert page.locator("h1").inner_text() == "Timen er bestilt"
     assert Booking.objects.filter(status="confirmed").count() == 1
@@ -140,12 +142,7 @@ def test_booking_pages_pass_axe_vnu_and_csp(check_page, open_slot, path):
 def test_a_time_taken_meanwhile_is_said_and_focused(axe_page, live_server, open_slot):
     page = axe_page
     page.goto(f"{live_server.url}/timebestilling/nemus-testby/{open_slot.pk}/")
-    page.get_by_label("Oppfølging").check()
-    page.get_by_label("Fullt navn").fill("For Sent")
-    page.get_by_label("Mobilnummer").fill("41234567")
-    page.get_by_label("E-post").fill("sent@example.invalid")
-    page.get_by_label("Nei, jeg er ny pasient").check()
-    page.get_by_label("Jeg har lest").check()
+    fill_booking_form(page, name="For Sent", email="sent@example.invalid")
     # Someone else books it while this patient types.
     booking_create(
         slot_id=open_slot.pk,
