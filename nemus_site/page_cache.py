@@ -12,6 +12,13 @@ see a change at once (`content_changed`, connected in apps.py); bulk writes that
 no signals call `public_pages_changed()`.
 Visitors with a session cookie (staff, a patient in the middle of booking) always get
 a freshly rendered page.
+
+Only pages without a query string are kept: a search (`?q=` postcode or place, a
+position), a chosen day or filter is rendered each time. Their number has no bound,
+so a flood of distinct queries would otherwise push the article, the clinic pages
+and the cache's version key out of the cache (Redis' memory limit, the cache
+table's MAX_ENTRIES), and the pages worth keeping are the ones without a query.
+nginx in front follows the same rule (deploy/nginx/nemus.conf).
 """
 
 import hashlib
@@ -103,6 +110,7 @@ class PublicPageCacheMiddleware:
             seconds <= 0
             or request.method != "GET"
             or request.path_info.startswith(self.skip)
+            or request.META.get("QUERY_STRING")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or any(name in request.COOKIES for name in PERSONAL_COOKIES)
             or not cache_usable()
@@ -156,8 +164,8 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _digest(request) -> str:
-        # Host and full path (query included): the page as asked for. Hashed, so a
-        # postcode or position in the query never appears as a cache key.
+        # Host and path (pages with a query string are never kept). Hashed: a
+        # path is never a cache key as it was sent.
         raw = f"{request.get_host()}{request.get_full_path()}"
         return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
