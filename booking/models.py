@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinics.hours import OSLO
 from clinics.models import Clinic, DaySpan, OpeningHours, Practitioner, Profession
 
 
@@ -92,6 +93,14 @@ class ClinicBookingPolicy(models.Model):
         return (
             now + dt.timedelta(hours=self.min_notice_hours),
             now + dt.timedelta(days=self.max_days_ahead),
+        )
+
+    def window_days(self, now: dt.datetime) -> tuple[dt.date, dt.date]:
+        """Today and the last day (Oslo dates) a time may be booked online on."""
+        _earliest, latest = self.window(now)
+        return (
+            timezone.localtime(now, OSLO).date(),
+            timezone.localtime(latest - dt.timedelta(microseconds=1), OSLO).date(),
         )
 
     def in_window(self, starts_at: dt.datetime, now: dt.datetime) -> bool:

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import DenseRank, RowNumber, TruncDate
 from django.utils import timezone
 
 from booking.models import (
@@ -55,40 +57,198 @@ def slot_list_open(
     return slots
 
 
-def slots_by_day(slots) -> list[dict]:
-    """[{"day": date, "slots": [...]}, ...] in Oslo dates."""
-    days = defaultdict(list)
-    for slot in slots:
-        days[timezone.localtime(slot.starts_at, OSLO).date()].append(slot)
-    return [{"day": day, "slots": days[day]} for day in sorted(days)]
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The first moment of `day` in Oslo (an aware datetime; DST-safe)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=OSLO)
 
 
-def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
-    """The first bookable start per clinic id: one query per distinct booking policy
-    (usually one in all).
+# The day strip: two weeks of days, moved a week at a time.
+STRIP_DAYS = 14
+
+
+@dataclass(frozen=True)
+class StripDay:
+    date: dt.date
+    count: int  # times that day, as the chosen grouping shows them (0 outside
+    # the clinic's online window)
+
+
+@dataclass
+class SlotDay:
+    """One clinic's open times for one day, and the strip of days around it."""
+
+    today: dt.date
+    last_day: dt.date  # the last day inside the clinic's online window
+    weeks: int  # the strip starts `weeks` weeks from today
+    strip: list[StripDay]
+    day: dt.date | None  # the day shown (None: no time in the strip)
+    first_day: dt.date | None  # the first day with a time anywhere in the window
+    next_day: dt.date | None  # the first day with a time after `day`
+    slots: list = field(default_factory=list)  # the day's slots, by time
+    by_practitioner: bool = True
+
+    @property
+    def count(self) -> int:
+        return next((d.count for d in self.strip if d.date == self.day), 0)
+
+    @property
+    def groups(self) -> list[tuple]:
+        """[(practitioner, [slots])], practitioners by name: the grouped view."""
+        groups: dict = {}
+        for slot in self.slots:
+            groups.setdefault(slot.practitioner, []).append(slot)
+        return sorted(groups.items(), key=lambda item: item[0].name)
+
+    @property
+    def times(self) -> list:
+        """One slot per start time, the first practitioner's: the "any practitioner"
+        view."""
+        seen, times = set(), []
+        for slot in self.slots:
+            if slot.starts_at not in seen:
+                seen.add(slot.starts_at)
+                times.append(slot)
+        return times
+
+    @property
+    def has_earlier(self) -> bool:
+        return self.weeks > 0
+
+    @property
+    def has_later(self) -> bool:
+        return self.strip_start + dt.timedelta(days=STRIP_DAYS) <= self.last_day
+
+    @property
+    def strip_start(self) -> dt.date:
+        return self.today + dt.timedelta(weeks=self.weeks)
+
+
+def slot_day_counts(slots, *, distinct_times: bool) -> dict[dt.date, int]:
+    """{Oslo date: open times} for a queryset of slots, in one grouped query.
+    With `distinct_times`, times offered by several practitioners count once."""
+    counted = Count("starts_at", distinct=True) if distinct_times else Count("pk")
+    rows = (
+        slots.order_by()
+        .annotate(day=TruncDate("starts_at", tzinfo=OSLO))
+        .values("day")
+        .annotate(n=counted)
+        .values_list("day", "n")
+    )
+    return dict(rows)
+
+
+def slot_day_get(
+    *,
+    clinic: Clinic,
+    day: dt.date | None = None,
+    weeks: int | None = None,
+    by_practitioner: bool = True,
+    appointment_type: AppointmentType | None = None,
+    profession: str = "",
+    practitioner_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> SlotDay:
+    """The day view: open times per day for the whole online window (one query),
+    the strip of two weeks, and the chosen day's slots (one more query), whatever
+    the number of practitioners and slots.
+
+    Without `day` the view opens on the first day with a time: in the strip `weeks`
+    weeks from today when given, else anywhere in the window (the strip then starts
+    at that day's week). `day` must lie inside the window (forms.SlotFilterForm)."""
+    now = now or timezone.now()
+    policy = ClinicBookingPolicy.for_clinic(clinic)
+    today, last_day = policy.window_days(now)
+    _earliest, latest = policy.window(now)
+
+    def open_between(start: dt.datetime, end: dt.datetime):
+        return slot_list_open(
+            clinic=clinic,
+            start=start,
+            end=end,
+            now=now,
+            appointment_type=appointment_type,
+            profession=profession,
+            practitioner_id=practitioner_id,
+        )
+
+    counts = slot_day_counts(
+        open_between(now, latest), distinct_times=not by_practitioner
+    )
+    days_with_times = sorted(d for d, n in counts.items() if n)
+    first_day = days_with_times[0] if days_with_times else None
+
+    if day is not None and weeks is None:
+        weeks = (day - today).days // 7
+    elif day is None and weeks is None:
+        weeks = (first_day - today).days // 7 if first_day else 0
+    weeks = max(0, weeks or 0)
+    start = today + dt.timedelta(weeks=weeks)
+    strip = [
+        StripDay(date=date, count=counts.get(date, 0))
+        for date in (start + dt.timedelta(days=n) for n in range(STRIP_DAYS))
+    ]
+    if day is None:
+        day = next((d.date for d in strip if d.count), None)
+    result = SlotDay(
+        today=today,
+        last_day=last_day,
+        weeks=weeks,
+        strip=strip,
+        day=day,
+        first_day=first_day,
+        next_day=next((d for d in days_with_times if day and d > day), None),
+        by_practitioner=by_practitioner,
+    )
+    if day is not None and counts.get(day):
+        result.slots = list(
+            open_between(
+                local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+            )
+        )
+    return result
+
+
+def _clinics_by_window(clinic_ids) -> list[tuple[ClinicBookingPolicy, list[int]]]:
+    """The clinics that book online, grouped by their online window (notice and
+    horizon): [(a policy of the group, clinic ids)]. One query; usually one group."""
+    clinic_ids = list(clinic_ids)
+    policies = {
+        p.clinic_id: p
+        for p in ClinicBookingPolicy.objects.filter(clinic__in=clinic_ids)
+    }
+    groups: dict[tuple, list[ClinicBookingPolicy]] = defaultdict(list)
+    for clinic_id in clinic_ids:
+        policy = policies.get(clinic_id) or ClinicBookingPolicy(clinic_id=clinic_id)
+        if policy.online_booking:
+            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(policy)
+    return [
+        (same[0], [policy.clinic_id for policy in same]) for same in groups.values()
+    ]
+
+
+def next_open_slot_by_clinic(
+    *, clinics, now=None, profession: str = ""
+) -> dict[int, dt.datetime]:
+    """The first bookable start per clinic id (with a practitioner of `profession`
+    when given): one query per distinct booking policy (usually one in all).
 
     A subquery per clinic that walks the (clinic, starts_at) index from the earliest
     allowed start and stops at the first open slot, rather than grouping every slot
     of every clinic: the time stays flat as the weeks of slots grow."""
     now = now or timezone.now()
-    ids = [clinic.pk for clinic in clinics]
-    policies = {
-        p.clinic_id: p for p in ClinicBookingPolicy.objects.filter(clinic__in=ids)
-    }
-    groups = defaultdict(list)
-    for clinic_id in ids:
-        policy = policies.get(clinic_id) or ClinicBookingPolicy(clinic_id=clinic_id)
-        if policy.online_booking:
-            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(policy)
+    groups = _clinics_by_window(clinic.pk for clinic in clinics)
+    return _first_open(groups, now=now, profession=profession)
+
+
+def _first_open(groups, *, now, profession: str) -> dict[int, dt.datetime]:
     result: dict[int, dt.datetime] = {}
-    for same_window in groups.values():
-        clinic_ids = [policy.clinic_id for policy in same_window]
-        first = (
-            Slot.objects.bookable_online(policy=same_window[0], now=now)
-            .filter(clinic_id=OuterRef("pk"))
-            .order_by("starts_at")
-            .values("starts_at")[:1]
+    for policy, clinic_ids in groups:
+        open_here = Slot.objects.bookable_online(policy=policy, now=now).filter(
+            clinic_id=OuterRef("pk")
         )
+        if profession:
+            open_here = open_here.filter(practitioner__profession=profession)
+        first = open_here.order_by("starts_at").values("starts_at")[:1]
         rows = (
             Clinic.objects.filter(pk__in=clinic_ids)
             .annotate(first=Subquery(first))
@@ -97,6 +257,60 @@ def next_open_slot_by_clinic(*, clinics, now=None) -> dict[int, dt.datetime]:
         )
         result.update(rows)
     return result
+
+
+# The soonest list looks this far past each clinic's first open time for its next
+# few: the window function then numbers a few days of slots, not the whole horizon.
+SOONEST_SPAN = dt.timedelta(days=3)
+
+
+def soonest_slots_by_clinic(
+    *, clinics, per_clinic: int = 4, profession: str = "", now=None
+) -> dict[int, list]:
+    """Each clinic's first `per_clinic` open times ({clinic id: [slots]}), at most one
+    per start time, within SOONEST_SPAN of its first: the policies, then two
+    queries per distinct booking window however many clinics, practitioners and
+    slots there are (the first open time per clinic, then a window function that
+    numbers each clinic's times there; only the first few leave the database)."""
+    now = now or timezone.now()
+    groups = _clinics_by_window(clinic.pk for clinic in clinics)
+    first = _first_open(groups, now=now, profession=profession)
+    result: dict[int, list] = defaultdict(list)
+    for policy, all_ids in groups:
+        clinic_ids = [clinic_id for clinic_id in all_ids if clinic_id in first]
+        if not clinic_ids:
+            continue
+        near = Q()
+        for clinic_id in clinic_ids:
+            near |= Q(
+                clinic_id=clinic_id,
+                starts_at__lt=first[clinic_id] + SOONEST_SPAN,
+            )
+        slots = Slot.objects.bookable_online(policy=policy, now=now).filter(near)
+        if profession:
+            slots = slots.filter(practitioner__profession=profession)
+        ranked = (
+            slots.annotate(
+                # The n-th distinct start time of its clinic...
+                rank=Window(
+                    DenseRank(),
+                    partition_by=[F("clinic_id")],
+                    order_by=[F("starts_at").asc()],
+                ),
+                # ...once, however many practitioners are free then.
+                same_time=Window(
+                    RowNumber(),
+                    partition_by=[F("clinic_id"), F("starts_at")],
+                    order_by=[F("practitioner__name").asc(), F("pk").asc()],
+                ),
+            )
+            .filter(rank__lte=per_clinic, same_time=1)
+            .select_related("practitioner")
+            .order_by("clinic_id", "starts_at")
+        )
+        for slot in ranked:
+            result[slot.clinic_id].append(slot)
+    return dict(result)
 
 
 def clinics_annotate_next_open(*, clinics, now=None) -> list:

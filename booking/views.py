@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +19,9 @@ from booking.selectors import (
     appointment_types_for,
     booking_get_for_patient,
     clinics_annotate_next_open,
+    slot_day_get,
     slot_list_open,
-    slots_by_day,
+    soonest_slots_by_clinic,
 )
 from booking.services import (
     BookingError,
@@ -29,21 +31,20 @@ from booking.services import (
 )
 from clinics import hours
 from clinics.forms import ClinicSearchForm
-from clinics.hours import OSLO
-from clinics.models import Clinic
+from clinics.models import Clinic, Practitioner
 from clinics.selectors import (
-    Origin,
     clinic_list_for_map,
     clinic_list_nearest,
     distance_km,
-    origin_from_query,
+    origin_from_search,
 )
 from nemus_site.client_ip import client_ip
 from nemus_site.page_cache import PublicPageMixin
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
 SESSION_CONFIRMATION = "booking_confirmation"
-WEEK = dt.timedelta(days=7)
+# Further ahead than any clinic's online window.
+WINDOW_MAX = dt.timedelta(days=366)
 
 
 def _crumbs(*extra):
@@ -54,25 +55,58 @@ def _crumbs(*extra):
     ]
 
 
+# Clinics near the search shown with their soonest times; the rest behind "all".
+SOONEST_CLINICS = 5
+SOONEST_TIMES = 4
+
+
 class BookingStartView(PublicPageMixin, TemplateView):
-    """Choose a clinic: the finder's search, with each clinic's next open time."""
+    """Soonest near me: the clinics nearest the search (postcode, place or
+    position), each with its next few times, one tap from the form. Without a
+    search it asks for one and lists every clinic with its next open time."""
 
     template_name = "booking/booking_start.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["origin"].bad_input:
+            response.status_code = 400
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ClinicSearchForm(self.request.GET or None)
-        origin = Origin()
-        if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-            origin = origin_from_query(query=form.cleaned_data["q"])
+        origin, profession = origin_from_search(form)
         # Names, addresses and phones: no hours or staff needed here.
-        clinics = clinics_annotate_next_open(
-            clinics=clinic_list_nearest(origin=origin, details=False)
+        clinics = clinic_list_nearest(
+            origin=origin, profession=profession, details=False
         )
+        show_all = self.request.GET.get("alle") == "1"
+        nearest = clinics if show_all or not origin.found else clinics[:SOONEST_CLINICS]
+        now = timezone.now()
+        show_all_url = ""
+        if origin.found:
+            soonest = soonest_slots_by_clinic(
+                clinics=nearest,
+                per_clinic=SOONEST_TIMES,
+                profession=profession,
+                now=now,
+            )
+            for clinic in nearest:
+                clinic.soonest = soonest.get(clinic.pk, [])
+            if len(nearest) < len(clinics):
+                query = self.request.GET.copy()
+                query["alle"] = "1"
+                show_all_url = "?" + query.urlencode()
+        else:
+            clinics_annotate_next_open(clinics=nearest, now=now)
         context.update(
             form=form,
             origin=origin,
-            clinics=clinics,
+            clinics=nearest,
+            clinic_count=len(clinics),
+            show_all_url=show_all_url,
+            profession_query=f"?yrke={profession}" if profession else "",
             breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],
         )
         return context
@@ -109,90 +143,113 @@ def fallback_context(clinic, *, now=None):
     }
 
 
+def _clinic_for_slots(slug):
+    """The clinic with its policy and active practitioners: what the day view
+    needs (no hours unless nothing is open)."""
+    clinic = (
+        Clinic.objects.select_related("booking_policy")
+        .prefetch_related(
+            Prefetch(
+                "practitioners",
+                queryset=Practitioner.objects.filter(is_active=True).order_by(
+                    "profession", "name"
+                ),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if clinic is None:
+        raise Http404("No such clinic")
+    return clinic
+
+
 class ClinicSlotsView(PublicPageMixin, TemplateView):
-    """Open times at one clinic, grouped by day, a week at a time."""
+    """One clinic's open times, one day at a time, under a strip of two weeks.
+    The form parses the choices; the selector builds the day."""
 
     template_name = "booking/slot_list.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["form"].errors:
+            response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        clinic = _clinic_or_404(kwargs["clinic"])
+        clinic = _clinic_for_slots(kwargs["clinic"])
         practitioners = list(clinic.practitioners.all())
         types = appointment_types_for(professions={p.profession for p in practitioners})
+        now = timezone.now()
+        policy = ClinicBookingPolicy.for_clinic(clinic)
+        earliest_day, latest_day = policy.window_days(now)
         form = SlotFilterForm(
             self.request.GET or None,
             appointment_types=types,
             practitioners=practitioners,
+            earliest_day=earliest_day,
+            latest_day=latest_day,
         )
-        choice = {"type": "", "yrke": "", "behandler": "", "uke": 0}
-        filter_error = ""
-        if form.is_bound:
-            if form.is_valid():
-                choice.update({k: v for k, v in form.cleaned_data.items() if v})
-            else:
-                filter_error = _(
-                    "That choice is not available; showing every available appointment."
-                )
-        now = timezone.now()
-        policy = ClinicBookingPolicy.for_clinic(clinic)
-        appointment_type = next((t for t in types if t.slug == choice["type"]), None)
-        filters = {
-            "appointment_type": appointment_type,
-            "profession": choice["yrke"],
-            "practitioner_id": int(choice["behandler"])
-            if choice["behandler"]
-            else None,
-        }
-        week_start = (
-            timezone.localtime(now, OSLO).replace(
-                hour=0, minute=0, second=0, microsecond=0
-            )
-            + choice["uke"] * WEEK
+        choice = (
+            form.choices()
+            if form.is_bound
+            else {
+                "appointment_type": None,
+                "profession": "",
+                "practitioner_id": None,
+                "day": None,
+                "weeks": None,
+                "by_practitioner": True,
+            }
         )
-        latest = now + dt.timedelta(days=policy.max_days_ahead)
-        next_slot = slot_list_open(
-            clinic=clinic, start=now, end=latest, now=now, **filters
-        ).first()
-        week = list(
-            slot_list_open(
-                clinic=clinic,
-                start=week_start,
-                end=week_start + WEEK,
-                now=now,
-                **filters,
-            )
+        day = slot_day_get(clinic=clinic, now=now, **choice)
+        filtered = any(
+            choice[name]
+            for name in ("appointment_type", "profession", "practitioner_id")
         )
-        query = self.request.GET.copy()
-        query.pop("uke", None)
-
-        def week_url(offset):
-            params = query.copy()
-            params["uke"] = offset
-            return "?" + params.urlencode()
-
         context.update(
             clinic=clinic,
             policy=policy,
             form=form,
-            filter_error=filter_error,
-            appointment_type=appointment_type,
-            next_slot=next_slot,
-            days=slots_by_day(week),
-            week_start=week_start,
-            week_end=week_start + WEEK - dt.timedelta(days=1),
-            previous_week=week_url(choice["uke"] - 1) if choice["uke"] > 0 else "",
-            next_week=(
-                week_url(choice["uke"] + 1) if week_start + WEEK < latest else ""
+            slot_day=day,
+            appointment_type=choice["appointment_type"],
+            filtered=filtered,
+            type_query=(
+                f"?type={choice['appointment_type'].slug}"
+                if choice["appointment_type"]
+                else ""
             ),
-            type_query=f"?type={appointment_type.slug}" if appointment_type else "",
+            strip_days=[
+                (strip_day, form.query(day=strip_day.date.isoformat(), weeks=day.weeks))
+                for strip_day in day.strip
+            ],
+            earlier_url=form.query(weeks=day.weeks - 1) if day.has_earlier else "",
+            later_url=form.query(weeks=day.weeks + 1) if day.has_later else "",
+            grouping_urls={
+                "practitioner": form.query(
+                    grouping=None, day=day.day and day.day.isoformat(), weeks=day.weeks
+                ),
+                "time": form.query(
+                    grouping=SlotFilterForm.BY_TIME,
+                    day=day.day and day.day.isoformat(),
+                    weeks=day.weeks,
+                ),
+            },
+            next_day_url=(
+                form.query(day=day.next_day.isoformat()) if day.next_day else ""
+            ),
+            first_day_url=(
+                form.query(day=day.first_day.isoformat()) if day.first_day else ""
+            ),
             breadcrumbs=_crumbs((clinic.name, "")),
         )
-        if next_slot is None:
+        if day.first_day is None:
             context.update(fallback_context(clinic, now=now))
-            if any(filters.values()):
+            if filtered:
                 # Nothing for this choice; perhaps for another practitioner or type.
-                context["unfiltered_next"] = slot_list_open(
-                    clinic=clinic, start=now, end=latest, now=now
+                context["unfiltered_first"] = slot_list_open(
+                    clinic=clinic, start=now, end=now + WINDOW_MAX, now=now
                 ).first()
         return context
 
@@ -217,7 +274,7 @@ class SlotBookView(View):
         clinic = _clinic_or_404(clinic_slug)
         now = timezone.now()
         slot = (
-            slot_list_open(clinic=clinic, start=now, end=now + dt.timedelta(days=366))
+            slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)
             .filter(pk=slot_id)
             .first()
         )
@@ -258,9 +315,7 @@ class SlotBookView(View):
         }
         now = timezone.now()
         context["other_slots"] = list(
-            slot_list_open(clinic=clinic, start=now, end=now + dt.timedelta(days=366))[
-                :6
-            ]
+            slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)[:6]
         )
         return render(request, "booking/slot_unavailable.html", context, status=status)
 

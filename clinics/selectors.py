@@ -55,6 +55,10 @@ class Origin:
     label: str = ""
     error: str = ""
     choices: list[dict] = field(default_factory=list)
+    # The search itself was wrong (no such place, a position abroad): the page
+    # answers 400 with the message. An ambiguous place or a missing postcode table
+    # is not the patient's error.
+    bad_input: bool = False
 
     @property
     def found(self) -> bool:
@@ -76,7 +80,7 @@ def origin_from_query(*, query: str) -> Origin:
         return Origin()
     if query.isdigit():
         if len(query) != 4:
-            return Origin(error=_("A postcode has four digits."))
+            return Origin(error=_("A postcode has four digits."), bad_input=True)
         postcode = Postcode.objects.filter(code=query).first()
         if postcode is None:
             if not postcodes_available():
@@ -87,7 +91,8 @@ def origin_from_query(*, query: str) -> Origin:
                     )
                 )
             return Origin(
-                error=_("We do not know the postcode %(code)s.") % {"code": query}
+                error=_("We do not know the postcode %(code)s.") % {"code": query},
+                bad_input=True,
             )
         return Origin(
             latitude=postcode.latitude,
@@ -131,7 +136,10 @@ def _origin_from_place(query: str) -> Origin:
         return Origin(
             towns[0]["latitude"], towns[0]["longitude"], label=towns[0]["town"]
         )
-    return Origin(error=_("We found no place called %(place)s.") % {"place": query})
+    return Origin(
+        error=_("We found no place called %(place)s.") % {"place": query},
+        bad_input=True,
+    )
 
 
 def origin_from_position(*, latitude: str, longitude: str) -> Origin:
@@ -139,12 +147,35 @@ def origin_from_position(*, latitude: str, longitude: str) -> Origin:
     try:
         lat, lng = round(float(latitude), 2), round(float(longitude), 2)
     except (TypeError, ValueError):
-        return Origin(error=_("The position could not be read."))
+        return Origin(error=_("The position could not be read."), bad_input=True)
     if not (math.isfinite(lat) and math.isfinite(lng)) or not in_norway(lat, lng):
         return Origin(
-            error=_("Your position seems to be outside Norway, so we list all clinics.")
+            error=_(
+                "Your position seems to be outside Norway, so we list all clinics."
+            ),
+            bad_input=True,
         )
     return Origin(latitude=lat, longitude=lng, label=_("your position"))
+
+
+def origin_from_search(form) -> tuple[Origin, str]:
+    """(origin, profession) from a bound ClinicSearchForm (the finder's and the
+    booking page's search): a position when one was sent, else the postcode or
+    place; no origin for an empty search."""
+    if not form.is_bound:
+        return Origin(), ""
+    if not form.is_valid():
+        return Origin(
+            error=_("Please check the search and try again."), bad_input=True
+        ), ""
+    data = form.cleaned_data
+    if data["lat"] or data["lng"]:
+        origin = origin_from_position(latitude=data["lat"], longitude=data["lng"])
+    elif data["q"]:
+        origin = origin_from_query(query=data["q"])
+    else:
+        origin = Origin()
+    return origin, data["profession"]
 
 
 def clinic_list(*, profession: str = "", details: bool = True):

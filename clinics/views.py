@@ -8,13 +8,11 @@ from clinics import hours
 from clinics.forms import ClinicSearchForm
 from clinics.models import Profession
 from clinics.selectors import (
-    Origin,
     clinic_get,
     clinic_page_nearest,
     map_markers,
     map_settings,
-    origin_from_position,
-    origin_from_query,
+    origin_from_search,
     postcodes_available,
 )
 from nemus_site.page_cache import PublicPageMixin
@@ -38,22 +36,16 @@ class ClinicListView(PublicPageMixin, TemplateView):
 
     template_name = "clinics/clinic_list.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["origin"].bad_input:
+            response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ClinicSearchForm(self.request.GET or None)
-        origin, profession = Origin(), ""
-        if form.is_bound:
-            if form.is_valid():
-                data = form.cleaned_data
-                profession = data["profession"]
-                if data["lat"] or data["lng"]:
-                    origin = origin_from_position(
-                        latitude=data["lat"], longitude=data["lng"]
-                    )
-                elif data["q"]:
-                    origin = origin_from_query(query=data["q"])
-            else:
-                origin = Origin(error=_("Please check the search and try again."))
+        origin, profession = origin_from_search(form)
         show_all = self.request.GET.get("alle") == "1"
         shown, everyone = clinic_page_nearest(
             origin=origin,
@@ -66,12 +58,19 @@ class ClinicListView(PublicPageMixin, TemplateView):
             query = self.request.GET.copy()
             query["alle"] = "1"
             show_all_url = "?" + query.urlencode()
+        # The same search on the booking page: the soonest times near here.
+        search = self.request.GET.copy()
+        search.pop("alle", None)
+        soonest_url = reverse("booking:index") + (
+            "?" + search.urlencode() if search else ""
+        )
         context.update(
             form=form,
             origin=origin,
             clinics=clinics,
             clinic_count=len(everyone),
             show_all_url=show_all_url,
+            soonest_url=soonest_url,
             profession_label=dict(Profession.choices).get(profession, ""),
             postcodes_available=postcodes_available(),
             markers=map_markers(everyone),

@@ -5,7 +5,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from booking.selectors import clinics_annotate_next_open
 from clinics.forms import ClinicSearchForm
 from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
@@ -50,17 +49,12 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
         parts = list(condition.parts.all())
         sections = [part for part in parts if part.kind != ConditionPart.Kind.INTRO]
         if any(part.kind == ConditionPart.Kind.HELP for part in sections):
-            # "Finn din nærmeste klinikk i kartet": the map and the finder's search.
-            clinics = clinics_annotate_next_open(clinics=clinic_list_for_map())
-            soonest = sorted(
-                (c for c in clinics if c.next_open is not None),
-                key=lambda c: c.next_open,
-            )[:3]
+            # "Finn din nærmeste klinikk i kartet": a search for the soonest times
+            # near the reader (the booking page), the map and the finder.
             context.update(
                 finder_form=ClinicSearchForm(),
-                clinic_markers=map_markers(clinics),
+                clinic_markers=map_markers(clinic_list_for_map()),
                 map_settings=map_settings(),
-                soonest_clinics=soonest,
             )
         context.update(
             condition=condition,

@@ -1,4 +1,5 @@
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -6,6 +7,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,26 @@ def gunicorn_server(tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+# A few dozen rows of GeoNames' file (CC BY 4.0; tests/data/README.md).
+POSTCODES = Path(__file__).resolve().parent / "data" / "geonames-NO-sample.txt"
+POSTCODE_ROWS = 21
+
+
+@pytest.fixture
+def postcodes(db):
+    from django.core.management import call_command
+
+    call_command("import_postcodes", str(POSTCODES), stdout=StringIO())
+
+
+@pytest.fixture
+def demo_clinics(db):
+    """The demo's nine clinics (clinics.demo), the same every run."""
+    from clinics.demo import seed_clinics
+
+    return seed_clinics(rng=random.Random(1))
 
 
 @pytest.fixture

@@ -15,3 +15,9 @@ def slot_time(moment):
 def clock(moment):
     """'09.30' (Norwegian) or '09:30' (English), in Oslo time."""
     return formatting.clock(moment) if moment else ""
+
+
+@register.filter
+def day_short(moment):
+    """'i dag', 'i morgen' or 'man 30. nov', in Oslo time."""
+    return formatting.day_short(moment) if moment else ""

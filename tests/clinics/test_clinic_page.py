@@ -102,7 +102,16 @@ def test_the_article_help_section_has_the_map_and_the_search(client, demo_clinic
     help_section = re.search(
         r'<section class="nm-part nm-part--help".*?</section>', html, re.S
     ).group(0)
-    assert 'action="/klinikker/"' in help_section
+    # "Her kan du få time raskest": a search for the soonest times near the reader
+    # (it lands on the booking page), the map, and the finder one link away.
+    assert "Hvor kan du få time raskest?" in help_section
+    assert re.search(
+        r'<form class="nm-finder" method="get" action="/timebestilling/" '
+        r'role="search" aria-label="Finn første ledige time">',
+        help_section,
+    )
+    assert 'class="nm-finder__position"' in help_section
+    assert 'href="/klinikker/"' in help_section
     assert 'id="help-map"' in help_section
     markers = json.loads(
         re.search(
@@ -113,7 +122,9 @@ def test_the_article_help_section_has_the_map_and_the_search(client, demo_clinic
     assert len(markers) == 9
 
 
-def test_next_open_time_shows_on_the_finder_the_clinic_page_and_the_article(client):
+def test_next_open_time_shows_on_the_finder_the_clinic_page_and_the_booking_page(
+    client,
+):
     import datetime as dt
 
     from django.utils import timezone
@@ -132,5 +143,5 @@ def test_next_open_time_shows_on_the_finder_the_clinic_page_and_the_article(clie
     assert "Neste ledige time: " in finder and expected in finder
     detail = page_text(client.get("/klinikker/nemus-snart/").content.decode())
     assert "Neste ledige time:" in detail and expected in detail
-    article = page_text(client.get("/plager/korsryggsmerter/").content.decode())
-    assert "NEMUS Snart: " in article and expected in article
+    booking = page_text(client.get("/timebestilling/").content.decode())
+    assert "NEMUS Snart" in booking and expected in booking

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clinics.models import Postcode
-from tests.clinics.conftest import POSTCODE_ROWS, POSTCODES
+from tests.conftest import POSTCODE_ROWS, POSTCODES
 
 pytestmark = pytest.mark.django_db
 

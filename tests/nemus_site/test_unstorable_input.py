@@ -3,6 +3,7 @@ page's language, on PostgreSQL as on SQLite (where NUL used to be a 500)."""
 
 import pytest
 
+from tests.factories import ClinicFactory
 from tests.text import page_text
 
 pytestmark = pytest.mark.django_db
@@ -45,4 +46,7 @@ def test_admin_filters_refuse_them_too(admin_client, path):
 
 
 def test_ordinary_queries_pass(client):
-    assert client.get("/klinikker/?q=Tromsø").status_code == 200
+    ClinicFactory(name="NEMUS Tromsø", town="Tromsø")
+    response = client.get("/klinikker/?q=Tromsø")
+    assert response.status_code == 200
+    assert "nærmest Tromsø først" in response.content.decode()

@@ -10,3 +10,7 @@ DAY_FORMAT = "l j F"
 DAY_MONTH_FORMAT = "j F"
 # "Monday 30 November at 08:30"
 SLOT_FORMAT = r"l j F \a\t H:i"
+# "29 Nov", in the strip of days
+SHORT_DAY_MONTH_FORMAT = "j M"
+# "Mon 30 Nov", a day on a small button
+SHORT_DAY_FORMAT = "D j M"

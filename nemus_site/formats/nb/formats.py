@@ -11,3 +11,7 @@ DAY_FORMAT = "l j. F"
 DAY_MONTH_FORMAT = "j. F"
 # "mandag 30. november kl. 08.30"
 SLOT_FORMAT = r"l j. F \k\l. H.i"
+# "29. nov", in the strip of days
+SHORT_DAY_MONTH_FORMAT = "j. b"
+# "man 30. nov", a day on a small button
+SHORT_DAY_FORMAT = "D j. b"

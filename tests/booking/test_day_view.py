@@ -1,0 +1,261 @@
+"""One clinic's times, one day at a time (issue 17): the strip of days, the chosen
+day grouped or merged, the filters, bad input, and the queries it costs."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from booking.models import ClinicBookingPolicy
+from booking.services import booking_create
+from clinics.hours import OSLO
+from clinics.models import Profession
+from tests.booking.conftest import PATIENT
+from tests.factories import AppointmentTypeFactory, PractitionerFactory, SlotFactory
+from tests.text import page_text
+
+pytestmark = pytest.mark.django_db
+
+URL = "/timebestilling/nemus-testby/"
+
+
+def at(days: int, hour: int, minute: int = 0) -> dt.datetime:
+    """`days` from today at hour:minute, Oslo time."""
+    day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
+
+
+def strip(html: str) -> list[tuple[str, str]]:
+    """[(day's visible number, count or '–')] of the strip, in order."""
+    days = re.findall(
+        r'<span class="nm-strip__date">(\d+)\.</span>\s*'
+        r'<span class="nm-strip__count">(?:<span aria-hidden="true">)?([–\d]+)',
+        html,
+    )
+    return days
+
+
+def times(html: str) -> list[str]:
+    """The time buttons' visible clocks, in order."""
+    return re.findall(r'<a class="nm-time" href="[^"]+">(\d\d\.\d\d)<', html)
+
+
+@pytest.fixture
+def week(clinic, follow_up):
+    """Two practitioners: Kari (chiropractor) on day 3 at 09 and 10, Per
+    (physiotherapist) on day 3 at 09 and on day 5 at 14."""
+    kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    per = PractitionerFactory(
+        clinic=clinic, name="Per Fysio", profession=Profession.PHYSIOTHERAPIST
+    )
+    return {
+        "kari": kari,
+        "per": per,
+        "slots": [
+            SlotFactory(practitioner=kari, starts_at=at(3, 9)),
+            SlotFactory(practitioner=kari, starts_at=at(3, 10)),
+            SlotFactory(practitioner=per, starts_at=at(3, 9)),
+            SlotFactory(practitioner=per, starts_at=at(5, 14)),
+        ],
+    }
+
+
+def test_the_first_view_opens_on_the_first_day_with_a_time(client, week):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    day3 = at(3, 0).date()
+    # Two weeks from today, with the count of each day; days without times are
+    # no links.
+    days = strip(html)
+    assert len(days) == 14
+    counts = [count for _number, count in days]
+    assert counts[3] == "3" and counts[5] == "1"
+    assert counts.count("–") == 12
+    assert html.count('class="nm-strip__day"') == 2
+    current = re.search(
+        r'<a class="nm-strip__day" href="([^"]+)"[^>]*aria-current', html
+    )
+    assert current.group(1) == f"?dag={day3:%Y-%m-%d}&amp;uke=0#tider"
+    text = page_text(html)
+    assert "3 ledige" in text
+    # Grouped by practitioner, by name, each with profession.
+    assert re.search(
+        r"Kari Rygg kiropraktor.*09\.00.*10\.00.*Per Fysio fysioterapeut.*09\.00",
+        text,
+        re.S,
+    )
+    assert times(html) == ["09.00", "10.00", "09.00"]
+    assert "Neste dag med ledige timer:" in text
+
+
+def test_all_times_together_shows_each_time_once(client, week):
+    html = client.get(URL, {"vis": "tid"}).content.decode()
+    assert times(html) == ["09.00", "10.00"]
+    assert "2 ledige" in page_text(html)
+    assert re.search(r'aria-current="true">Alle tider samlet<', html)
+
+
+def test_a_chosen_day_and_the_next_day_link(client, week):
+    day5 = at(5, 0).date()
+    html = client.get(URL, {"dag": f"{day5:%Y-%m-%d}"}).content.decode()
+    assert times(html) == ["14.00"]
+    assert "Per Fysio" in page_text(html)
+    # A day without times says so and points on.
+    day4 = at(4, 0).date()
+    html = client.get(URL, {"dag": f"{day4:%Y-%m-%d}"}).content.decode()
+    text = page_text(html)
+    assert "Ingen ledige timer på nettet denne dagen." in text
+    with translation.override("nb"):
+        written = date_format(day5, "DAY_FORMAT")
+    assert f"Neste dag med ledige timer: {written}" in text
+    assert times(html) == []
+
+
+def test_filters_narrow_the_day(client, week, follow_up):
+    by_person = client.get(URL, {"behandler": week["per"].pk}).content.decode()
+    assert times(by_person) == ["09.00"]
+    assert 'nm-day__who">Per Fysio' in by_person
+    assert 'nm-day__who">Kari Rygg' not in by_person
+    by_profession = client.get(URL, {"yrke": "kiropraktor"}).content.decode()
+    assert times(by_profession) == ["09.00", "10.00"]
+    # A type only physiotherapists offer: Per's times alone, and the links to the
+    # form carry the type.
+    AppointmentTypeFactory(
+        slug="fysio-forste", professions=[Profession.PHYSIOTHERAPIST]
+    )
+    typed = client.get(URL, {"type": "fysio-forste"}).content.decode()
+    assert times(typed) == ["09.00"]
+    assert "?type=fysio-forste" in typed
+
+
+def test_moving_a_week_opens_the_first_day_with_a_time_there(client, clinic, follow_up):
+    kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    SlotFactory(practitioner=kari, starts_at=at(1, 9))
+    SlotFactory(practitioner=kari, starts_at=at(16, 11))
+    first = client.get(URL).content.decode()
+    assert times(first) == ["09.00"]
+    later = re.search(r'<a class="nm-strip__move" href="([^"]+)"', first).group(1)
+    assert later == "?uke=1#tider"
+    html = client.get(URL + later.split("#")[0]).content.decode()
+    assert times(html) == ["11.00"]
+    assert "Tidligere" in page_text(html)
+
+
+def test_the_first_view_goes_to_the_week_of_the_first_time(client, clinic, follow_up):
+    kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    SlotFactory(practitioner=kari, starts_at=at(20, 13))
+    html = client.get(URL).content.decode()
+    assert times(html) == ["13.00"]
+    # The strip starts two weeks on (day 14), so day 20 is its seventh day.
+    assert strip(html)[6][1] == "1"
+    assert "?uke=1#tider" in html  # a week back
+
+
+def test_a_time_just_after_midnight_is_on_its_oslo_day(client, clinic, follow_up):
+    kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    SlotFactory(practitioner=kari, starts_at=at(3, 0, 30))  # 23.30 UTC the day before
+    html = client.get(URL).content.decode()
+    assert strip(html)[3][1] == "1"
+    assert times(html) == ["00.30"]
+
+
+def test_booked_and_withdrawn_times_are_not_counted(client, week, follow_up):
+    slots = week["slots"]
+    booking_create(slot_id=slots[0].pk, appointment_type=follow_up, **PATIENT)
+    slots[1].is_withdrawn = True
+    slots[1].save()
+    html = client.get(URL).content.decode()
+    assert strip(html)[3][1] == "1"
+    assert times(html) == ["09.00"]
+    assert "Per Fysio" in page_text(html)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"dag": "2020-01-01"}, "På nettet kan du bestille time fra "),
+        ({"dag": "i morgen"}, "Vi kunne ikke lese datoen."),
+        ({"dag": "2026-02-30"}, "Vi kunne ikke lese datoen."),
+        ({"behandler": "999999"}, "Den behandleren jobber ikke på denne klinikken."),
+        ({"behandler": "Kari"}, "Den behandleren jobber ikke på denne klinikken."),
+        ({"type": "ukjent"}, "Klinikken tilbyr ikke den timetypen."),
+        ({"yrke": "tannlege"}, "Ingen med det yrket jobber på denne klinikken."),
+        ({"uke": "99"}, "De ukene kan ikke vises."),
+        ({"uke": "-1"}, "De ukene kan ikke vises."),
+        ({"vis": "kart"}, "Timene kan vises per behandler eller samlet etter tid."),
+    ],
+)
+def test_bad_input_is_a_400_with_a_message_and_the_times(client, week, query, message):
+    response = client.get(URL, query)
+    html = response.content.decode()
+    assert response.status_code == 400
+    text = page_text(html)
+    assert "Noen av valgene dine kunne ikke brukes" in text
+    assert message in text
+    # The times are still there, as without the choice.
+    assert times(html)
+    assert 'role="alert"' in html
+
+
+def test_bad_input_in_english_is_in_english(client, week):
+    response = client.get("/en/booking/nemus-testby/", {"dag": "soon"})
+    assert response.status_code == 400
+    assert "That date could not be read." in response.content.decode()
+
+
+def test_a_bad_choice_keeps_the_good_ones(client, week):
+    html = client.get(URL, {"yrke": "fysioterapeut", "behandler": "999999"}).content
+    assert times(html.decode()) == ["09.00"]
+
+
+def test_the_window_limits_the_days(client, clinic, follow_up):
+    ClinicBookingPolicy.objects.create(clinic=clinic, max_days_ahead=10)
+    kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    SlotFactory(practitioner=kari, starts_at=at(2, 9))
+    SlotFactory(practitioner=kari, starts_at=at(12, 9))  # past the horizon
+    html = client.get(URL).content.decode()
+    assert [count for _n, count in strip(html)].count("1") == 1
+    assert 'class="nm-strip__move"' not in html  # no later week inside the window
+    day = at(12, 0).date()
+    assert client.get(URL, {"dag": f"{day:%Y-%m-%d}"}).status_code == 400
+
+
+def seed(clinic, *, practitioners: int, days: int, hours: tuple[int, ...]):
+    for n in range(practitioners):
+        person = PractitionerFactory(
+            clinic=clinic,
+            profession=Profession.PHYSIOTHERAPIST if n % 2 else Profession.CHIROPRACTOR,
+        )
+        for day in range(1, days + 1):
+            for hour in hours:
+                SlotFactory(practitioner=person, starts_at=at(day, hour))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"vis": "tid"},
+        {"yrke": "kiropraktor"},
+        {"type": "oppfolging", "uke": "1"},
+        {"dag": "bad"},
+    ],
+)
+@pytest.mark.usefixtures("no_page_cache")
+def test_the_day_view_costs_the_same_queries_for_one_or_many(
+    client, django_assert_num_queries, clinic, follow_up, query
+):
+    """5 queries: the clinic with its policy, its practitioners, the appointment
+    types, the count per day, the chosen day's slots: whether one practitioner
+    has a time a day or 30 more have 3 a day for three weeks."""
+    seed(clinic, practitioners=1, days=21, hours=(9,))
+    with django_assert_num_queries(5):
+        small = client.get(URL, query)
+    seed(clinic, practitioners=30, days=21, hours=(10, 11, 12))
+    with django_assert_num_queries(5):
+        large = client.get(URL, query)
+    assert small.status_code == large.status_code
+    assert len(times(large.content.decode())) > len(times(small.content.decode()))
