@@ -6,23 +6,52 @@
 (function () {
   "use strict";
 
-  // Leaflet's stylesheet and script, both fetched only now; the map is built once
-  // both have arrived (a map drawn before its stylesheet jumps about).
+  // Leaflet's and the cluster plugin's stylesheets and scripts, all fetched only
+  // now; the map is built once all have arrived (a map drawn before its stylesheet
+  // jumps about). The plugin needs Leaflet, so its script comes second.
   function loadLeaflet(box, done) {
-    if (window.L) { done(); return; }
-    var waiting = 2;
+    if (window.L && window.L.markerClusterGroup) { done(); return; }
+    var waiting = 3;
     var ready = function () { waiting -= 1; if (waiting === 0) { done(); } };
-    var sheet = document.createElement("link");
-    sheet.rel = "stylesheet";
-    sheet.href = box.getAttribute("data-leaflet-css");
-    sheet.onload = ready;
-    sheet.onerror = ready;
-    document.head.appendChild(sheet);
+    ["data-leaflet-css", "data-cluster-css"].forEach(function (name) {
+      var sheet = document.createElement("link");
+      sheet.rel = "stylesheet";
+      sheet.href = box.getAttribute(name);
+      sheet.onload = ready;
+      sheet.onerror = ready;
+      document.head.appendChild(sheet);
+    });
+    var failed = function () { showUnavailable(box); };
     var script = document.createElement("script");
     script.src = box.getAttribute("data-leaflet-js");
-    script.onload = ready;
-    script.onerror = function () { showUnavailable(box); };
+    script.onerror = failed;
+    script.onload = function () {
+      var plugin = document.createElement("script");
+      plugin.src = box.getAttribute("data-cluster-js");
+      plugin.onload = ready;
+      plugin.onerror = failed;
+      document.head.appendChild(plugin);
+    };
     document.head.appendChild(script);
+  }
+
+  // Markers nearer each other than a marker is tall become one button that names
+  // the clinics it holds and zooms in to them (WCAG 2.2: targets that do not
+  // overlap).
+  function clusterIcon(L, box, cluster) {
+    var names = cluster.getAllChildMarkers().map(function (m) { return m.options.title; });
+    var icon = document.createElement("span");
+    var count = document.createElement("span");
+    count.setAttribute("aria-hidden", "true");
+    count.textContent = String(names.length);
+    var label = document.createElement("span");
+    label.className = "nm-visually-hidden";
+    label.textContent = names.length + " " + box.getAttribute("data-cluster-label") +
+      " " + names.join(", ");
+    icon.appendChild(count);
+    icon.appendChild(label);
+    icon.nmCluster = cluster;
+    return L.divIcon({ html: icon, className: "nm-cluster", iconSize: L.point(44, 44) });
   }
 
   function showUnavailable(box) {
@@ -62,10 +91,38 @@
 
     var markers = {};
     var bounds = [];
+    var group = L.markerClusterGroup({
+      maxClusterRadius: 48,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: function (cluster) { return clusterIcon(L, box, cluster); }
+    });
+    // A cluster pressed by keyboard zooms in; focus goes on to its first clinic
+    // (or the cluster that now holds it), not back to the top of the map.
+    var focusNext = null;
+    box.addEventListener("keydown", function (event) {
+      var element = event.target.closest && event.target.closest(".nm-cluster");
+      var cluster = element && element.firstChild && element.firstChild.nmCluster;
+      if (cluster && event.key === "Enter") {
+        focusNext = cluster.getAllChildMarkers()[0];
+      }
+    }, true);
+    group.on("animationend", function () {
+      if (!focusNext) { return; }
+      var next = focusNext;
+      focusNext = null;
+      // After Leaflet's own handling of the press, which focuses the map.
+      window.setTimeout(function () {
+        var parent = group.getVisibleParent(next);
+        var element = parent && parent.getElement();
+        if (element) { element.focus(); }
+      }, 0);
+    });
     data.forEach(function (clinic) {
       var marker = L.marker([clinic.lat, clinic.lng], {
         icon: icon, title: clinic.name, alt: clinic.name, keyboard: true
-      }).addTo(map);
+      });
+      group.addLayer(marker);
       var link = document.createElement("a");
       link.href = clinic.url;
       link.textContent = clinic.name;
@@ -75,6 +132,7 @@
       markers[clinic.id] = marker;
       bounds.push([clinic.lat, clinic.lng]);
     });
+    map.addLayer(group);
     if (bounds.length === 1) { map.setView(bounds[0], 13); }
     else if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 }); }
     else { map.setView([64.5, 12], 4); }
@@ -91,8 +149,10 @@
       button.textContent = box.getAttribute("data-show-label") || "Vis på kartet";
       button.addEventListener("click", function () {
         highlight(slug, markers);
-        map.setView(markers[slug].getLatLng(), Math.max(map.getZoom(), 11));
-        markers[slug].openPopup();
+        group.zoomToShowLayer(markers[slug], function () {
+          markers[slug].openPopup();
+          highlight(slug, markers);
+        });
       });
       li.appendChild(button);
       if (actions) { actions.appendChild(li); }
