@@ -57,7 +57,7 @@ def test_book_receive_the_email_and_cancel(
     checked(page, html_checker, "booking start")
     page.get_by_role("link", name="NEMUS Testby").click()
     checked(page, html_checker, "slot list")
-    page.locator(".nm-next-slot a").click()
+    page.locator("[data-slot-day] a.nm-time").first.click()
     checked(page, html_checker, "booking form")
 
     # First with a mistake, by keyboard alone: the summary gets focus.

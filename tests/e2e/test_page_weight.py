@@ -102,3 +102,66 @@ def test_the_home_page_loads_no_map_code(browser, live_server):
         assert not any("leaflet" in url or "clinic-map" in url for url in weights)
     finally:
         context.close()
+
+
+# A clinic's day view on a phone (issue 17): about three phone screens, and light.
+DAY_VIEW_HEIGHT = 2_400  # CSS px at 375 px wide
+DAY_VIEW_BUDGET = 40_000  # bytes as sent, the page with its CSS and JS
+
+
+def busiest_clinic():
+    """The demo clinic with the most active practitioners (then by name)."""
+    from django.db.models import Count, Q
+
+    from clinics.models import Clinic
+
+    return (
+        Clinic.objects.annotate(
+            working=Count("practitioners", filter=Q(practitioners__is_active=True))
+        )
+        .order_by("-working", "name")
+        .first()
+    )
+
+
+def fullest_day(clinic) -> str:
+    """?dag= of the day with the most open times in the first two weeks."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from booking.selectors import slot_day_counts, slot_list_open
+
+    now = timezone.now()
+    counts = slot_day_counts(
+        slot_list_open(
+            clinic=clinic, start=now, end=now + dt.timedelta(days=14), now=now
+        ),
+        distinct_times=False,
+    )
+    return max(counts, key=lambda day: (counts[day], day)).isoformat()
+
+
+@pytest.mark.parametrize("which", ["first view", "fullest day"])
+def test_a_clinics_day_view_on_a_phone_is_short_and_light(browser, live_server, which):
+    clinic = busiest_clinic()
+    path = f"/timebestilling/{clinic.slug}/"
+    if which == "fullest day":
+        path += f"?dag={fullest_day(clinic)}"
+    context, page, weights = first_view(browser, live_server.url + path)
+    try:
+        height = page.evaluate("document.documentElement.scrollHeight")
+        total = sum(weights.values())
+        times = page.locator("[data-slot-day] .nm-time").count()
+        listing = "\n".join(f"{size:>8} {url}" for url, size in weights.items())
+        with (ROOT / "var" / "page-weight.txt").open("a") as out:
+            out.write(
+                f"{path} ({which}, {times} times): {height} CSS px tall at 375 px, "
+                f"{total} bytes compressed (budget {DAY_VIEW_BUDGET})\n{listing}\n"
+            )
+        assert times > 0
+        assert not any("leaflet" in url for url in weights)
+        assert height <= DAY_VIEW_HEIGHT, f"{path}: {height} CSS px with {times} times"
+        assert total <= DAY_VIEW_BUDGET, f"{path}: {total} bytes\n{listing}"
+    finally:
+        context.close()
