@@ -169,19 +169,21 @@ def test_from_the_article_to_a_confirmation_by_keyboard(
     first = bergen.slots.order_by("starts_at", "practitioner__name").first()
     assert page.url.endswith(f"/timebestilling/nemus-bergen/{first.pk}/")
 
-    # The form, by keyboard: Tab to each field, type, Space for choices.
-    focus_by_tab(page, 'input[name="appointment_type"]')
-    page.keyboard.press("Space")
-    focus_by_tab(page, 'input[name="name"]')
-    page.keyboard.type("Tastatur Testesen")
-    focus_by_tab(page, 'input[name="phone"]')
-    page.keyboard.type("912 34 567")
-    focus_by_tab(page, 'input[name="email"]')
-    page.keyboard.type("tastatur@example.invalid")
-    focus_by_tab(page, 'input[name="is_new_patient"]')
-    page.keyboard.press("Space")
-    focus_by_tab(page, 'input[name="privacy"]')
-    page.keyboard.press("Space")
+    # The form, by keyboard: Tab to each field, type, Space for a choice.
+    answers = [
+        ("appointment_type", None),
+        ("name", "Tastatur Testesen"),
+        ("phone", "912 34 567"),
+        ("email", "tastatur@example.invalid"),
+        ("is_new_patient", None),
+        ("privacy", None),
+    ]
+    for name, text in answers:
+        focus_by_tab(page, f'input[name="{name}"]')
+        if text is None:
+            page.keyboard.press("Space")
+        else:
+            page.keyboard.type(text)
     focus_by_tab(page, 'button[type="submit"]')
     page.keyboard.press("Enter")  # the form's own submit
 
