@@ -43,6 +43,8 @@ def calendar_file(booking) -> bytes:
     calendar.add("method", "PUBLISH")
     event = icalendar.Event()
     event.add("uid", f"booking-{booking.pk}@nemus")
+    # One more at each move: calendars update the event with this UID.
+    event.add("sequence", booking.sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", slot.starts_at.astimezone(dt.UTC))
     event.add("dtend", slot.ends_at.astimezone(dt.UTC))
@@ -85,7 +87,11 @@ def send_booking_email(record: BookingEmail) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
     )
-    if record.kind in (BookingEmail.Kind.CONFIRMATION, BookingEmail.Kind.MOVED):
+    if record.kind in (
+        BookingEmail.Kind.CONFIRMATION,
+        BookingEmail.Kind.MOVED,
+        BookingEmail.Kind.CHANGED,
+    ):
         message.attach(
             "time.ics", calendar_file(booking), "text/calendar; method=PUBLISH"
         )

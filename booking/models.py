@@ -389,6 +389,11 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The calendar file's SEQUENCE: one more at each move, so a patient's calendar
+    # updates the event (same UID) rather than adding a second one.
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("booking")
@@ -426,6 +431,7 @@ class BookingEmail(models.Model):
         REMINDER = "reminder", _("Reminder")
         CANCELLED = "cancelled", _("Cancelled by the clinic")
         MOVED = "moved", _("Moved by the clinic")
+        CHANGED = "changed", _("Changed by the patient")
         CLINIC_NOTICE = "clinic_notice", _("Notice to the clinic")
 
     booking = models.ForeignKey(

@@ -69,6 +69,10 @@ class CancelTooLate(BookingError):
     message = _("It is too late to cancel online. Call the clinic.")
 
 
+class ChangeTooLate(BookingError):
+    message = _("It is too late to change the time online. Call the clinic.")
+
+
 # --- Slots ---------------------------------------------------------------------------
 
 
@@ -385,43 +389,85 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
     return booking
 
 
-def booking_move(*, booking_id: int, new_slot_id: int, now=None) -> Booking:
-    """Move a booking to another open slot of the same clinic, in one locked call."""
-    now = now or timezone.now()
+def _move(*, booking_id: int, new_slot_id: int, now, by_patient: bool) -> Booking:
+    """Move a booking to another open slot of its clinic in one transaction, with
+    the booking and the new slot locked: the old time is freed only if the new one
+    is taken (a failure changes nothing). A patient moves online, so the new time
+    must lie in the clinic's online window and the old one before the cut-off."""
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
-            .select_related("slot")
+            .select_related("slot__clinic__booking_policy", "appointment_type")
             .get(pk=booking_id)
         )
         if not booking.is_active:
             raise SlotUnavailable(_("A cancelled booking cannot be moved."))
+        if booking.slot_id == new_slot_id:
+            return booking  # asked twice (a reload, a double press): done already
+        if by_patient and ClinicBookingPolicy.for_clinic(
+            booking.slot.clinic
+        ).too_late_to_cancel(booking.slot.starts_at, now):
+            raise ChangeTooLate()
         new_slot = (
             Slot.objects.select_for_update(of=("self",))
-            .select_related("clinic", "practitioner")
+            .select_related("clinic__booking_policy", "practitioner")
             .filter(pk=new_slot_id, clinic_id=booking.slot.clinic_id)
             .first()
         )
         if new_slot is None:
             raise SlotUnavailable()
-        _check_bookable(new_slot, booking.appointment_type, now=now, online=False)
+        _check_bookable(new_slot, booking.appointment_type, now=now, online=by_patient)
         if new_slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
             raise SlotTaken()
         booking.slot = new_slot
         booking.practitioner_id = new_slot.practitioner_id
         booking.starts_at, booking.ends_at = new_slot.starts_at, new_slot.ends_at
         booking.reminder_sent_at = None
+        booking.sequence += 1
         try:
             with transaction.atomic():
                 booking.save()
         except IntegrityError as error:
             raise SlotTaken() from error
-        record = BookingEmail.objects.create(
-            booking=booking, kind=BookingEmail.Kind.MOVED
-        )
-        transaction.on_commit(lambda: emails_send([record]))
-    logger.info("booking moved: booking=%s slot=%s", booking.pk, new_slot.pk)
+        kind = BookingEmail.Kind.CHANGED if by_patient else BookingEmail.Kind.MOVED
+        queued = [BookingEmail.objects.create(booking=booking, kind=kind)]
+        if by_patient and ClinicBookingPolicy.for_clinic(new_slot.clinic).notify_email:
+            queued.append(
+                BookingEmail.objects.create(
+                    booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
+                )
+            )
+        transaction.on_commit(lambda: emails_send(queued))
+    logger.info(
+        "booking moved: booking=%s slot=%s by=%s",
+        booking.pk,
+        new_slot.pk,
+        "patient" if by_patient else "staff",
+    )
     return booking
+
+
+def booking_move(*, booking_id: int, new_slot_id: int, now=None) -> Booking:
+    """Staff move a booking to another open slot of the same clinic (any time,
+    outside the online window too); the patient gets an e-mail."""
+    return _move(
+        booking_id=booking_id,
+        new_slot_id=new_slot_id,
+        now=now or timezone.now(),
+        by_patient=False,
+    )
+
+
+def booking_change(*, booking_id: int, new_slot_id: int, now=None) -> Booking:
+    """A patient changes the time from the link in their e-mail: until the same
+    cut-off as cancelling, to a time bookable online; a new confirmation with an
+    updated calendar file follows."""
+    return _move(
+        booking_id=booking_id,
+        new_slot_id=new_slot_id,
+        now=now or timezone.now(),
+        by_patient=True,
+    )
 
 
 def booking_mark_attended(*, booking_id: int) -> Booking:

@@ -17,6 +17,16 @@ urlpatterns = [
         views.CancelView.as_view(),
         name="cancel",
     ),
+    path(
+        pgettext_lazy("url", "change/<str:token>/"),
+        views.ChangeTimesView.as_view(),
+        name="change",
+    ),
+    path(
+        pgettext_lazy("url", "change/<str:token>/<int:slot_id>/"),
+        views.ChangeConfirmView.as_view(),
+        name="change_confirm",
+    ),
     path("<slug:clinic>/", views.ClinicSlotsView.as_view(), name="clinic"),
     path("<slug:clinic>/<int:slot_id>/", views.SlotBookView.as_view(), name="book"),
 ]

@@ -25,8 +25,10 @@ from booking.selectors import (
 )
 from booking.services import (
     BookingError,
+    ChangeTooLate,
     SlotTaken,
     booking_cancel,
+    booking_change,
     booking_create,
 )
 from clinics import hours
@@ -164,6 +166,88 @@ def _clinic_for_slots(slug):
     return clinic
 
 
+NO_CHOICE = {
+    "appointment_type": None,
+    "profession": "",
+    "practitioner_id": None,
+    "day": None,
+    "weeks": None,
+    "by_practitioner": True,
+}
+
+
+def day_view_context(request, clinic, *, time_prefix: str, fixed_type=None) -> dict:
+    """What the day view template needs: the form that parses the query, the day
+    the selector builds, the links between days. `time_prefix` + a slot's id is
+    where a time leads (the booking form, or a change's confirmation);
+    `fixed_type` is the one appointment type a change keeps."""
+    practitioners = list(clinic.practitioners.all())
+    types = appointment_types_for(professions={p.profession for p in practitioners})
+    now = timezone.now()
+    policy = ClinicBookingPolicy.for_clinic(clinic)
+    earliest_day, latest_day = policy.window_days(now)
+    form = SlotFilterForm(
+        request.GET or None,
+        appointment_types=types,
+        practitioners=practitioners,
+        earliest_day=earliest_day,
+        latest_day=latest_day,
+    )
+    if fixed_type is not None:
+        del form.fields["appointment_type"]
+    choice = form.choices() if form.is_bound else dict(NO_CHOICE)
+    if fixed_type is not None:
+        choice["appointment_type"] = fixed_type
+    day = slot_day_get(clinic=clinic, now=now, **choice)
+    filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
+        fixed_type is None and choice["appointment_type"]
+    )
+    context = {
+        "clinic": clinic,
+        "policy": policy,
+        "form": form,
+        "slot_day": day,
+        "appointment_type": choice["appointment_type"],
+        "filtered": filtered,
+        "time_prefix": time_prefix,
+        "type_query": (
+            f"?type={choice['appointment_type'].slug}"
+            if choice["appointment_type"] and fixed_type is None
+            else ""
+        ),
+        "strip_days": [
+            (strip_day, form.query(day=strip_day.date.isoformat(), weeks=day.weeks))
+            for strip_day in day.strip
+        ],
+        "earlier_url": form.query(weeks=day.weeks - 1) if day.has_earlier else "",
+        "later_url": form.query(weeks=day.weeks + 1) if day.has_later else "",
+        "grouping_urls": {
+            "practitioner": form.query(
+                grouping=None, day=day.day and day.day.isoformat(), weeks=day.weeks
+            ),
+            "time": form.query(
+                grouping=SlotFilterForm.BY_TIME,
+                day=day.day and day.day.isoformat(),
+                weeks=day.weeks,
+            ),
+        },
+        "next_day_url": (
+            form.query(day=day.next_day.isoformat()) if day.next_day else ""
+        ),
+        "first_day_url": (
+            form.query(day=day.first_day.isoformat()) if day.first_day else ""
+        ),
+    }
+    if day.first_day is None:
+        context.update(fallback_context(clinic, now=now))
+        if filtered:
+            # Nothing for this choice; perhaps for another practitioner or type.
+            context["unfiltered_first"] = slot_list_open(
+                clinic=clinic, start=now, end=now + WINDOW_MAX, now=now
+            ).first()
+    return context
+
+
 class ClinicSlotsView(PublicPageMixin, TemplateView):
     """One clinic's open times, one day at a time, under a strip of two weeks.
     The form parses the choices; the selector builds the day."""
@@ -179,78 +263,14 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         clinic = _clinic_for_slots(kwargs["clinic"])
-        practitioners = list(clinic.practitioners.all())
-        types = appointment_types_for(professions={p.profession for p in practitioners})
-        now = timezone.now()
-        policy = ClinicBookingPolicy.for_clinic(clinic)
-        earliest_day, latest_day = policy.window_days(now)
-        form = SlotFilterForm(
-            self.request.GET or None,
-            appointment_types=types,
-            practitioners=practitioners,
-            earliest_day=earliest_day,
-            latest_day=latest_day,
-        )
-        choice = (
-            form.choices()
-            if form.is_bound
-            else {
-                "appointment_type": None,
-                "profession": "",
-                "practitioner_id": None,
-                "day": None,
-                "weeks": None,
-                "by_practitioner": True,
-            }
-        )
-        day = slot_day_get(clinic=clinic, now=now, **choice)
-        filtered = any(
-            choice[name]
-            for name in ("appointment_type", "profession", "practitioner_id")
-        )
         context.update(
-            clinic=clinic,
-            policy=policy,
-            form=form,
-            slot_day=day,
-            appointment_type=choice["appointment_type"],
-            filtered=filtered,
-            type_query=(
-                f"?type={choice['appointment_type'].slug}"
-                if choice["appointment_type"]
-                else ""
-            ),
-            strip_days=[
-                (strip_day, form.query(day=strip_day.date.isoformat(), weeks=day.weeks))
-                for strip_day in day.strip
-            ],
-            earlier_url=form.query(weeks=day.weeks - 1) if day.has_earlier else "",
-            later_url=form.query(weeks=day.weeks + 1) if day.has_later else "",
-            grouping_urls={
-                "practitioner": form.query(
-                    grouping=None, day=day.day and day.day.isoformat(), weeks=day.weeks
-                ),
-                "time": form.query(
-                    grouping=SlotFilterForm.BY_TIME,
-                    day=day.day and day.day.isoformat(),
-                    weeks=day.weeks,
-                ),
-            },
-            next_day_url=(
-                form.query(day=day.next_day.isoformat()) if day.next_day else ""
-            ),
-            first_day_url=(
-                form.query(day=day.first_day.isoformat()) if day.first_day else ""
+            day_view_context(
+                self.request,
+                clinic,
+                time_prefix=reverse("booking:clinic", args=[clinic.slug]),
             ),
             breadcrumbs=_crumbs((clinic.name, "")),
         )
-        if day.first_day is None:
-            context.update(fallback_context(clinic, now=now))
-            if filtered:
-                # Nothing for this choice; perhaps for another practitioner or type.
-                context["unfiltered_first"] = slot_list_open(
-                    clinic=clinic, start=now, end=now + WINDOW_MAX, now=now
-                ).first()
         return context
 
 
@@ -261,6 +281,41 @@ def _rate_limited(request) -> bool:
         key=rate_limit_key("booking-post", client_ip(request)),
         limit=settings.BOOKING_RATE_LIMIT,
         window=dt.timedelta(hours=1),
+    )
+
+
+def unavailable_page(request, clinic, message, status, *, time_prefix, crumbs=None):
+    """A kind page for a time that cannot be had, with the next few that can
+    (each leading to `time_prefix` + its id) or the phone when none is open."""
+    context = {
+        "clinic": clinic,
+        "message": message,
+        "time_prefix": time_prefix,
+        "breadcrumbs": crumbs
+        or _crumbs((clinic.name, reverse("booking:clinic", args=[clinic.slug]))),
+        **fallback_context(clinic),
+    }
+    now = timezone.now()
+    context["other_slots"] = list(
+        slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)[:6]
+    )
+    return render(request, "booking/slot_unavailable.html", context, status=status)
+
+
+def refusal_page(request, clinic, slot_id, *, time_prefix, crumbs=None):
+    """A time that cannot be booked here, answered for what it is: 409 when
+    someone has just booked it, 404 when this clinic has no such time, 410 when
+    it has gone (past, withdrawn, outside the window)."""
+    slot = Slot.objects.filter(pk=slot_id, clinic=clinic).first()
+    gone = _("That time can no longer be booked online.")
+    if slot is None:
+        status, message = 404, gone
+    elif slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
+        status, message = 409, SlotTaken.message
+    else:
+        status, message = 410, gone
+    return unavailable_page(
+        request, clinic, message, status, time_prefix=time_prefix, crumbs=crumbs
     )
 
 
@@ -290,34 +345,12 @@ class SlotBookView(View):
         return clinic, slot, types
 
     def refuse(self, request, clinic, slot_id):
-        """A time that cannot be booked here, answered for what it is: 409 when
-        someone has just booked it, 404 when this clinic has no such time, 410 when
-        it has gone (past, withdrawn, outside the window). A kind page each time."""
-        slot = Slot.objects.filter(pk=slot_id, clinic=clinic).first()
-        if slot is None:
-            return self.unavailable(
-                request, clinic, _("That time can no longer be booked online."), 404
-            )
-        if slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
-            return self.unavailable(request, clinic, SlotTaken.message, 409)
-        return self.unavailable(
-            request, clinic, _("That time can no longer be booked online."), 410
+        return refusal_page(
+            request,
+            clinic,
+            slot_id,
+            time_prefix=reverse("booking:clinic", args=[clinic.slug]),
         )
-
-    def unavailable(self, request, clinic, message, status=200):
-        context = {
-            "clinic": clinic,
-            "message": message,
-            "breadcrumbs": _crumbs(
-                (clinic.name, reverse("booking:clinic", args=[clinic.slug]))
-            ),
-            **fallback_context(clinic),
-        }
-        now = timezone.now()
-        context["other_slots"] = list(
-            slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)[:6]
-        )
-        return render(request, "booking/slot_unavailable.html", context, status=status)
 
     def render_form(self, request, clinic, slot, form, status=200):
         return render(
@@ -382,7 +415,13 @@ class SlotBookView(View):
                 privacy_notice_read=data["privacy"],
             )
         except SlotTaken as error:
-            return self.unavailable(request, clinic, error.message, status=409)
+            return unavailable_page(
+                request,
+                clinic,
+                error.message,
+                409,
+                time_prefix=reverse("booking:clinic", args=[clinic.slug]),
+            )
         except BookingError as error:
             form.add_error(None, error.message)
             return self.render_form(request, clinic, slot, form, status=400)
@@ -426,47 +465,186 @@ class ConfirmationView(View):
         )
 
 
+def _booking_for_token(token):
+    """The booking a signed link names, or None when the link is forged or broken
+    (or the booking gone)."""
+    booking_id = booking_from_token(token)
+    return booking_get_for_patient(booking_id=booking_id) if booking_id else None
+
+
+def manage_page(request, booking, token, *, status=None, **extra):
+    """The page the e-mail's link opens: the booking with its reference, "Change
+    the time" and "Cancel", or what can no longer be done and the phone."""
+    context = {
+        "breadcrumbs": _crumbs((_("Your appointment"), "")),
+        "booking": booking,
+        "token": token,
+        **extra,
+    }
+    if booking is not None:
+        clinic = booking.slot.clinic
+        policy = ClinicBookingPolicy.for_clinic(clinic)
+        context.update(
+            clinic=clinic,
+            slot=booking.slot,
+            too_late=policy.too_late_to_cancel(booking.slot.starts_at, timezone.now()),
+            cutoff_hours=policy.cancel_cutoff_hours,
+        )
+    if status is None:
+        status = 404 if booking is None else 200
+    return render(request, "booking/booking_cancel.html", context, status=status)
+
+
+def _change_refused(request, booking, token):
+    """Why this booking's time cannot be changed online, as a page (404 for a link
+    that is not ours, 410 for a cancelled booking or one past the cut-off), or
+    None when it can."""
+    if booking is None:
+        return manage_page(request, None, token)
+    if not booking.is_active:
+        return manage_page(request, booking, token, status=410)
+    policy = ClinicBookingPolicy.for_clinic(booking.slot.clinic)
+    if policy.too_late_to_cancel(booking.slot.starts_at, timezone.now()):
+        return manage_page(
+            request, booking, token, status=410, error=ChangeTooLate.message
+        )
+    return None
+
+
 @method_decorator(never_cache, name="dispatch")
 class CancelView(View):
-    """The signed link from the e-mail: shows the booking, then cancels on POST."""
-
-    template_name = "booking/booking_cancel.html"
-
-    def booking_for(self, token):
-        booking_id = booking_from_token(token)
-        return booking_get_for_patient(booking_id=booking_id) if booking_id else None
-
-    def respond(self, request, booking, **extra):
-        context = {
-            "breadcrumbs": _crumbs((_("Cancel"), "")),
-            "booking": booking,
-            **extra,
-        }
-        if booking is not None:
-            clinic = booking.slot.clinic
-            policy = ClinicBookingPolicy.for_clinic(clinic)
-            context.update(
-                clinic=clinic,
-                slot=booking.slot,
-                too_late=policy.too_late_to_cancel(
-                    booking.slot.starts_at, timezone.now()
-                ),
-                cutoff_hours=policy.cancel_cutoff_hours,
-            )
-        status = 404 if booking is None else 200
-        return render(request, self.template_name, context, status=status)
+    """The signed link from the e-mail: the booking, to change or cancel (POST)."""
 
     def get(self, request, token):
-        return self.respond(request, self.booking_for(token))
+        booking = _booking_for_token(token)
+        return manage_page(
+            request, booking, token, changed=request.GET.get("endret") == "1"
+        )
 
     def post(self, request, token):
-        booking = self.booking_for(token)
+        booking = _booking_for_token(token)
         if booking is None or not booking.is_active:
-            return self.respond(request, booking)
+            return manage_page(request, booking, token)
         try:
             booking_cancel(booking_id=booking.pk)
         except BookingError as error:
-            return self.respond(request, booking, error=error.message)
-        return self.respond(
-            request, booking_get_for_patient(booking_id=booking.pk), cancelled=True
+            return manage_page(request, booking, token, error=error.message)
+        return manage_page(
+            request,
+            booking_get_for_patient(booking_id=booking.pk),
+            token,
+            cancelled=True,
         )
+
+
+def _change_crumbs(token, *extra):
+    return _crumbs(
+        (_("Your appointment"), reverse("booking:cancel", args=[token])), *extra
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ChangeTimesView(View):
+    """Choosing a new time: the clinic's day view for the booking's appointment
+    type, each time leading to a confirmation. Personal: never cached."""
+
+    def get(self, request, token):
+        booking = _booking_for_token(token)
+        refused = _change_refused(request, booking, token)
+        if refused:
+            return refused
+        clinic = _clinic_for_slots(booking.slot.clinic.slug)
+        context = day_view_context(
+            request,
+            clinic,
+            time_prefix=reverse("booking:change", args=[token]),
+            fixed_type=booking.appointment_type,
+        )
+        context.update(
+            changing=booking,
+            token=token,
+            breadcrumbs=_change_crumbs(token, (_("Change the time"), "")),
+        )
+        status = 400 if context["form"].errors else 200
+        return render(request, "booking/slot_list.html", context, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ChangeConfirmView(View):
+    """The new time beside the old, and one button: the move is one locked
+    transaction (booking.services.booking_change), the old time freed only when
+    the new one is had."""
+
+    template_name = "booking/booking_change.html"
+
+    def setup_change(self, request, token, slot_id):
+        booking = _booking_for_token(token)
+        refused = _change_refused(request, booking, token)
+        if refused:
+            return booking, None, refused
+        clinic = booking.slot.clinic
+        now = timezone.now()
+        slot = (
+            slot_list_open(
+                clinic=clinic,
+                start=now,
+                end=now + WINDOW_MAX,
+                appointment_type=booking.appointment_type,
+            )
+            .filter(pk=slot_id)
+            .first()
+        )
+        if slot is None:
+            return booking, None, self.refuse(request, booking, token, slot_id)
+        return booking, slot, None
+
+    def refuse(self, request, booking, token, slot_id):
+        return refusal_page(
+            request,
+            booking.slot.clinic,
+            slot_id,
+            time_prefix=reverse("booking:change", args=[token]),
+            crumbs=_change_crumbs(token, (_("Change the time"), "")),
+        )
+
+    def render_change(self, request, booking, token, slot, *, error="", status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "booking": booking,
+                "old": booking.slot,
+                "new": slot,
+                "clinic": booking.slot.clinic,
+                "token": token,
+                "error": error,
+                "breadcrumbs": _change_crumbs(
+                    token,
+                    (_("Change the time"), reverse("booking:change", args=[token])),
+                    (_("Confirm"), ""),
+                ),
+            },
+            status=status,
+        )
+
+    def get(self, request, token, slot_id):
+        booking, slot, refused = self.setup_change(request, token, slot_id)
+        if refused:
+            return refused
+        return self.render_change(request, booking, token, slot)
+
+    def post(self, request, token, slot_id):
+        booking, slot, refused = self.setup_change(request, token, slot_id)
+        if refused:
+            return refused
+        try:
+            booking_change(booking_id=booking.pk, new_slot_id=slot.pk)
+        except SlotTaken:
+            return self.refuse(request, booking, token, slot.pk)
+        except ChangeTooLate as error:
+            return manage_page(request, booking, token, status=410, error=error.message)
+        except BookingError as error:
+            return self.render_change(
+                request, booking, token, slot, error=error.message, status=400
+            )
+        return redirect(reverse("booking:cancel", args=[token]) + "?endret=1")

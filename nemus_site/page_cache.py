@@ -21,12 +21,14 @@ table's MAX_ENTRIES), and the pages worth keeping are the ones without a query.
 nginx in front follows the same rule (deploy/nginx/nemus.conf).
 """
 
+import contextlib
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import router, transaction
 from django.http import HttpResponse
 
 from nemus_site.cache import cache_failed, cache_usable
@@ -47,12 +49,26 @@ def public_pages_changed() -> None:
     if not cache_usable():
         return
     try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, timeout=None)
+        with _savepoint_for_cache():
+            try:
+                cache.incr(VERSION_KEY)
+            except ValueError:
+                cache.set(VERSION_KEY, 2, timeout=None)
     except Exception:
         cache_failed()
+
+
+def _savepoint_for_cache():
+    """A savepoint around a cache write when the cache is a table in the database
+    a transaction is open on: a failed cache statement (its table missing, a lock)
+    would otherwise abort the whole transaction on PostgreSQL, and with it the
+    booking that called us. Redis, or no open transaction: nothing to guard."""
+    backend = caches["default"]  # `cache` is a proxy: ask for the backend itself
+    if isinstance(backend, DatabaseCache):
+        using = router.db_for_write(backend.cache_model_class)
+        if transaction.get_connection(using).in_atomic_block:
+            return transaction.atomic(using=using)
+    return contextlib.nullcontext()
 
 
 # Models whose rows never show on a public page; saving them keeps the cache.

@@ -9,6 +9,11 @@
   var status = document.querySelector("[data-slot-day-status]");
   if (!region || !window.fetch || !window.DOMParser || !window.history.replaceState) { return; }
 
+  // A time pressed while the times are being fetched: the page is leaving, and
+  // the swap must not undo that navigation with its own history entry.
+  var leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+
   function load(url, push, focusSelector) {
     region.setAttribute("aria-busy", "true");
     return fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
@@ -17,6 +22,7 @@
         return response.text();
       })
       .then(function (html) {
+        if (leaving) { return; }
         var page = new DOMParser().parseFromString(html, "text/html");
         var fresh = page.querySelector("[data-slot-day]");
         if (!fresh) { throw new Error("no times"); }

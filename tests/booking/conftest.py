@@ -1,8 +1,14 @@
 import datetime as dt
+import os
+import subprocess
+import sys
+import types
+import uuid
 
 import pytest
 from django.utils import timezone
 
+from tests.conftest import ROOT
 from tests.factories import (
     AppointmentTypeFactory,
     ClinicFactory,
@@ -41,3 +47,72 @@ PATIENT = {
     "is_new_patient": True,
     "privacy_notice_read": True,
 }
+
+
+# --- Separate processes on a database of their own (race tests) -------------------
+
+
+def shell(server, code):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=server.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def postgres_url():
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres",
+            connect_timeout=2,
+            autocommit=True,
+        ):
+            return "postgres://postgres@127.0.0.1:5432"
+    except Exception:  # no server here: that variant is skipped
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_env(request, tmp_path):
+    if request.param == "sqlite":
+        yield {"DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"nemus_race_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield {"DATABASE_URL": f"{base}/{name}"}
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def migrated_processes(database_env):
+    """What separate processes on `database_env`'s database need: its environment
+    (production settings, no Redis, e-mail kept in memory), after migrating it.
+    As an object with `env`, like the gunicorn_server fixture, for `shell`."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
+        "DJANGO_SECRET_KEY": "race-test-secret-key-not-for-production",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **database_env,
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return types.SimpleNamespace(env=env)

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tests.booking.conftest import migrated_processes, postgres_url, shell
 from tests.conftest import ROOT
 
 # Real gunicorn workers and manage.py processes, each on a database of its own.
@@ -45,50 +46,6 @@ print(Booking.objects.filter(status="confirmed").count(), Booking.objects.count(
 """
 
 ATTEMPTS = 12
-
-
-def shell(server, code):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
-def postgres_url():
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres",
-            connect_timeout=2,
-            autocommit=True,
-        ):
-            return "postgres://postgres@127.0.0.1:5432"
-    except Exception:  # no server here: that variant is skipped
-        return None
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_env(request, tmp_path):
-    if request.param == "sqlite":
-        yield {"DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    import psycopg
-
-    name = f"nemus_race_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield {"DATABASE_URL": f"{base}/{name}"}
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def open_form(base_url, path):
@@ -331,24 +288,10 @@ print(next(line for line in out.getvalue().splitlines() if "slot pair" in line))
 
 
 def test_two_overlapping_schedules_made_at_once_never_overlap(tmp_path, database_env):
-    import os
     import time
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
-        "DJANGO_SECRET_KEY": "race-test-secret-key-not-for-production",
-        **database_env,
-    }
-    env.pop("REDIS_URL", None)
-    server = type("Env", (), {"env": env})()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    server = migrated_processes(database_env)
+    env = server.env
     person = shell(server, SETUP_PRACTITIONER)
     at = str(time.time() + 3)
     runs = [

@@ -286,9 +286,13 @@ def test_inside_the_cutoff_the_cancel_page_gives_the_phone(
     html = client.get(
         f"/timebestilling/avbestill/{cancel_token(booking)}/"
     ).content.decode()
-    assert "inntil 24 timer før" in html
+    assert (
+        "Timer kan endres eller avbestilles på nettet til 24 timer før. "
+        "Ring klinikken:" in html
+    )
     assert 'href="tel:22000099"' in html
     assert "Ja, avbestill timen" not in html
+    assert "/timebestilling/endre/" not in html
 
 
 def test_staff_opening_a_booking_is_recorded_and_staff_see_only_their_clinic(

@@ -107,6 +107,37 @@ def test_a_saved_page_still_saves_when_the_cache_is_away(settings, open_slot):
     assert open_slot.clinic.name == "NEMUS Omdøpt"
 
 
+def test_a_cache_table_that_fails_never_breaks_the_booking_it_is_told_of(
+    settings, open_slot
+):
+    """The cache as a table in the booking's own database (PostgreSQL without
+    Redis), and that table missing: the failed cache statement inside the booking's
+    transaction must not abort it (found by the race test of issue 18)."""
+    from django.core.cache import caches
+
+    from booking.services import booking_change, booking_create
+    from tests.booking.conftest import PATIENT
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "nemus_no_such_cache_table",
+        }
+    }
+    caches["default"]  # the new backend, as a fresh process would have it
+    kind = AppointmentTypeFactory()
+    booking = booking_create(slot_id=open_slot.pk, appointment_type=kind, **PATIENT)
+    other = SlotFactory(
+        practitioner=open_slot.practitioner,
+        starts_at=open_slot.starts_at + dt.timedelta(hours=1),
+    )
+    nemus_cache._skip_until = 0.0  # try the cache again, inside the move
+    booking_change(booking_id=booking.pk, new_slot_id=other.pk)
+    booking.refresh_from_db()
+    assert booking.slot == other and booking.status == "confirmed"
+    assert not nemus_cache.cache_usable()
+
+
 def test_the_limit_counts_in_its_window_and_starts_again_after_it():
     start = timezone.now()
     window = dt.timedelta(hours=1)
