@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from booking.formatting import slot_time
 from booking.models import BookingEmail
+from booking.sms import sms_text
 
 CANCEL_SALT = "booking.cancel"
 
@@ -96,3 +97,22 @@ def send_booking_email(record: BookingEmail) -> None:
             "time.ics", calendar_file(booking), "text/calendar; method=PUBLISH"
         )
     message.send()
+
+
+def sms_body(record) -> str:
+    """An SMS's text, in the patient's language and GSM-7: the time, the clinic and
+    the reference, never the kind of appointment or anything about health."""
+    booking = record.booking
+    slot = booking.slot
+    clinic = slot.clinic
+    with translation.override(booking.language):
+        text = render_to_string(
+            f"booking/sms/{record.kind}.txt",
+            {
+                "booking": booking,
+                "clinic": clinic,
+                "when": slot_time(slot.starts_at),
+                "demo_mode": settings.DEMO_MODE,
+            },
+        )
+    return sms_text(" ".join(text.split()))

@@ -182,7 +182,10 @@ class BookingForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Mobile number"),
-        help_text=_("The clinic uses it only if your time has to change."),
+        help_text=_(
+            "The confirmation and a reminder come by SMS; the clinic also calls "
+            "if your time has to change."
+        ),
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )

@@ -455,6 +455,48 @@ class BookingEmail(models.Model):
         return f"{self.get_kind_display()} #{self.booking_id}"
 
 
+class BookingSms(models.Model):
+    """An SMS about a booking, sent after commit like the e-mails. The number is
+    kept here until it is sent (a cancellation's SMS goes after the booking has
+    forgotten it), then erased. `key` names the message to the backend; `uncertain`
+    marks a send whose answer never came, which is never repeated automatically."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        REMINDER = "reminder", _("Reminder")
+        CHANGED = "changed", _("Changed by the patient")
+        MOVED = "moved", _("Moved by the clinic")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.CASCADE,
+        related_name="sms_messages",
+        verbose_name=_("booking"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    to = models.CharField(_("mobile number"), max_length=20, blank=True)
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Set while one process sends it: no other sends it meanwhile.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    uncertain = models.BooleanField(default=False)
+    given_up = models.BooleanField(default=False)
+    provider_id = models.CharField(max_length=64, blank=True)
+    segments = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("booking SMS")
+        verbose_name_plural = _("booking SMS")
+        indexes = [models.Index(fields=["sent_at", "attempts"], name="sms_unsent")]
+
+    def __str__(self):
+        return f"SMS {self.get_kind_display()} #{self.booking_id}"
+
+
 class ClinicStaff(models.Model):
     """A staff user's clinic: they see and change only its schedules and bookings."""
 

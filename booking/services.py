@@ -11,19 +11,29 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from booking.emails import send_booking_email
+from booking.emails import send_booking_email, sms_body
 from booking.models import (
     Booking,
     BookingAccess,
     BookingEmail,
+    BookingSms,
     ClinicBookingPolicy,
     ScheduleException,
     Slot,
     WeeklySchedule,
     new_booking_reference,
+)
+from booking.sms import (
+    SmsRejected,
+    SmsRetry,
+    SmsUncertain,
+    new_message_key,
+    sms_backend,
+    sms_segments,
 )
 from clinics.hours import OSLO
 from nemus_site.page_cache import public_pages_changed
@@ -341,7 +351,8 @@ def booking_create(
         if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
             kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
         queued = [BookingEmail.objects.create(booking=booking, kind=k) for k in kinds]
-        transaction.on_commit(lambda: emails_send(queued))
+        texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
+        transaction.on_commit(lambda: _send_queued(queued, texts))
     logger.info("booking created: booking=%s slot=%s", booking.pk, slot.pk)
     return booking
 
@@ -377,6 +388,10 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
                 booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
             )
             transaction.on_commit(lambda: emails_send([record]))
+        # Nothing left to tell of a time that is gone but that it is gone.
+        booking.sms_messages.filter(sent_at__isnull=True).delete()
+        text = sms_queue(booking, BookingSms.Kind.CANCELLED)
+        transaction.on_commit(lambda: sms_send([text]))
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
         _erase_personal_data(booking)
@@ -437,7 +452,12 @@ def _move(*, booking_id: int, new_slot_id: int, now, by_patient: bool) -> Bookin
                     booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
                 )
             )
-        transaction.on_commit(lambda: emails_send(queued))
+        # A reminder queued for the old time is not for the new one.
+        booking.sms_messages.filter(
+            sent_at__isnull=True, kind=BookingSms.Kind.REMINDER
+        ).delete()
+        texts = [sms_queue(booking, BookingSms.Kind(kind))]
+        transaction.on_commit(lambda: _send_queued(queued, texts))
     logger.info(
         "booking moved: booking=%s slot=%s by=%s",
         booking.pk,
@@ -562,3 +582,122 @@ def reminders_queue(*, now=None) -> int:
             booking.save(update_fields=["reminder_sent_at"])
         count += 1
     return count
+
+
+def _send_queued(emails, texts) -> None:
+    """After a commit: the e-mails, then the SMS. A failure of one never stops the
+    other, and neither ever undoes what was committed."""
+    emails_send(emails)
+    sms_send([text for text in texts if text is not None])
+
+
+# --- SMS ---------------------------------------------------------------------------
+
+SMS_MAX_ATTEMPTS = 5
+# A claim older than this was left by a process that died while sending: whether
+# the SMS went out is unknown, so it is marked uncertain, never sent again.
+SMS_CLAIM_LIFETIME = dt.timedelta(minutes=10)
+
+
+def sms_queue(booking: Booking, kind: str) -> BookingSms | None:
+    """An SMS to the booking's mobile number, to be sent after the commit; None
+    when the booking has no number."""
+    if not booking.phone:
+        return None
+    return BookingSms.objects.create(
+        booking=booking, kind=kind, to=booking.phone, key=new_message_key()
+    )
+
+
+def _claim(record: BookingSms, now) -> bool:
+    """Take the SMS for this process: one compare-and-set, so two senders (the
+    request's after-commit and the scheduled command) never both send it."""
+    claimed = BookingSms.objects.filter(
+        pk=record.pk,
+        sent_at__isnull=True,
+        claimed_at__isnull=True,
+        uncertain=False,
+        given_up=False,
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if claimed:
+        record.refresh_from_db()
+    return bool(claimed)
+
+
+def _send_one_sms(record: BookingSms, now=None) -> bool:
+    now = now or timezone.now()
+    if not _claim(record, now):
+        return False
+    text = sms_body(record)
+    record.segments = sms_segments(text)
+    record.claimed_at = None
+    try:
+        record.provider_id = sms_backend().send(
+            to=record.to, text=text, key=record.key
+        )[:64]
+    except SmsRetry as error:
+        record.last_error = error.reason
+        record.given_up = record.attempts >= SMS_MAX_ATTEMPTS
+    except SmsRejected as error:
+        record.last_error = error.reason
+        record.given_up = True
+    except (SmsUncertain, Exception) as error:
+        # It may have gone out: never again automatically (nothing sent twice).
+        record.last_error = getattr(error, "reason", type(error).__name__)[:300]
+        record.uncertain = True
+    else:
+        record.sent_at = timezone.now()
+        record.last_error = ""
+        record.to = ""  # sent: the number is not kept here any longer
+    record.save()
+    if record.sent_at is None:
+        logger.warning(
+            "booking sms not sent: sms=%s kind=%s attempt=%s error=%s",
+            record.pk,
+            record.kind,
+            record.attempts,
+            record.last_error,
+        )
+    return record.sent_at is not None
+
+
+def sms_send(records=None, *, now=None) -> tuple[int, int]:
+    """Send queued SMS (the given ones, or every one still to send); claims a dead
+    process left behind are marked uncertain first. Returns (sent, not sent)."""
+    now = now or timezone.now()
+    if records is None:
+        BookingSms.objects.filter(
+            sent_at__isnull=True, claimed_at__lt=now - SMS_CLAIM_LIFETIME
+        ).update(uncertain=True, claimed_at=None, last_error="claim expired")
+        records = BookingSms.objects.filter(
+            sent_at__isnull=True,
+            claimed_at__isnull=True,
+            uncertain=False,
+            given_up=False,
+        ).select_related("booking__slot__clinic")
+    sent = failed = 0
+    for record in records:
+        if _send_one_sms(record, now):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def sms_reminders_queue(*, now=None) -> int:
+    """Queue an SMS reminder for each confirmed booking starting within the next
+    SMS_REMINDER_HOURS that has none yet; not for one booked inside that time (its
+    confirmation was the reminder)."""
+    now = now or timezone.now()
+    ahead = dt.timedelta(hours=settings.SMS_REMINDER_HOURS)
+    due = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            starts_at__gt=now,
+            starts_at__lte=now + ahead,
+            created_at__lt=F("starts_at") - ahead,
+        )
+        .exclude(phone="")
+        .exclude(sms_messages__kind=BookingSms.Kind.REMINDER)
+    )
+    return sum(1 for booking in due if sms_queue(booking, BookingSms.Kind.REMINDER))

@@ -74,6 +74,7 @@ def _savepoint_for_cache():
 # Models whose rows never show on a public page; saving them keeps the cache.
 NOT_SHOWN = {
     "booking.bookingemail",
+    "booking.bookingsms",
     "booking.bookingaccess",
     "booking.clinicstaff",
 }

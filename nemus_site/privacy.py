@@ -77,6 +77,13 @@ def processor_facts() -> list[Fact]:
             else settings.NEMUS_EMAIL_PROVIDER,
             "NEMUS_EMAIL_PROVIDER",
         ),
+        Fact(
+            _("SMS delivery"),
+            _("none: SMS are written to files on the server")
+            if settings.DEMO_MODE or settings.SMS_BACKEND.endswith(".FileBackend")
+            else settings.NEMUS_SMS_PROVIDER,
+            "NEMUS_SMS_PROVIDER",
+        ),
         Fact(_("Map tiles"), settings.MAP_PROVIDER_NAME, "MAP_PROVIDER_NAME"),
     ]
 
@@ -118,6 +125,24 @@ def processings() -> list[Processing]:
             )
             % {"days": days(booking_days)},
             recipients=_("You; the e-mail delivery service below carries them."),
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
+            key="sms",
+            name=_("SMS to you"),
+            purpose=_(
+                "The confirmation, a reminder %(hours)s hours before, and changes "
+                "and cancellations, to your mobile number. They hold the time, the "
+                "clinic and the booking reference, never what the appointment is "
+                "for."
+            )
+            % {"hours": settings.SMS_REMINDER_HOURS},
+            basis=_("Article 6(1)(b) and Article 9(2)(h), as for the booking."),
+            retention=_(
+                "The number is deleted from each message once it is sent; the "
+                "record that a message went is deleted with the booking."
+            ),
+            recipients=_("You; the SMS delivery service below carries them."),
             rights=RIGHTS["contract"],
         ),
         Processing(

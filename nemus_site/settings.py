@@ -267,6 +267,19 @@ EMAIL_URL = env_str("EMAIL_URL")
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEMUS <ikke-svar@nemus.no>")
 
+# --- SMS ---------------------------------------------------------------------------
+# booking.sms: files in var/sms by default (and always in demo mode), or Twilio's
+# Messages API ("booking.sms.TwilioBackend") with an account, a token and a sender.
+SMS_BACKEND = env_str("SMS_BACKEND", "booking.sms.FileBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+SMS_API_URL = env_str("SMS_API_URL", "https://api.twilio.com")
+SMS_ACCOUNT = env_str("SMS_ACCOUNT")
+SMS_TOKEN = env_str("SMS_TOKEN")
+SMS_FROM = env_str("SMS_FROM", "NEMUS")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+# The reminder goes this many hours before the appointment.
+SMS_REMINDER_HOURS = env_int("SMS_REMINDER_HOURS", 24)
+
 # --- Demo mode ----------------------------------------------------------------------
 # `make run` turns it on with the invented demo data: every page says so, nothing
 # booked reaches a clinic, and e-mails only ever go to files in var/mail. A site
@@ -417,6 +430,8 @@ NEMUS_CONTROLLER_ADDRESS = env_str("NEMUS_CONTROLLER_ADDRESS")
 NEMUS_DPO_CONTACT = env_str("NEMUS_DPO_CONTACT")
 NEMUS_HOSTING_PROVIDER = env_str("NEMUS_HOSTING_PROVIDER")
 NEMUS_EMAIL_PROVIDER = env_str("NEMUS_EMAIL_PROVIDER")
+# The SMS provider (e.g. "Twilio Ireland Ltd."), named when SMS really go out.
+NEMUS_SMS_PROVIDER = env_str("NEMUS_SMS_PROVIDER")
 # Days the host keeps server logs and backups: set to what the host really does.
 NEMUS_LOG_RETENTION_DAYS = env_int("NEMUS_LOG_RETENTION_DAYS", 14)
 NEMUS_BACKUP_RETENTION_DAYS = env_int("NEMUS_BACKUP_RETENTION_DAYS", 30)

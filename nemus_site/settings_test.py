@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, less what tests cannot provide."""
 
 import os
+import tempfile
+from pathlib import Path
 
 # Tests never run with a production secret; a fixed one keeps runs reproducible.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-server")
@@ -43,3 +45,8 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         "socket_connect_timeout": 2,
         "socket_timeout": 2,
     }
+
+# SMS in memory (booking.sms.MemoryBackend.outbox), like e-mail's locmem; where a
+# test turns demo mode on (which forces files), they go to the temporary directory.
+SMS_BACKEND = "booking.sms.MemoryBackend"
+SMS_FILE_PATH = str(Path(tempfile.gettempdir()) / "nemus-test-sms")

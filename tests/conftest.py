@@ -71,6 +71,7 @@ class GunicornServer:
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
             "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+            "SMS_FILE_PATH": str(tmp_path / "sms"),
             "PORT": str(self.port),
             **extra_env,
         }
@@ -164,6 +165,23 @@ def demo_clinics(db):
     from clinics.demo import seed_clinics
 
     return seed_clinics(rng=random.Random(1))
+
+
+@pytest.fixture(autouse=True)
+def _norwegian_first():
+    """Each test starts with no SMS sent, and in the site's language as a request
+    without /en/ would: a request to an English page leaves English active in the
+    thread (LocaleMiddleware activates, nothing deactivates), and a booking made next
+    would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from booking.sms import MemoryBackend
+
+    translation.activate(settings.LANGUAGE_CODE)
+    MemoryBackend.outbox.clear()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

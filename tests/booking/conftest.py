@@ -98,13 +98,15 @@ def database_env(request, tmp_path):
 
 def migrated_processes(database_env):
     """What separate processes on `database_env`'s database need: its environment
-    (production settings, no Redis, e-mail kept in memory), after migrating it.
+    (production settings, no Redis, e-mail and SMS kept in memory), after migrating
+    it.
     As an object with `env`, like the gunicorn_server fixture, for `shell`."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
         "DJANGO_SECRET_KEY": "race-test-secret-key-not-for-production",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "SMS_BACKEND": "booking.sms.MemoryBackend",
         **database_env,
     }
     env.pop("REDIS_URL", None)
