@@ -423,8 +423,21 @@ class Booking(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
 
-class BookingEmail(models.Model):
-    """An e-mail about a booking, sent after commit; failures are kept and retried."""
+class BookingMessage(models.Model):
+    """An outbox row, e-mail or SMS: sent after the commit that queued it; when it
+    was sent, how often it was tried and why it failed (never a personal detail)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class BookingEmail(BookingMessage):
+    """An e-mail about a booking; failures are kept and retried."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Confirmation")
@@ -441,10 +454,6 @@ class BookingEmail(models.Model):
         verbose_name=_("booking"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("booking e-mail")
@@ -455,7 +464,7 @@ class BookingEmail(models.Model):
         return f"{self.get_kind_display()} #{self.booking_id}"
 
 
-class BookingSms(models.Model):
+class BookingSms(BookingMessage):
     """An SMS about a booking, sent after commit like the e-mails. The number is
     kept here until it is sent (a cancellation's SMS goes after the booking has
     forgotten it), then erased. `key` names the message to the backend; `uncertain`
@@ -477,12 +486,8 @@ class BookingSms(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     to = models.CharField(_("mobile number"), max_length=20, blank=True)
     key = models.CharField(max_length=32, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     # Set while one process sends it: no other sends it meanwhile.
     claimed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
     uncertain = models.BooleanField(default=False)
     given_up = models.BooleanField(default=False)
     provider_id = models.CharField(max_length=64, blank=True)

@@ -550,13 +550,13 @@ def emails_send(records=None, *, max_attempts: int = 5) -> tuple[int, int]:
         records = BookingEmail.objects.filter(
             sent_at__isnull=True, attempts__lt=max_attempts
         ).select_related("booking__slot__clinic", "booking__slot__practitioner")
-    sent = failed = 0
-    for record in records:
-        if _send_one(record, send_booking_email):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    return _tally(_send_one(record, send_booking_email) for record in records)
+
+
+def _tally(results) -> tuple[int, int]:
+    """(sent, not sent) of an outbox run's results."""
+    results = list(results)
+    return sum(results), len(results) - sum(results)
 
 
 def reminders_queue(*, now=None) -> int:
@@ -675,13 +675,7 @@ def sms_send(records=None, *, now=None) -> tuple[int, int]:
             uncertain=False,
             given_up=False,
         ).select_related("booking__slot__clinic")
-    sent = failed = 0
-    for record in records:
-        if _send_one_sms(record, now):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    return _tally(_send_one_sms(record, now) for record in records)
 
 
 def sms_reminders_queue(*, now=None) -> int:
