@@ -118,3 +118,21 @@ def migrated_processes(database_env):
         capture_output=True,
     )
     return types.SimpleNamespace(env=env)
+
+
+def spawn(server, script: str, *args: str) -> subprocess.Popen:
+    """`script` in a Python process of its own with Django set up, on `server`'s
+    database, with `args` as sys.argv[1:]: one contender of a race."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import django, sys; django.setup(); "
+            f"sys.argv = ['x', *{list(args)!r}]; exec({script!r})",
+        ],
+        cwd=ROOT,
+        env=server.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -2,14 +2,11 @@
 each in a process of its own, on a file SQLite database and on PostgreSQL
 (issue 18): exactly one gets it, the others keep what they had."""
 
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.booking.conftest import migrated_processes, shell
-from tests.conftest import ROOT
+from tests.booking.conftest import migrated_processes, shell, spawn
 
 pytestmark = pytest.mark.server
 
@@ -70,34 +67,16 @@ print(" ".join(str(b.slot_id) + ":" + b.status for b in moved),
 """
 
 
-def contend(env, role, ident, target, at):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import django, sys; django.setup(); "
-            f"sys.argv = ['x', {role!r}, {ident!r}, {target!r}, {at!r}]; "
-            f"exec({CONTEND!r})",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_two_moves_and_a_booking_into_one_time_exactly_one_wins(database_env):
     server = migrated_processes(database_env)
-    env = server.env
     rounds = [r.split(",") for r in shell(server, SETUP).split(";")]
     winners = []
     for first, second, wanted in rounds:
         at = str(time.time() + 4)  # after every process has started Django
         runs = [
-            contend(env, "move", first, wanted, at),
-            contend(env, "move", second, wanted, at),
-            contend(env, "book", "", wanted, at),
+            spawn(server, CONTEND, "move", first, wanted, at),
+            spawn(server, CONTEND, "move", second, wanted, at),
+            spawn(server, CONTEND, "book", "", wanted, at),
         ]
         outputs = [run.communicate(timeout=120) for run in runs]
         assert all(run.returncode == 0 for run in runs), outputs

@@ -5,7 +5,6 @@ import http.client
 import http.cookiejar
 import re
 import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -14,8 +13,7 @@ import uuid
 
 import pytest
 
-from tests.booking.conftest import migrated_processes, postgres_url, shell
-from tests.conftest import ROOT
+from tests.booking.conftest import migrated_processes, postgres_url, shell, spawn
 
 # Real gunicorn workers and manage.py processes, each on a database of its own.
 pytestmark = pytest.mark.server
@@ -291,24 +289,10 @@ def test_two_overlapping_schedules_made_at_once_never_overlap(tmp_path, database
     import time
 
     server = migrated_processes(database_env)
-    env = server.env
     person = shell(server, SETUP_PRACTITIONER)
     at = str(time.time() + 3)
     runs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import django, sys; django.setup(); "
-                f"sys.argv = ['x', {person!r}, {starts!r}, {minutes!r}, {at!r}]; "
-                f"exec({SCHEDULE_AND_GENERATE!r})",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        spawn(server, SCHEDULE_AND_GENERATE, person, starts, minutes, at)
         for starts, minutes in (("8:00", "30"), ("8:10", "45"))
     ]
     outputs = [run.communicate(timeout=120) for run in runs]
