@@ -23,8 +23,10 @@ from booking.models import (
     ClinicStaff,
     ScheduleException,
     Slot,
+    WaitlistEntry,
     WeeklySchedule,
 )
+from booking.selectors import waitlist_counts
 from booking.services import (
     BookingError,
     booking_cancel,
@@ -32,7 +34,9 @@ from booking.services import (
     booking_mark_attended,
     booking_move,
     normalise_mobile,
+    slot_set_withdrawn,
     slots_generate,
+    waitlist_remove,
 )
 from clinics.hours import OSLO
 from clinics.models import Clinic, Practitioner
@@ -174,6 +178,17 @@ class SlotAdmin(ClinicScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # slots come from the weekly schedules
+
+    def save_model(self, request, obj, form, change):
+        """Withdrawing or offering a time again goes through its service (a time
+        offered again is offered to the waiting list)."""
+        if not (change and "is_withdrawn" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        withdrawn = obj.is_withdrawn
+        obj.is_withdrawn = not withdrawn
+        super().save_model(request, obj, form, change)
+        slot_set_withdrawn(slot_id=obj.pk, withdrawn=withdrawn)
+        obj.is_withdrawn = withdrawn
 
     @admin.display(description=_("time"), ordering="starts_at")
     def local_time(self, slot):
@@ -528,9 +543,87 @@ class BookingAdmin(ClinicScopedAdmin):
         return TemplateResponse(request, "admin/booking/day_list.html", context)
 
 
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ClinicScopedAdmin):
+    """Staff see how many wait per clinic, and what each entry asks for; the
+    number or address only on an entry's page, and each opening is recorded."""
+
+    change_list_template = "admin/booking/waitlistentry/change_list.html"
+    list_display = ["pk", "clinic", "wanted", "latest_date", "confirmed", "created_at"]
+    list_filter = ["clinic"]
+    list_select_related = ["clinic", "practitioner"]
+    fields = [
+        "clinic",
+        "practitioner",
+        "profession",
+        "latest_date",
+        "channel",
+        "phone",
+        "email",
+        "created_at",
+        "confirmed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # patients sign up themselves
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("booking.view_waitlistentry")
+
+    @admin.display(description=_("asks for"))
+    def wanted(self, entry):
+        if entry.practitioner:
+            return entry.practitioner.name
+        return entry.get_profession_display() or _("anyone")
+
+    @admin.display(boolean=True, description=_("confirmed"))
+    def confirmed(self, entry):
+        return entry.confirmed_at is not None
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "waitlist_counts": waitlist_counts(
+                clinic_ids=staff_clinic_ids(request.user)
+            ),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, object_id)
+        if entry is None:
+            raise PermissionDenied
+        BookingAccess.objects.create(
+            waitlist_entry_id=entry.pk,
+            clinic_id=entry.clinic_id,
+            user=request.user,
+            username=request.user.get_username(),
+            action=BookingAccess.Action.WAITLIST_VIEW,
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        waitlist_remove(entry_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for entry_id in queryset.values_list("pk", flat=True):
+            waitlist_remove(entry_id=entry_id)
+
+
 @admin.register(BookingAccess)
 class BookingAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "action", "booking_id", "clinic_id"]
+    list_display = [
+        "at",
+        "username",
+        "action",
+        "booking_id",
+        "waitlist_entry_id",
+        "clinic_id",
+    ]
     list_filter = ["action"]
     search_fields = ["username", "booking_id"]
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from booking.formatting import slot_time
-from booking.models import BookingEmail
+from booking.models import BookingEmail, WaitlistEntry, WaitlistMessage
 from booking.sms import sms_text
 
 CANCEL_SALT = "booking.cancel"
@@ -29,6 +29,81 @@ def booking_from_token(token: str):
     except signing.BadSignature:
         return None
     return data.get("booking") if isinstance(data, dict) else None
+
+
+WAITLIST_SALT = "booking.waitlist"
+
+
+def waitlist_token(entry, *, proof: bool) -> str:
+    """The signed link to a waiting-list entry's page. `proof` marks a link that
+    went to the entry's contact (an e-mail, an SMS): it may confirm an e-mail
+    entry; the one shown after signing up may not."""
+    return signing.dumps(
+        {"entry": entry.pk, "proof": int(proof)}, salt=WAITLIST_SALT, compress=True
+    )
+
+
+def waitlist_from_token(token: str) -> tuple[int | None, bool]:
+    """(entry id, proof) in a waiting-list link; (None, False) when forged."""
+    try:
+        data = signing.loads(token, salt=WAITLIST_SALT)
+    except signing.BadSignature:
+        return None, False
+    if not isinstance(data, dict) or not isinstance(data.get("entry"), int):
+        return None, False
+    return data["entry"], bool(data.get("proof"))
+
+
+def waitlist_url(entry) -> str:
+    return absolute(
+        reverse(
+            "booking:waitlist_entry",
+            kwargs={"token": waitlist_token(entry, proof=True)},
+        )
+    )
+
+
+def _waitlist_context(record: WaitlistMessage) -> dict:
+    entry = record.entry
+    context = {
+        "entry": entry,
+        "clinic": entry.clinic,
+        "url": waitlist_url(entry),
+        "demo_mode": settings.DEMO_MODE,
+        "hours": settings.WAITLIST_UNCONFIRMED_HOURS,
+        "minutes": settings.WAITLIST_CODE_MINUTES,
+    }
+    if record.offer is not None:
+        context["when"] = slot_time(record.offer.slot.starts_at)
+    return context
+
+
+def waitlist_sms_body(record: WaitlistMessage, *, code: str = "") -> str:
+    """The SMS of a waiting-list message, in the entry's language and GSM-7: the
+    code, or the time offered with the link; never anything about health."""
+    with translation.override(record.entry.language):
+        text = render_to_string(
+            f"booking/sms/waitlist_{record.kind}.txt",
+            {**_waitlist_context(record), "code": code},
+        )
+    return sms_text(" ".join(text.split()))
+
+
+def send_waitlist_email(record: WaitlistMessage) -> None:
+    entry = record.entry
+    assert entry.channel == WaitlistEntry.Channel.EMAIL
+    with translation.override(entry.language):
+        context = _waitlist_context(record)
+        subject = render_to_string(
+            f"booking/email/waitlist_{record.kind}_subject.txt", context
+        )
+        body = render_to_string(f"booking/email/waitlist_{record.kind}.txt", context)
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[entry.email],
+    ).send()
 
 
 def absolute(path: str) -> str:

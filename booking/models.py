@@ -464,11 +464,29 @@ class BookingEmail(BookingMessage):
         return f"{self.get_kind_display()} #{self.booking_id}"
 
 
-class BookingSms(BookingMessage):
+class SmsMessage(BookingMessage):
+    """An outbox row sent at most once: `key` names the message to the backend,
+    `claimed_at` is set while one process sends it (no other sends it meanwhile),
+    and `uncertain` marks a send whose answer never came, which is never repeated
+    automatically."""
+
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    uncertain = models.BooleanField(default=False)
+    given_up = models.BooleanField(default=False)
+    provider_id = models.CharField(max_length=64, blank=True)
+    segments = models.PositiveSmallIntegerField(default=0)
+
+    log_name = "message"  # what the log calls it (never its contents)
+
+    class Meta:
+        abstract = True
+
+
+class BookingSms(SmsMessage):
     """An SMS about a booking, sent after commit like the e-mails. The number is
     kept here until it is sent (a cancellation's SMS goes after the booking has
-    forgotten it), then erased. `key` names the message to the backend; `uncertain`
-    marks a send whose answer never came, which is never repeated automatically."""
+    forgotten it), then erased."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Confirmation")
@@ -485,13 +503,8 @@ class BookingSms(BookingMessage):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     to = models.CharField(_("mobile number"), max_length=20, blank=True)
-    key = models.CharField(max_length=32, unique=True, editable=False)
-    # Set while one process sends it: no other sends it meanwhile.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    uncertain = models.BooleanField(default=False)
-    given_up = models.BooleanField(default=False)
-    provider_id = models.CharField(max_length=64, blank=True)
-    segments = models.PositiveSmallIntegerField(default=0)
+
+    log_name = "booking sms"
 
     class Meta:
         verbose_name = _("booking SMS")
@@ -500,6 +513,145 @@ class BookingSms(BookingMessage):
 
     def __str__(self):
         return f"SMS {self.get_kind_display()} #{self.booking_id}"
+
+
+class WaitlistEntry(models.Model):
+    """A patient who wants to hear of an earlier time at a clinic (optionally with
+    one practitioner or profession) up to a last day. It counts only once its
+    owner has confirmed the mobile number (a code by SMS) or the e-mail address (a
+    link); it is deleted when removed, past its day, or never confirmed."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.CASCADE,
+        related_name="waitlist_entries",
+        verbose_name=_("clinic"),
+    )
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("practitioner"),
+    )
+    profession = models.CharField(
+        _("profession"), max_length=32, choices=Profession.choices, blank=True
+    )
+    latest_date = models.DateField(_("last day"))
+    channel = models.CharField(_("contact by"), max_length=8, choices=Channel.choices)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="nb"
+    )
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # When the SMS code was sent (the code is derived from it, never stored) and
+    # how many times a wrong one was tried.
+    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["confirmed_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["clinic", "confirmed_at", "latest_date"],
+                name="waitlist_queue",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(channel="sms") & ~models.Q(phone="") & models.Q(email="")
+                )
+                | (
+                    models.Q(channel="email") & ~models.Q(email="") & models.Q(phone="")
+                ),
+                name="waitlist_one_contact",
+            )
+        ]
+
+    def __str__(self):
+        # Never the contact: this string shows in admin logs and lists.
+        return f"#{self.pk} {self.clinic}"
+
+    @property
+    def contact(self) -> str:
+        return self.phone if self.channel == self.Channel.SMS else self.email
+
+
+class WaitlistOpening(models.Model):
+    """A time that became bookable online (cancelled, moved from, reopened, new):
+    offered to the waiting list once it is handled, which waits out the quiet
+    hours."""
+
+    slot = models.ForeignKey(
+        Slot, on_delete=models.CASCADE, related_name="+", verbose_name=_("time")
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["handled_at"], name="opening_unhandled")]
+
+    def __str__(self):
+        return f"opening #{self.slot_id}"
+
+
+class WaitlistOffer(models.Model):
+    """One time offered to one entry; whoever books it first has it."""
+
+    entry = models.ForeignKey(
+        WaitlistEntry, on_delete=models.CASCADE, related_name="offers"
+    )
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "slot"], name="waitlist_offer_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"offer #{self.slot_id} to #{self.entry_id}"
+
+
+class WaitlistMessage(SmsMessage):
+    """A message to a waiting-list entry by its channel: the SMS code or the
+    e-mail link that confirms it, or an offer. The address is the entry's (gone
+    with it)."""
+
+    class Kind(models.TextChoices):
+        CODE = "code", _("Confirmation code")
+        CONFIRM_LINK = "confirm_link", _("Confirmation link")
+        OFFER = "offer", _("Offer of a time")
+
+    entry = models.ForeignKey(
+        WaitlistEntry, on_delete=models.CASCADE, related_name="messages"
+    )
+    offer = models.ForeignKey(
+        WaitlistOffer, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+
+    log_name = "waitlist message"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sent_at", "attempts"], name="waitlist_msg_unsent")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.entry_id}"
 
 
 class ClinicStaff(models.Model):
@@ -532,7 +684,12 @@ class BookingAccess(models.Model):
     """Who opened which booking, and when (Normen). Holds no patient data and is
     kept after the booking is deleted."""
 
-    booking_id = models.PositiveBigIntegerField(_("booking number"), db_index=True)
+    booking_id = models.PositiveBigIntegerField(
+        _("booking number"), db_index=True, null=True, blank=True
+    )
+    waitlist_entry_id = models.PositiveBigIntegerField(
+        _("waiting-list entry number"), null=True, blank=True
+    )
     clinic_id = models.PositiveBigIntegerField(_("clinic number"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -545,6 +702,7 @@ class BookingAccess(models.Model):
         VIEW = "view", _("viewed")
         CHANGE = "change", _("changed")
         DAY_LIST = "day-list", _("listed the day")
+        WAITLIST_VIEW = "waitlist-view", _("opened a waiting-list entry")
 
     username = models.CharField(_("username"), max_length=150)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -556,6 +714,5 @@ class BookingAccess(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return (
-            f"{self.username} {self.action} #{self.booking_id} {self.at:%Y-%m-%d %H:%M}"
-        )
+        subject = self.booking_id or f"waitlist {self.waitlist_entry_id}"
+        return f"{self.username} {self.action} #{subject} {self.at:%Y-%m-%d %H:%M}"

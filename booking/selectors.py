@@ -14,6 +14,7 @@ from booking.models import (
     BookingEmail,
     ClinicBookingPolicy,
     Slot,
+    WaitlistEntry,
 )
 from clinics.hours import OSLO
 from clinics.models import Clinic
@@ -330,6 +331,44 @@ def booking_get_for_patient(*, booking_id: int):
         )
         .filter(pk=booking_id)
         .first()
+    )
+
+
+def waitlist_entry_get(*, entry_id: int) -> WaitlistEntry | None:
+    return (
+        WaitlistEntry.objects.select_related("clinic__booking_policy", "practitioner")
+        .filter(pk=entry_id)
+        .first()
+    )
+
+
+def waitlist_offers_open(*, entry: WaitlistEntry, now=None) -> list[Slot]:
+    """The times offered to the entry that can still be booked online, soonest
+    first."""
+    now = now or timezone.now()
+    policy = ClinicBookingPolicy.for_clinic(entry.clinic)
+    return list(
+        Slot.objects.bookable_online(policy=policy, now=now)
+        .filter(pk__in=entry.offers.values("slot_id"))
+        .select_related("practitioner")
+        .order_by("starts_at")
+    )
+
+
+def waitlist_counts(*, clinic_ids=None) -> list[dict]:
+    """Per clinic: confirmed entries still waiting, and sign-ups not yet
+    confirmed (for staff; no one's details)."""
+    today = timezone.localtime(timezone.now(), OSLO).date()
+    entries = WaitlistEntry.objects.filter(latest_date__gte=today)
+    if clinic_ids is not None:
+        entries = entries.filter(clinic_id__in=clinic_ids)
+    return list(
+        entries.values("clinic__name")
+        .annotate(
+            waiting=Count("pk", filter=Q(confirmed_at__isnull=False)),
+            unconfirmed=Count("pk", filter=Q(confirmed_at__isnull=True)),
+        )
+        .order_by("clinic__name")
     )
 
 

@@ -27,6 +27,16 @@ urlpatterns = [
         views.ChangeConfirmView.as_view(),
         name="change_confirm",
     ),
+    path(
+        pgettext_lazy("url", "waiting-list/<str:token>/"),
+        views.WaitlistEntryView.as_view(),
+        name="waitlist_entry",
+    ),
+    path(
+        pgettext_lazy("url", "<slug:clinic>/waiting-list/"),
+        views.WaitlistJoinView.as_view(),
+        name="waitlist_join",
+    ),
     path("<slug:clinic>/", views.ClinicSlotsView.as_view(), name="clinic"),
     path("<slug:clinic>/<int:slot_id>/", views.SlotBookView.as_view(), name="book"),
 ]

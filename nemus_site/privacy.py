@@ -146,6 +146,32 @@ def processings() -> list[Processing]:
             rights=RIGHTS["contract"],
         ),
         Processing(
+            key="waitlist",
+            name=_("The waiting list"),
+            purpose=_(
+                "To tell you when an earlier time is free at the clinic you chose: "
+                "your mobile number or e-mail address, the clinic, the practitioner "
+                "or profession you chose and your last day. Messages hold the "
+                "time, the clinic and a link, never anything about your health."
+            ),
+            basis=_(
+                "Article 6(1)(b) (steps you ask for before an appointment) and "
+                "Article 9(2)(h) (health care), as for the booking."
+            ),
+            retention=_(
+                "Deleted when you take yourself off (a link in every message), the "
+                "day after your last day, or after %(hours)s hours if you never "
+                "confirm your number or address."
+            )
+            % {"hours": settings.WAITLIST_UNCONFIRMED_HOURS},
+            recipients=_(
+                "Staff of the clinic see how many are waiting; opening one entry is "
+                "logged. The SMS or e-mail delivery service below carries the "
+                "messages."
+            ),
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
             key="access_log",
             name=_("Log of staff who open a booking"),
             purpose=_(

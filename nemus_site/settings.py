@@ -404,6 +404,16 @@ BOOKING_ACCESS_RETENTION_DAYS = env_int("BOOKING_ACCESS_RETENTION_DAYS", 730)
 # Online bookings a mobile number may hold in the future; posts an address may make.
 BOOKING_MAX_FUTURE_PER_PHONE = env_int("BOOKING_MAX_FUTURE_PER_PHONE", 3)
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)  # booking posts per IP per hour
+# The waiting list: entries offered each time that opens, the hours (Oslo) no offer
+# is sent in (they wait until the end), how long an SMS code works and an entry may
+# wait unconfirmed, and sign-ups a number or address / a connection may make a day.
+WAITLIST_OFFERS_PER_TIME = env_int("WAITLIST_OFFERS_PER_TIME", 3)
+WAITLIST_QUIET_FROM = env_int("WAITLIST_QUIET_FROM", 21)
+WAITLIST_QUIET_UNTIL = env_int("WAITLIST_QUIET_UNTIL", 8)
+WAITLIST_CODE_MINUTES = env_int("WAITLIST_CODE_MINUTES", 15)
+WAITLIST_UNCONFIRMED_HOURS = env_int("WAITLIST_UNCONFIRMED_HOURS", 48)
+WAITLIST_SIGNUPS_PER_CONTACT = env_int("WAITLIST_SIGNUPS_PER_CONTACT", 3)
+WAITLIST_SIGNUPS_PER_IP = env_int("WAITLIST_SIGNUPS_PER_IP", 10)
 # The site's public address, for links in e-mails (cancel links, the admin).
 NEMUS_SITE_URL = env_str("NEMUS_SITE_URL", "http://127.0.0.1:8000")
 

@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from booking.services import booking_accesses_purge, bookings_purge
+from booking.services import booking_accesses_purge, bookings_purge, waitlist_purge
 from nemus_site.ratelimit import rate_limits_purge
 
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -28,7 +28,8 @@ def days(value: str) -> int:
 
 class Command(BaseCommand):
     """Delete what is past its retention (daily): bookings a set number of days after
-    the appointment, records of staff opening them after theirs, e-mails the file
+    the appointment, records of staff opening them after theirs, waiting-list
+    entries past their last day or never confirmed, e-mails the file
     backend wrote, expired sessions and old rate-limit counters. The privacy notice
     states these figures from the same settings (nemus_site/privacy.py)."""
 
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         accesses = booking_accesses_purge(older_than_days=access_days)
         self.stdout.write(
             f"Deleted {accesses} access records older than {access_days} days."
+        )
+        entries = waitlist_purge()
+        self.stdout.write(
+            f"Deleted {entries} waiting-list entries past their last day or never "
+            "confirmed."
         )
         files = self.purge_mail_files(days)
         self.stdout.write(f"Deleted {files} e-mail files older than {days} days.")
