@@ -1010,8 +1010,9 @@ def _deliver_waitlist_message(record: WaitlistMessage) -> str:
 
 def waitlist_messages_send(records=None, *, now=None) -> tuple[int, int]:
     """Send waiting-list messages (the given ones, or every one still to send),
-    each at most once. An offer whose time has gone meanwhile is not sent; a
-    code that has expired neither. Returns (sent, not sent)."""
+    each at most once. An offer whose time has gone meanwhile is not sent, nor a
+    code that has expired; offers are not sent in the quiet hours (a retry waits
+    for the morning). Returns (sent, not sent)."""
     now = now or timezone.now()
     if records is None:
         WaitlistMessage.objects.filter(
@@ -1023,10 +1024,13 @@ def waitlist_messages_send(records=None, *, now=None) -> tuple[int, int]:
             uncertain=False,
             given_up=False,
         ).select_related("entry__clinic", "offer__slot__practitioner")
+    quiet = waitlist_quiet(now)
     return _tally(
         _send_claimed(record, now, _deliver_waitlist_message)
         for record in records
-        if not _waitlist_message_stale(record, now)
+        # An offer waits out the quiet hours, a retry too; a code never waits.
+        if not (quiet and record.kind == WaitlistMessage.Kind.OFFER)
+        and not _waitlist_message_stale(record, now)
     )
 
 

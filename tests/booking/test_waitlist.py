@@ -448,6 +448,20 @@ def test_an_offer_whose_time_was_taken_before_sending_is_not_sent(
     assert WaitlistMessage.objects.get(kind="offer").given_up
 
 
+def test_a_failed_offer_is_not_retried_in_the_quiet_hours(
+    clinic, booked, settings, django_capture_on_commit_callbacks
+):
+    entry = confirmed_entry(clinic, 1, minutes_ago=50)
+    with django_capture_on_commit_callbacks(execute=False):
+        booking_cancel(booking_id=booked.pk, now=oslo(0, 12))
+    with django_capture_on_commit_callbacks(execute=False):
+        waitlist_offers_make(now=oslo(0, 20, 50))
+    assert waitlist_messages_send(now=oslo(0, 21, 5)) == (0, 0)
+    assert sms_to(entry.phone) == []
+    assert waitlist_messages_send(now=oslo(1, 8, 5)) == (1, 0)
+    assert len(sms_to(entry.phone)) == 1
+
+
 def test_messages_are_sent_once_however_often_the_sender_runs(
     clinic, booked, django_capture_on_commit_callbacks
 ):
@@ -527,3 +541,43 @@ def test_reception_sees_counts_for_its_clinic_and_opening_an_entry_is_recorded(
     )
     assert refused.status_code in (302, 403, 404)
     assert BookingAccess.objects.count() == 1
+
+
+def test_an_email_entry_gets_its_offer_by_email_and_can_delete_a_request(
+    client, clinic, booked, never_quiet, django_capture_on_commit_callbacks
+):
+    entry = WaitlistEntry.objects.create(
+        clinic=clinic,
+        latest_date=day(20),
+        channel="email",
+        email="venter@example.invalid",
+        confirmed_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking_id=booked.pk)
+    (offer,) = [m for m in mail.outbox if m.to == ["venter@example.invalid"]]
+    assert offer.subject.startswith("Ledig time: ")
+    assert offer.subject.endswith(" ved NEMUS Testby")
+    assert "Den som bestiller først, får timen" in offer.body
+    assert "Kari Rygg" not in offer.body  # no more than the time and the place
+    path = re.search(r"https?://[^/\s]+(/timebestilling/venteliste/\S+/)", offer.body)
+    page = client.get(path[1])
+    assert reverse("booking:book", args=[clinic.slug, booked.slot_id]) in (
+        page.content.decode()
+    )
+
+    # Someone signed up with another's address: the confirmation e-mail's link
+    # lets its owner delete the request.
+    stranger = waitlist_join(
+        clinic=clinic,
+        latest_date=day(10),
+        channel="email",
+        email="eier@example.invalid",
+    )
+    url = reverse(
+        "booking:waitlist_entry", kwargs={"token": waitlist_token(stranger, proof=True)}
+    )
+    assert "Slett forespørselen" in page_text(client.get(url))
+    client.post(url, {"action": "remove"})
+    assert not WaitlistEntry.objects.filter(pk=stranger.pk).exists()
+    assert WaitlistEntry.objects.filter(pk=entry.pk).exists()
