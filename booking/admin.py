@@ -11,9 +11,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from booking.admin_book import BookViews
 from booking.formatting import slot_time
 from booking.models import (
     AppointmentType,
@@ -487,11 +489,25 @@ class BookingAdmin(ClinicScopedAdmin):
         self.message_user(request, _("Cancelled. The times are open again."))
 
     def get_urls(self):
+        book = BookViews(self)
+        view = self.admin_site.admin_view
         return [
             path(
                 "dagsliste/",
-                self.admin_site.admin_view(self.day_list),
+                view(self.day_list),
                 name="booking_booking_day_list",
+            ),
+            path("timebok/", view(book.start), name="booking_book_start"),
+            path("timebok/<int:clinic_id>/", view(book.book), name="booking_book"),
+            path(
+                "timebok/<int:clinic_id>/bestill/<int:slot_id>/",
+                view(book.book_slot),
+                name="booking_book_slot",
+            ),
+            path(
+                "timebok/<int:clinic_id>/flytt/<int:booking_id>/",
+                view(book.move),
+                name="booking_book_move",
             ),
             *super().get_urls(),
         ]
@@ -534,11 +550,11 @@ class BookingAdmin(ClinicScopedAdmin):
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Bookings %(day)s") % {"day": day.isoformat()},
+            "title": _("Bookings %(day)s") % {"day": date_format(day, "DAY_FORMAT")},
             "day": day,
             "bookings": bookings,
-            "previous": (day - dt.timedelta(days=1)).isoformat(),
-            "next": (day + dt.timedelta(days=1)).isoformat(),
+            "previous": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1),
         }
         return TemplateResponse(request, "admin/booking/day_list.html", context)
 

@@ -329,10 +329,15 @@ class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     ATTENDED = "attended", _("Attended")
     CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("Did not attend")
 
 
-# A booking that holds its slot (the constraints below and SlotQuerySet.open).
+# A booking that holds its slot (the constraints below and SlotQuerySet.open). A
+# no-show is kept out, as a cancellation is: it is marked once the time has begun,
+# so its slot can never be booked again anyway.
 ACTIVE_STATUSES = [BookingStatus.CONFIRMED.value, BookingStatus.ATTENDED.value]
+# The bookings the appointment book shows in their time.
+SHOWN_STATUSES = [*ACTIVE_STATUSES, BookingStatus.NO_SHOW.value]
 
 
 class Booking(models.Model):
@@ -399,6 +404,9 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         ordering = ["slot__starts_at"]
+        permissions = [
+            ("use_appointment_book", _("Can use the appointment book")),
+        ]
         constraints = [
             # The backstop under booking_create's locked check: one active booking
             # per slot, whatever the concurrency.

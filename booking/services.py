@@ -87,6 +87,13 @@ class TooManyBookings(BookingError):
     field = "phone"
 
 
+class SlotChanged(BookingError):
+    """The time is no longer as the page showed it: someone acted first."""
+
+    message = _("Someone else changed this time just before you.")
+    field = "slot"
+
+
 class CancelTooLate(BookingError):
     message = _("It is too late to cancel online. Call the clinic.")
 
@@ -235,11 +242,18 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
     return created
 
 
-def slot_set_withdrawn(*, slot_id: int, withdrawn: bool) -> Slot:
+def slot_set_withdrawn(*, slot_id: int, withdrawn: bool, strict=False) -> Slot:
     """Withdraw a time from booking, or offer it again (staff); a time offered
-    again goes to the waiting list like a cancelled one."""
+    again goes to the waiting list like a cancelled one. `strict` (the appointment
+    book): SlotChanged when the time is not as the page showed it, already so or
+    booked meanwhile."""
     with transaction.atomic():
         slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id)
+        if strict and (
+            slot.is_withdrawn == withdrawn
+            or slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists()
+        ):
+            raise SlotChanged()
         if slot.is_withdrawn == withdrawn:
             return slot
         slot.is_withdrawn = withdrawn
@@ -272,6 +286,36 @@ def normalise_mobile(raw: str) -> str:
             _("Enter a mobile number, so the clinic can reach you if the time changes.")
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(raw: str) -> str:
+    """Any phone number (a landline too) in E.164, or "" when none is given: for
+    bookings staff take by phone, where the clinic calls back."""
+    if not raw.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "NO")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("Enter a phone number, for example 22 33 44 55, or leave it empty.")
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Enter a phone number, for example 22 33 44 55, or leave it empty.")
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(number: str) -> bool:
+    """Whether an E.164 number can take an SMS (a mobile, or one that may be)."""
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(number, "NO"))
+    except phonenumbers.NumberParseException:
+        return False
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
 
 
 # --- Bookings -----------------------------------------------------------------
@@ -354,7 +398,9 @@ def booking_create(
         _check_bookable(slot, appointment_type, now=now, online=online)
         if slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
             raise SlotTaken()
-        phone = normalise_mobile(phone)
+        # Online a mobile number is required; by phone a landline or none will do
+        # (the clinic calls back).
+        phone = normalise_mobile(phone) if online else normalise_phone(phone)
         if online:
             _lock_phone(phone)
             future = Booking.objects.filter(
@@ -389,7 +435,8 @@ def booking_create(
         WaitlistEntry.objects.filter(
             clinic_id=slot.clinic_id, offers__slot=slot
         ).filter(
-            Q(phone=phone) | (Q(email__iexact=email.strip()) & ~Q(email=""))
+            (Q(phone=phone) & ~Q(phone=""))
+            | (Q(email__iexact=email.strip()) & ~Q(email=""))
         ).delete()
         kinds = [BookingEmail.Kind.CONFIRMATION]
         if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
@@ -546,6 +593,34 @@ def booking_mark_attended(*, booking_id: int) -> Booking:
     return booking
 
 
+def booking_mark(*, booking_id: int, status: str, now=None) -> Booking:
+    """Reception marks a confirmed booking attended (from its day on) or not
+    attended (once its time has begun); SlotChanged when it is no longer
+    confirmed (someone marked, moved or cancelled it first)."""
+    now = now or timezone.now()
+    if status not in (Booking.Status.ATTENDED, Booking.Status.NO_SHOW):
+        raise ValueError(status)
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise SlotChanged()
+        starts_at = booking.starts_at or booking.slot.starts_at
+        if status == Booking.Status.NO_SHOW and starts_at > now:
+            raise BookingError(
+                _("A patient can be marked absent once the time has begun.")
+            )
+        day = timezone.localtime(starts_at, OSLO).date()
+        if (
+            status == Booking.Status.ATTENDED
+            and timezone.localtime(now, OSLO).date() < day
+        ):
+            raise BookingError(_("A patient can be marked attended on the day."))
+        booking.status = status
+        booking.save(update_fields=["status"])
+    logger.info("booking marked: booking=%s status=%s", booking.pk, status)
+    return booking
+
+
 def booking_accesses_purge(*, older_than_days: int, now=None) -> int:
     """Delete records of staff opening bookings older than `older_than_days`."""
     now = now or timezone.now()
@@ -648,8 +723,8 @@ SMS_CLAIM_LIFETIME = dt.timedelta(minutes=10)
 
 def sms_queue(booking: Booking, kind: str) -> BookingSms | None:
     """An SMS to the booking's mobile number, to be sent after the commit; None
-    when the booking has no number."""
-    if not booking.phone:
+    when the booking has no number or a landline."""
+    if not booking.phone or not is_mobile(booking.phone):
         return None
     return BookingSms.objects.create(
         booking=booking, kind=kind, to=booking.phone, key=new_message_key()

@@ -9,6 +9,7 @@ per request, so tests can turn it on and off.
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -52,6 +53,22 @@ class OTPLoginForm(OTPAdminAuthenticationForm):
         return device
 
 
+# Sections of other packages, in our words: (the section, {model: its list's name}).
+# Only superusers manage them, so only they see them.
+THIRD_PARTY_SECTIONS = {
+    "axes": (
+        _("Login attempts"),
+        {
+            "AccessAttempt": _("Failed logins"),
+            "AccessFailureLog": _("Failed logins, each"),
+            "AccessLog": _("Logins"),
+        },
+    ),
+    "otp_totp": (_("Two-factor: authenticator apps"), {"TOTPDevice": _("Apps")}),
+    "otp_static": (_("Two-factor: backup codes"), {"StaticDevice": _("Code sets")}),
+}
+
+
 class NemusAdminSite(admin.AdminSite):
     site_header = "NEMUS"
     site_title = "NEMUS"
@@ -65,8 +82,33 @@ class NemusAdminSite(admin.AdminSite):
     def login_template(self):
         return "admin/login_otp.html" if settings.ADMIN_OTP else None
 
+    def get_app_list(self, request, app_label=None):
+        """Django's list of sections, with other packages' sections named in our
+        words and shown to superusers only."""
+        sections = []
+        for section in super().get_app_list(request, app_label):
+            names = THIRD_PARTY_SECTIONS.get(section["app_label"])
+            if names is not None:
+                if not request.user.is_superuser:
+                    continue
+                section["name"] = names[0]
+                for model in section["models"]:
+                    model["name"] = names[1].get(model["object_name"], model["name"])
+            sections.append(section)
+        return sections
+
     def index(self, request, extra_context=None):
-        """The front page, with the articles whose clinical review is due."""
+        """The front page for who uses it: reception lands on today's appointment
+        book for its clinic (the full list is a link away, `?liste=1`); editors
+        find the articles whose clinical review is due first; superusers see
+        everything."""
+        if (
+            not request.user.is_superuser
+            and "liste" not in request.GET
+            and request.user.has_perm("booking.use_appointment_book")
+            and request.user.clinic_memberships.exists()
+        ):
+            return redirect("admin:booking_book_start")
         extra_context = extra_context or {}
         if request.user.has_perm("conditions.view_condition"):
             due = Condition.objects.filter(

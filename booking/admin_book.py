@@ -1,0 +1,422 @@
+"""The appointment book (issue 19): reception's day per clinic, a column per
+practitioner (or a practitioner's week, a column per day), a row per time, and the
+actions reception takes there. Server-rendered forms, one per action; every action
+goes through booking.services and first checks that the time is still as the page
+showed it, so two receptionists never act on a stale view unknowingly.
+
+Mounted by BookingAdmin.get_urls under /admin/booking/booking/timebok/."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from booking.formatting import slot_time
+from booking.models import AppointmentType, Booking, Slot
+from booking.selectors import STATE_LABELS, appointment_book_get, book_cell_get
+from booking.services import (
+    BookingError,
+    booking_cancel,
+    booking_create,
+    booking_mark,
+    booking_move,
+    normalise_phone,
+    slot_set_withdrawn,
+)
+from clinics.models import Clinic
+
+
+class PhonePatientForm(forms.Form):
+    """A patient on the phone or at the desk: a landline or no number will do (the
+    clinic calls back), an e-mail address is optional."""
+
+    appointment_type = forms.ModelChoiceField(
+        label=gettext_lazy("appointment type"), queryset=AppointmentType.objects.none()
+    )
+    name = forms.CharField(label=gettext_lazy("name"), max_length=120)
+    phone = forms.CharField(
+        label=gettext_lazy("phone"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy(
+            "A mobile number gets the SMS; a landline or none: the clinic calls."
+        ),
+    )
+    email = forms.EmailField(label=gettext_lazy("e-mail"), required=False)
+    is_new_patient = forms.BooleanField(
+        label=gettext_lazy("new patient"), required=False
+    )
+
+    def __init__(self, *args, slot: Slot, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["appointment_type"]
+        assert isinstance(field, forms.ModelChoiceField)
+        fitting = [
+            kind.pk
+            for kind in AppointmentType.objects.filter(is_active=True)
+            if kind.offered_by(slot.practitioner.profession) and kind.fits_in(slot)
+        ]
+        field.queryset = AppointmentType.objects.filter(pk__in=fitting)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(name) < 2:
+            raise ValidationError(_("Enter the patient's full name."))
+        return name
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+
+class BookViews:
+    """The book's pages, for the clinics the user works at."""
+
+    def __init__(self, model_admin):
+        self.model_admin = model_admin
+
+    # --- Access --------------------------------------------------------------------
+
+    def clinic_ids(self, request):
+        from booking.admin import staff_clinic_ids
+
+        return staff_clinic_ids(request.user)
+
+    def clinic(self, request, clinic_id) -> Clinic:
+        if not request.user.has_perm("booking.use_appointment_book"):
+            raise PermissionDenied
+        clinics = self.clinic_ids(request)
+        if clinics is not None and clinic_id not in clinics:
+            raise PermissionDenied
+        clinic = Clinic.objects.filter(pk=clinic_id).first()
+        if clinic is None:
+            raise Http404
+        return clinic
+
+    def url(self, clinic, day=None, **query) -> str:
+        path = reverse("admin:booking_book", args=[clinic.pk])
+        params = {"dato": day.isoformat()} if day else {}
+        params.update({k: v for k, v in query.items() if v})
+        if not params:
+            return path
+        return path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+    # --- Pages ---------------------------------------------------------------------
+
+    def start(self, request):
+        """/timebok/: the user's clinic (the first, if several; superusers choose)."""
+        clinics = self.clinic_ids(request)
+        if not request.user.has_perm("booking.use_appointment_book"):
+            raise PermissionDenied
+        choices = Clinic.objects.order_by("name")
+        if clinics is not None:
+            choices = choices.filter(pk__in=clinics)
+        choices = list(choices)
+        if len(choices) == 1:
+            return redirect("admin:booking_book", choices[0].pk)
+        context = {
+            **self.model_admin.admin_site.each_context(request),
+            "title": _("Appointment book"),
+            "clinics": choices,
+        }
+        return TemplateResponse(request, "admin/booking/book_clinics.html", context)
+
+    def book(self, request, clinic_id):
+        clinic = self.clinic(request, clinic_id)
+        if request.method == "POST":
+            return self.act(request, clinic)
+        return self.render_book(request, clinic)
+
+    def render_book(self, request, clinic, *, status=200, query=None):
+        from booking.admin import parse_day
+
+        query = query if query is not None else request.GET
+        asked = query.get("dato", "")
+        day = parse_day(asked) if asked else timezone.localdate()
+        if day is None:
+            messages.warning(
+                request,
+                _("“%(asked)s” is not a date we can show; here is today.")
+                % {"asked": asked[:20]},
+            )
+            day = timezone.localdate()
+            status = 400
+        week = query.get("visning") == "uke"
+        practitioner_id = None
+        if week:
+            day = day - dt.timedelta(days=day.weekday())
+            try:
+                practitioner_id = int(query.get("behandler", ""))
+            except ValueError:
+                practitioner_id = None
+        book = appointment_book_get(
+            clinic=clinic,
+            start=day,
+            days=7 if week else 1,
+            practitioner_id=practitioner_id,
+        )
+        if week and practitioner_id is None and book.practitioners:
+            practitioner_id = book.practitioners[0].pk
+            book = appointment_book_get(
+                clinic=clinic, start=day, days=7, practitioner_id=practitioner_id
+            )
+        step = dt.timedelta(days=7 if week else 1)
+        view = "uke" if week else ""
+        who = practitioner_id if week else None
+        today = timezone.localdate()
+        context = {
+            **self.model_admin.admin_site.each_context(request),
+            "title": _("Appointment book: %(clinic)s") % {"clinic": clinic.name},
+            # The grid needs the width more than the list of models.
+            "is_nav_sidebar_enabled": False,
+            "clinic": clinic,
+            "book": book,
+            "day": day,
+            "today": today,
+            "week": week,
+            "practitioner_id": practitioner_id,
+            "heading": (
+                _("Week from %(day)s") % {"day": date_format(day, "DAY_FORMAT")}
+                if week
+                else date_format(day, "DAY_FORMAT").capitalize()
+            ),
+            "previous_url": self.url(clinic, day - step, visning=view, behandler=who),
+            "next_url": self.url(clinic, day + step, visning=view, behandler=who),
+            "today_url": self.url(clinic, today, visning=view, behandler=who),
+            "day_url": self.url(clinic, day),
+            "week_url": self.url(clinic, day, visning="uke"),
+            "now": timezone.now(),
+            "can_change": request.user.has_perm("booking.change_booking"),
+            "can_add": request.user.has_perm("booking.add_booking"),
+            "can_block": request.user.has_perm("booking.change_slot"),
+            "back": request.get_full_path(),
+        }
+        return TemplateResponse(
+            request, "admin/booking/appointment_book.html", context, status=status
+        )
+
+    # --- Actions -------------------------------------------------------------------
+
+    ACTIONS = {
+        "block": "booking.change_slot",
+        "unblock": "booking.change_slot",
+        "cancel": "booking.change_booking",
+        "attended": "booking.change_booking",
+        "no_show": "booking.change_booking",
+    }
+
+    def stale(self, request, clinic, cell, back):
+        """The page showed the time otherwise: say what it is now, show it fresh."""
+        now_label = STATE_LABELS[cell.state] if cell else _("gone")
+        when = slot_time(cell.slot.starts_at) if cell else ""
+        messages.error(
+            request,
+            _(
+                "Someone else changed the time %(when)s first: it is now "
+                "%(state)s. Here is the book as it is now."
+            )
+            % {"when": when, "state": now_label},
+        )
+        return self.render_book(request, clinic, status=409, query=back)
+
+    def act(self, request, clinic):
+        action = request.POST.get("action", "")
+        permission = self.ACTIONS.get(action)
+        if permission is None or not request.user.has_perm(permission):
+            raise PermissionDenied
+        back = _query_of(request.POST.get("back", ""))
+        try:
+            slot_id = int(request.POST.get("slot", ""))
+        except ValueError:
+            raise Http404 from None
+        cell = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
+        if cell is None:
+            raise Http404
+        if cell.token != request.POST.get("state", ""):
+            return self.stale(request, clinic, cell, back)
+        when = slot_time(cell.slot.starts_at)
+        try:
+            if action in ("block", "unblock"):
+                slot_set_withdrawn(
+                    slot_id=cell.slot.pk, withdrawn=action == "block", strict=True
+                )
+                done = (
+                    _("%(when)s is blocked.")
+                    if action == "block"
+                    else _("%(when)s is open again.")
+                )
+            elif cell.booking is None:
+                raise BookingError(_("There is no booking at that time."))
+            elif action == "cancel":
+                booking_cancel(booking_id=cell.booking.pk, by_staff=True)
+                done = _("The booking at %(when)s is cancelled; the time is open.")
+            else:
+                booking_mark(
+                    booking_id=cell.booking.pk,
+                    status=Booking.Status.ATTENDED
+                    if action == "attended"
+                    else Booking.Status.NO_SHOW,
+                )
+                done = (
+                    _("Marked attended: %(when)s.")
+                    if action == "attended"
+                    else _("Marked as not attended: %(when)s.")
+                )
+        except BookingError as error:
+            fresh = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
+            if fresh is not None and fresh.token != cell.token:
+                return self.stale(request, clinic, fresh, back)
+            messages.error(request, error.message)
+            return self.render_book(request, clinic, status=400, query=back)
+        messages.success(request, done % {"when": when})
+        return redirect(_safe_back(request, clinic, self))
+
+    def book_slot(self, request, clinic_id, slot_id):
+        """Book a phone patient into an open time, through booking_create."""
+        clinic = self.clinic(request, clinic_id)
+        if not request.user.has_perm("booking.add_booking"):
+            raise PermissionDenied
+        cell = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
+        if cell is None:
+            raise Http404
+        back = request.POST.get("back") or request.GET.get("back") or ""
+        if cell.state != "open":
+            return self.stale(request, clinic, cell, _query_of(back))
+        form = PhonePatientForm(request.POST or None, slot=cell.slot)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = booking_create(
+                    slot_id=cell.slot.pk,
+                    appointment_type=data["appointment_type"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    is_new_patient=data["is_new_patient"],
+                    privacy_notice_read=False,
+                    channel=Booking.Channel.PHONE,
+                )
+            except BookingError as error:
+                fresh = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
+                if fresh is not None and fresh.state != "open":
+                    return self.stale(request, clinic, fresh, _query_of(back))
+                form.add_error(
+                    None if error.field == "slot" else error.field, error.message
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Booked %(when)s, reference %(reference)s.")
+                    % {
+                        "when": slot_time(cell.slot.starts_at),
+                        "reference": booking.reference,
+                    },
+                )
+                return redirect(_safe_back(request, clinic, self, back))
+        context = {
+            **self.model_admin.admin_site.each_context(request),
+            "title": _("Book %(when)s") % {"when": slot_time(cell.slot.starts_at)},
+            "clinic": clinic,
+            "cell": cell,
+            "form": form,
+            "back": back,
+            "book_url": self.url(clinic, timezone.localdate(cell.slot.starts_at)),
+        }
+        return TemplateResponse(
+            request,
+            "admin/booking/book_slot.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
+    def move(self, request, clinic_id, booking_id):
+        """Move a booking to an open time chosen here: only practitioners who offer
+        its type, times long enough for it, through booking_move."""
+        clinic = self.clinic(request, clinic_id)
+        if not request.user.has_perm("booking.change_booking"):
+            raise PermissionDenied
+        booking = (
+            Booking.objects.select_related("slot__practitioner", "appointment_type")
+            .filter(pk=booking_id, slot__clinic=clinic)
+            .first()
+        )
+        if booking is None:
+            raise Http404
+        back = request.POST.get("back") or request.GET.get("back") or ""
+        if not booking.is_active:
+            cell = book_cell_get(slot_id=booking.slot_id, clinic_ids=[clinic.pk])
+            return self.stale(request, clinic, cell, _query_of(back))
+        now = timezone.now()
+        targets = list(
+            Slot.objects.bookable(now=now)
+            .fitting(booking.appointment_type)
+            .filter(
+                clinic=clinic,
+                starts_at__lt=now + dt.timedelta(days=28),
+            )
+            .select_related("practitioner")
+            .order_by("starts_at", "practitioner__name")[:200]
+        )
+        error = ""
+        if request.method == "POST":
+            try:
+                target = int(request.POST.get("target", ""))
+            except ValueError:
+                error = _("Choose the new time.")
+            else:
+                try:
+                    booking_move(booking_id=booking.pk, new_slot_id=target)
+                except BookingError as refusal:
+                    error = refusal.message
+                else:
+                    messages.success(
+                        request,
+                        _("Moved %(reference)s to %(when)s.")
+                        % {
+                            "reference": booking.reference,
+                            "when": slot_time(Slot.objects.get(pk=target).starts_at),
+                        },
+                    )
+                    return redirect(_safe_back(request, clinic, self, back))
+        context = {
+            **self.model_admin.admin_site.each_context(request),
+            "title": _("Move %(reference)s") % {"reference": booking.reference},
+            "clinic": clinic,
+            "booking": booking,
+            "targets": targets,
+            "error": error,
+            "back": back,
+            "book_url": self.url(clinic, timezone.localdate(booking.slot.starts_at)),
+        }
+        return TemplateResponse(
+            request,
+            "admin/booking/book_move.html",
+            context,
+            status=400 if error else 200,
+        )
+
+
+def _query_of(back: str) -> dict:
+    """The query of the book page an action came from (its day and view)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(back).query))
+
+
+def _safe_back(request, clinic, views, back=None) -> str:
+    """Back to the book page the action came from: only a path of this book."""
+    back = back if back is not None else request.POST.get("back", "")
+    base = reverse("admin:booking_book", args=[clinic.pk])
+    if back.startswith(base) and "//" not in back:
+        return back
+    return base

@@ -1,0 +1,385 @@
+"""The appointment book (issue 19): a clinic's day with a column per practitioner,
+what each time is, reception's actions through the services, a stale view answered
+with what changed, only the user's own clinic, and a constant number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import (
+    Booking,
+    BookingAccess,
+    BookingSms,
+    ClinicStaff,
+    ScheduleException,
+    Slot,
+)
+from booking.services import booking_create
+from clinics.hours import OSLO
+from clinics.models import Profession
+from tests.booking.conftest import PATIENT
+from tests.factories import (
+    AppointmentTypeFactory,
+    ClinicFactory,
+    PractitionerFactory,
+    SlotFactory,
+)
+from tests.text import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
+    day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
+
+
+def text_of(response) -> str:
+    return page_text(response.content.decode())
+
+
+@pytest.fixture
+def reception(client, clinic):
+    user = User.objects.create_user("resepsjon", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Resepsjon"))
+    ClinicStaff.objects.create(user=user, clinic=clinic)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def day3(clinic, practitioner, follow_up):
+    """Day 3: Kari's 09 booked, 10 open, 11 blocked; Per (away) has a slot."""
+    per = PractitionerFactory(
+        clinic=clinic, name="Per Fysio", profession=Profession.PHYSIOTHERAPIST
+    )
+    booked = SlotFactory(practitioner=practitioner, starts_at=oslo(3, 9))
+    booking = booking_create(slot_id=booked.pk, appointment_type=follow_up, **PATIENT)
+    day = oslo(3, 0).date()
+    ScheduleException.objects.create(practitioner=per, starts_on=day, ends_on=day)
+    return {
+        "booking": booking,
+        "open": SlotFactory(practitioner=practitioner, starts_at=oslo(3, 10)),
+        "blocked": SlotFactory(
+            practitioner=practitioner, starts_at=oslo(3, 11), is_withdrawn=True
+        ),
+        "away": SlotFactory(practitioner=per, starts_at=oslo(3, 12), is_withdrawn=True),
+        "url": reverse("admin:booking_book", args=[clinic.pk])
+        + f"?dato={day.isoformat()}",
+    }
+
+
+def state_of(response, slot) -> str:
+    """The token the book gave a time's actions."""
+    html = response.content.decode()
+    marker = f'name="slot" value="{slot.pk}"><input type="hidden" name="state" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def test_the_book_shows_each_time_without_patient_names(client, reception, day3):
+    response = client.get(day3["url"])
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Kari Rygg" in text and "Per Fysio" in text and "(borte)" in text
+    # Per (physiotherapist) comes first, away; then Kari's times.
+    assert "09.00 ingen tid bestilt –09.30 Oppfølging" in text
+    assert day3["booking"].reference in text
+    assert "10.00 ingen tid åpen –10.30" in text
+    assert "11.00 ingen tid blokkert –11.30" in text
+    assert "borte –12.30" in text
+    # The name, number and address only on the booking's own page.
+    assert PATIENT["name"] not in text and "912" not in response.content.decode()
+    assert not BookingAccess.objects.exists()
+    page = client.get(
+        reverse("admin:booking_booking_change", args=[day3["booking"].pk])
+    )
+    assert PATIENT["name"] in text_of(page)
+    assert BookingAccess.objects.get().action == "view"
+
+
+def test_reception_of_one_clinic_cannot_see_or_touch_another(client, reception):
+    other = ClinicFactory(name="NEMUS Annenby", slug="nemus-annenby")
+    theirs = SlotFactory(
+        practitioner=PractitionerFactory(clinic=other), starts_at=oslo(3, 9)
+    )
+    url = reverse("admin:booking_book", args=[other.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"action": "block", "slot": theirs.pk, "state": "open:0"}
+    )
+    assert response.status_code == 403
+    theirs.refresh_from_db()
+    assert not theirs.is_withdrawn
+    # A time of the other clinic posted to one's own book: not found.
+    own = reverse(
+        "admin:booking_book", args=[reception.clinic_memberships.get().clinic_id]
+    )
+    response = client.post(
+        own, {"action": "block", "slot": theirs.pk, "state": "open:0"}
+    )
+    assert response.status_code == 404
+    slot_url = reverse(
+        "admin:booking_book_slot",
+        args=[reception.clinic_memberships.get().clinic_id, theirs.pk],
+    )
+    assert client.get(slot_url).status_code == 404
+
+
+def test_block_and_unblock_and_the_public_day_view_follows(client, reception, day3):
+    page = client.get(day3["url"])
+    slot = day3["open"]
+    response = client.post(
+        day3["url"].split("?")[0],
+        {
+            "action": "block",
+            "slot": slot.pk,
+            "state": state_of(page, slot),
+            "back": day3["url"],
+        },
+        follow=True,
+    )
+    assert "10.00 er blokkert" in text_of(response)
+    slot.refresh_from_db()
+    assert slot.is_withdrawn
+    assert not Slot.objects.bookable().filter(pk=slot.pk).exists()
+    page = client.get(day3["url"])
+    client.post(
+        day3["url"].split("?")[0],
+        {"action": "unblock", "slot": slot.pk, "state": state_of(page, slot)},
+    )
+    slot.refresh_from_db()
+    assert not slot.is_withdrawn
+
+
+def test_a_stale_view_says_what_changed_and_changes_nothing(
+    client, reception, day3, follow_up
+):
+    page = client.get(day3["url"])
+    slot = day3["open"]
+    shown = state_of(page, slot)
+    # Meanwhile a patient books it online.
+    online = booking_create(
+        slot_id=slot.pk, appointment_type=follow_up, **{**PATIENT, "phone": "41234567"}
+    )
+    response = client.post(
+        day3["url"].split("?")[0],
+        {"action": "block", "slot": slot.pk, "state": shown, "back": day3["url"]},
+    )
+    assert response.status_code == 409
+    text = text_of(response)
+    assert "Noen andre endret timen" in text and "nå bestilt" in text
+    # The fresh book shows the new booking.
+    assert online.reference in text
+    slot.refresh_from_db()
+    assert not slot.is_withdrawn
+    # Two receptionists cancelling one booking: the second is told, not obeyed twice.
+    booked = day3["booking"]
+    shown = state_of(page, booked.slot)
+    first = client.post(
+        day3["url"].split("?")[0],
+        {"action": "cancel", "slot": booked.slot_id, "state": shown},
+    )
+    assert first.status_code == 302
+    second = client.post(
+        day3["url"].split("?")[0],
+        {"action": "cancel", "slot": booked.slot_id, "state": shown},
+    )
+    assert second.status_code == 409
+    assert "nå åpen" in text_of(second)
+
+
+def test_marking_attended_and_no_show(
+    client, reception, clinic, practitioner, follow_up
+):
+    earlier = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    past = Booking.objects.create(
+        slot=earlier,
+        practitioner=practitioner,
+        starts_at=earlier.starts_at,
+        ends_at=earlier.ends_at,
+        appointment_type=follow_up,
+        name="Pasient",
+        phone="+4791234567",
+        channel="phone",
+    )
+    later = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=2)
+    )
+    coming = booking_create(slot_id=later.pk, appointment_type=follow_up, **PATIENT)
+    url = reverse("admin:booking_book", args=[clinic.pk])
+    response = client.post(
+        url, {"action": "no_show", "slot": later.pk, "state": f"booked:{coming.pk}"}
+    )
+    assert response.status_code == 400
+    assert "når timen har begynt" in text_of(response)
+    response = client.post(
+        url, {"action": "no_show", "slot": earlier.pk, "state": f"booked:{past.pk}"}
+    )
+    assert response.status_code == 302
+    past.refresh_from_db()
+    assert past.status == "no_show"
+    # The no-show keeps its place in the book and frees nothing.
+    day = timezone.localdate(earlier.starts_at).isoformat()
+    assert "ikke møtt" in text_of(client.get(url + f"?dato={day}"))
+    assert not Slot.objects.bookable().filter(pk=earlier.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored", "texts"), [("22 33 44 55", "+4722334455", 0), ("", "", 0)]
+)
+def test_book_a_phone_patient_with_a_landline_or_no_number(
+    client, reception, day3, phone, stored, texts
+):
+    slot = day3["open"]
+    url = reverse("admin:booking_book_slot", args=[slot.clinic_id, slot.pk])
+    form = client.get(url)
+    assert "Oppfølging" in text_of(form)
+    response = client.post(
+        url,
+        {
+            "appointment_type": Booking.objects.get().appointment_type_id,
+            "name": "Telefon Pasient",
+            "phone": phone,
+            "email": "",
+            "back": day3["url"],
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == day3["url"]
+    booking = Booking.objects.get(slot=slot)
+    assert booking.channel == "phone" and booking.phone == stored
+    assert BookingSms.objects.filter(booking=booking).count() == texts
+
+
+def test_a_bad_number_or_a_taken_time_is_said_clearly(
+    client, reception, day3, follow_up
+):
+    slot = day3["open"]
+    url = reverse("admin:booking_book_slot", args=[slot.clinic_id, slot.pk])
+    data = {"appointment_type": follow_up.pk, "name": "Telefon Pasient"}
+    response = client.post(url, {**data, "phone": "12"})
+    assert response.status_code == 400
+    assert "Skriv inn et telefonnummer" in text_of(response)
+    booking_create(
+        slot_id=slot.pk, appointment_type=follow_up, **PATIENT | {"phone": "41234568"}
+    )
+    response = client.post(url, {**data, "phone": ""})
+    assert response.status_code == 409
+    assert "Noen andre endret timen" in text_of(response)
+    assert Booking.objects.filter(slot=slot).count() == 1
+
+
+def test_move_offers_only_practitioners_who_offer_the_type(
+    client, reception, clinic, day3, practitioner
+):
+    booking = day3["booking"]
+    physio = PractitionerFactory(
+        clinic=clinic, name="Fysio Uten", profession=Profession.PHYSIOTHERAPIST
+    )
+    first_visit = AppointmentTypeFactory(
+        slug="forste", name="Første", professions=[Profession.CHIROPRACTOR]
+    )
+    Booking.objects.filter(pk=booking.pk).update(appointment_type=first_visit)
+    wrong = SlotFactory(practitioner=physio, starts_at=oslo(4, 9))
+    right = SlotFactory(practitioner=practitioner, starts_at=oslo(4, 10))
+    url = reverse("admin:booking_book_move", args=[clinic.pk, booking.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{right.pk}"' in page and f'value="{wrong.pk}"' not in page
+    client.post(url, {"target": right.pk})
+    booking.refresh_from_db()
+    assert booking.slot == right
+    response = client.post(url, {"target": wrong.pk})
+    assert response.status_code == 400
+    booking.refresh_from_db()
+    assert booking.slot == right
+
+
+@pytest.mark.parametrize(
+    "asked", ["2026-02-31", "i morgen", "99999-01-01", "1900-01-01"]
+)
+def test_absurd_dates_get_a_message_and_today(client, reception, clinic, asked):
+    response = client.get(
+        reverse("admin:booking_book", args=[clinic.pk]), {"dato": asked}
+    )
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "er ikke en dato vi kan vise" in text
+    today = timezone.localdate()
+    assert str(today.day) in text
+
+
+def test_the_day_and_week_take_the_same_queries_however_full(
+    client, reception, clinic, follow_up
+):
+    def fill(practitioners: int, bookings: int):
+        made = []
+        for n in range(practitioners):
+            who = PractitionerFactory(clinic=clinic, name=f"Behandler {n}")
+            for hour in range(8, 16):
+                made.append(SlotFactory(practitioner=who, starts_at=oslo(5, hour)))
+        for slot in made[:bookings]:
+            booking_create(
+                slot_id=slot.pk,
+                appointment_type=follow_up,
+                **{**PATIENT, "phone": "", "email": ""},
+                channel="phone",
+            )
+
+    day = oslo(5, 0).date().isoformat()
+    url = reverse("admin:booking_book", args=[clinic.pk])
+
+    def count(query):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, query).status_code == 200
+        return len(queries)
+
+    fill(1, 1)
+    small_day, small_week = count({"dato": day}), count({"dato": day, "visning": "uke"})
+    fill(5, 30)
+    assert count({"dato": day}) == small_day
+    assert count({"dato": day, "visning": "uke"}) == small_week
+
+
+def test_reception_lands_on_todays_book_and_finds_everything_else(
+    client, reception, clinic
+):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    start = client.get(response["Location"])
+    assert start["Location"] == reverse("admin:booking_book", args=[clinic.pk])
+    book = client.get(start["Location"])
+    today = timezone.localdate()
+    from django.utils.formats import date_format
+
+    assert date_format(today, "DAY_FORMAT").capitalize() in text_of(book)
+    everything = client.get(reverse("admin:index") + "?liste=1")
+    assert everything.status_code == 200
+    text = text_of(everything)
+    assert "Timebestilling" in text
+    # Other packages' sections are for superusers only.
+    assert "Axes" not in text and "Innlogginger" not in text and "Otp" not in text
+
+
+def test_superusers_see_other_packages_sections_in_norwegian(admin_client):
+    text = text_of(admin_client.get(reverse("admin:index")))
+    assert "Innloggingsforsøk" in text and "Mislykkede innlogginger" in text
+    assert "Tofaktor: kodeapper" in text and "Tofaktor: reservekoder" in text
+    for english in ("Axes", "Access attempts", "Otp_Static", "TOTP devices"):
+        assert english not in text
+
+
+def test_the_day_list_reads_dates_the_norwegian_way(admin_client):
+    response = admin_client.get(
+        reverse("admin:booking_booking_day_list"), {"date": "2026-11-28"}
+    )
+    text = text_of(response)
+    assert "Timebestillinger lørdag 28. november" in text
+    assert "fredag 27. november" in text and "søndag 29. november" in text
+    assert "2026-11-28" not in text

@@ -1,0 +1,182 @@
+"""Reception's day in the appointment book, in a real browser (issue 19): a
+receptionist (not a superuser) lands on the book, books a phone patient, moves a
+booking, blocks a time and sees it vanish from the public day view, marks a
+no-show; axe finds nothing on the book and the front page."""
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from playwright.sync_api import expect
+
+from booking.models import Booking, ClinicStaff, Slot
+from booking.services import booking_create
+from clinics.hours import OSLO
+from tests.booking.conftest import PATIENT
+from tests.e2e.conftest import csp_violations, run_axe
+from tests.factories import (
+    AppointmentTypeFactory,
+    ClinicFactory,
+    PractitionerFactory,
+    SlotFactory,
+)
+
+PASSWORD = "et-langt-testpassord-42"
+
+
+def today_at(hour: int, minute: int = 0) -> dt.datetime:
+    day = timezone.localtime(timezone.now(), OSLO).date()
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
+
+
+@pytest.fixture
+def day(settings, live_server):
+    """Today at NEMUS Testby: an hour ago a booked time (for a no-show), and in
+    the evening, late enough to stay ahead of the test, a booked time and open ones."""
+    settings.NEMUS_SITE_URL = live_server.url
+    kind = AppointmentTypeFactory()
+    clinic = ClinicFactory(name="NEMUS Testby", slug="nemus-testby")
+    kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    past = SlotFactory(
+        practitioner=kari, starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    missed = Booking.objects.create(
+        slot=past,
+        practitioner=kari,
+        starts_at=past.starts_at,
+        ends_at=past.ends_at,
+        appointment_type=kind,
+        name="Borte Pasient",
+        channel="phone",
+    )
+    # Two days ahead, so every time is in the future whenever the test runs.
+    start = today_at(9) + dt.timedelta(days=2)
+    times = [
+        SlotFactory(practitioner=kari, starts_at=start + dt.timedelta(minutes=30 * n))
+        for n in range(4)
+    ]
+    booked = booking_create(slot_id=times[0].pk, appointment_type=kind, **PATIENT)
+    user = get_user_model().objects.create_user(
+        "resepsjon", "r@example.invalid", PASSWORD, is_staff=True
+    )
+    user.groups.add(reception_group())
+    ClinicStaff.objects.create(user=user, clinic=clinic)
+    return {
+        "clinic": clinic,
+        "missed": missed,
+        "booked": booked,
+        "times": times,
+        "date": timezone.localdate(start).isoformat(),
+    }
+
+
+def reception_group():
+    """The Resepsjon group as its migrations make it (live-server tests empty the
+    database, groups too, after each test)."""
+    group, _ = Group.objects.get_or_create(name="Resepsjon")
+    granted = []
+    for name in (
+        "0002_appointment_types_and_reception_group",
+        "0010_reception_waiting_list",
+        "0013_reception_appointment_book",
+    ):
+        module = importlib.import_module(f"booking.migrations.{name}")
+        granted += getattr(module, "RECEPTION_PERMISSIONS", None) or module.PERMISSIONS
+    group.permissions.set(
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in granted
+    )
+    return group
+
+
+def log_in(page, live_server):
+    page.goto(live_server.url + reverse("admin:login"))
+    page.get_by_label("Brukernavn").fill("resepsjon")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
+    clinic = day["clinic"]
+    book = live_server.url + reverse("admin:booking_book", args=[clinic.pk])
+    log_in(page, live_server)
+    # Lands on today's book.
+    page.wait_for_url(book)
+    heading = date_format(timezone.localdate(), "DAY_FORMAT").capitalize()
+    assert page.locator("h2.nm-book__heading").inner_text() == heading
+
+    # A no-show, an hour ago.
+    missed = day["missed"]
+    when = f"{missed.slot.starts_at.astimezone(OSLO):%H.%M}"
+    page.get_by_role("button", name=f"Ikke møtt {when} {missed.reference}").click()
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    missed.refresh_from_db()
+    assert missed.status == "no_show"
+
+    # The booking day, by date.
+    page.locator("#book-date").fill(day["date"])
+    page.get_by_role("button", name="Vis", exact=True).click()
+    page.wait_for_url(book + f"?dato={day['date']}")
+    first, second, third, fourth = day["times"]
+
+    # Book a phone patient (a landline) into the second time.
+    page.get_by_role(
+        "link", name=f"Bestill {second.starts_at.astimezone(OSLO):%H.%M} Kari Rygg"
+    ).click()
+    page.get_by_label("timetype").select_option(label="Oppfølging")
+    page.get_by_label("navn").fill("Telefon Pasient")
+    page.get_by_label("telefon").fill("22 33 44 55")
+    page.get_by_role("button", name="Bestill").click()
+    page.wait_for_url(book + f"?dato={day['date']}")
+    phoned = Booking.objects.get(slot=second)
+    assert phoned.channel == "phone" and phoned.phone == "+4722334455"
+    assert phoned.reference in page.locator("#book").inner_text()
+
+    # Move the online booking to the third time.
+    booked = day["booked"]
+    page.get_by_role("link", name=f"Flytt {booked.reference}").click()
+    page.get_by_label("Ny tid", exact=True).select_option(str(third.pk))
+    page.get_by_role("button", name="Flytt").click()
+    page.wait_for_url(book + f"?dato={day['date']}")
+    booked.refresh_from_db()
+    assert booked.slot == third
+
+    # Block the fourth: it vanishes from the public day view.
+    public = live_server.url + f"/timebestilling/{clinic.slug}/?dag={day['date']}"
+    visitor = page.context.browser.new_page(locale="nb-NO")
+    visitor.goto(public)
+    wanted = f'a.nm-time[href$="/{fourth.pk}/"]'
+    assert visitor.locator(wanted).count() == 1
+    page.get_by_role(
+        "button", name=f"Blokker {fourth.starts_at.astimezone(OSLO):%H.%M}"
+    ).click()
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    assert Slot.objects.get(pk=fourth.pk).is_withdrawn
+    visitor.goto(public)
+    assert visitor.locator(wanted).count() == 0
+    # The first time, freed by the move, is open to patients again.
+    assert visitor.locator(f'a.nm-time[href$="/{first.pk}/"]').count() == 1
+    visitor.close()
+    assert csp_violations(page) == []
+
+
+@pytest.mark.parametrize("where", ["book", "front page"])
+def test_the_book_and_the_front_page_pass_axe(axe_page, live_server, day, where):
+    log_in(axe_page, live_server)
+    axe_page.wait_for_load_state("load")
+    if where == "book":
+        axe_page.goto(
+            live_server.url
+            + reverse("admin:booking_book", args=[day["clinic"].pk])
+            + f"?dato={day['date']}"
+        )
+        assert axe_page.locator(".nm-book__grid").count() == 1
+    else:
+        axe_page.goto(live_server.url + reverse("admin:index") + "?liste=1")
+        assert axe_page.locator("#content-main").count() == 1
+    assert run_axe(axe_page) == []
