@@ -151,10 +151,11 @@ class BookViews:
             status = 400
         week = query.get("visning") == "uke"
         practitioner_id = None
+        asked_practitioner = query.get("behandler", "")
         if week:
             day = day - dt.timedelta(days=day.weekday())
             try:
-                practitioner_id = int(query.get("behandler", ""))
+                practitioner_id = int(asked_practitioner)
             except ValueError:
                 practitioner_id = None
         book = appointment_book_get(
@@ -163,11 +164,15 @@ class BookViews:
             days=7 if week else 1,
             practitioner_id=practitioner_id,
         )
-        if week and practitioner_id is None and book.practitioners:
-            practitioner_id = book.practitioners[0].pk
-            book = appointment_book_get(
-                clinic=clinic, start=day, days=7, practitioner_id=practitioner_id
-            )
+        if week and book.shown:
+            if asked_practitioner and book.shown[0].pk != practitioner_id:
+                messages.warning(
+                    request,
+                    _("That practitioner does not work here; here is %(name)s.")
+                    % {"name": book.shown[0].name},
+                )
+                status = 400
+            practitioner_id = book.shown[0].pk
         step = dt.timedelta(days=7 if week else 1)
         view = "uke" if week else ""
         who = practitioner_id if week else None

@@ -448,6 +448,7 @@ class AppointmentBook:
     clinic: Clinic
     days: list[dt.date]
     practitioners: list[Practitioner]
+    shown: list[Practitioner]
     columns: list[BookColumn]
     rows: list[tuple[str, list[BookCell | None]]]
 
@@ -475,8 +476,9 @@ def appointment_book_get(
     now: dt.datetime | None = None,
 ) -> AppointmentBook:
     """A clinic's appointment book: one day with a column per practitioner, or a
-    week of one practitioner with a column per day; a row per time (Oslo clock).
-    Four queries, whatever the number of practitioners, slots and bookings."""
+    week of one practitioner (`practitioner_id` if they work here, else the
+    first) with a column per day; a row per time (Oslo clock). Four queries,
+    whatever the number of practitioners, slots and bookings."""
     now = now or timezone.now()
     practitioners = list(
         Practitioner.objects.filter(clinic=clinic, is_active=True).order_by(
@@ -484,8 +486,11 @@ def appointment_book_get(
         )
     )
     shown = practitioners
-    if practitioner_id is not None:
-        shown = [p for p in practitioners if p.pk == practitioner_id]
+    if days > 1:
+        # A week is one practitioner's: the one asked for when they work here,
+        # else the first.
+        chosen = [p for p in practitioners if p.pk == practitioner_id]
+        shown = chosen or practitioners[:1]
     dates = [start + dt.timedelta(days=n) for n in range(days)]
     away = {
         (absence.practitioner_id, day)
@@ -531,6 +536,7 @@ def appointment_book_get(
         clinic=clinic,
         days=dates,
         practitioners=practitioners,
+        shown=shown,
         columns=ordered,
         rows=rows,
     )

@@ -383,3 +383,43 @@ def test_the_day_list_reads_dates_the_norwegian_way(admin_client):
     assert "Timebestillinger lørdag 28. november" in text
     assert "fredag 27. november" in text and "søndag 29. november" in text
     assert "2026-11-28" not in text
+
+
+def test_a_practitioner_of_another_clinic_in_the_week_view_is_refused(
+    client, reception, clinic, practitioner
+):
+    stranger = PractitionerFactory(clinic=ClinicFactory(), name="Annen Klinikk")
+    response = client.get(
+        reverse("admin:booking_book", args=[clinic.pk]),
+        {"visning": "uke", "behandler": stranger.pk},
+    )
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "arbeider ikke her; her er Kari Rygg" in text
+    assert "Annen Klinikk" not in text
+
+
+def test_a_day_whose_bookings_were_purged_still_shows(
+    client, reception, clinic, practitioner, follow_up
+):
+    past = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(days=40)
+    )
+    Booking.objects.create(
+        slot=past,
+        practitioner=practitioner,
+        starts_at=past.starts_at,
+        ends_at=past.ends_at,
+        appointment_type=follow_up,
+        name="Gammel Pasient",
+        channel="phone",
+    )
+    from booking.services import bookings_purge
+
+    assert bookings_purge(older_than_days=30) == 1
+    day = timezone.localdate(past.starts_at).isoformat()
+    response = client.get(
+        reverse("admin:booking_book", args=[clinic.pk]), {"dato": day}
+    )
+    assert response.status_code == 200
+    assert "passert" in text_of(response) and "Gammel" not in text_of(response)
