@@ -22,7 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from booking.formatting import slot_time
 from booking.models import AppointmentType, Booking, Slot
-from booking.selectors import STATE_LABELS, appointment_book_get, book_cell_get
+from booking.selectors import (
+    STATE_LABELS,
+    appointment_book_get,
+    book_cell_get,
+    calendar_conflicts,
+)
 from booking.services import (
     BookingError,
     booking_cancel,
@@ -182,6 +187,7 @@ class BookViews:
             "title": _("Appointment book: %(clinic)s") % {"clinic": clinic.name},
             # The grid needs the width more than the list of models.
             "is_nav_sidebar_enabled": False,
+            "conflicts": conflict_items(request, clinic_ids=[clinic.pk]),
             "clinic": clinic,
             "book": book,
             "day": day,
@@ -425,3 +431,43 @@ def _safe_back(request, clinic, views, back=None) -> str:
     if back.startswith(base) and "//" not in back:
         return back
     return base
+
+
+def conflict_items(request, clinic_ids=None):
+    """Booked times a practitioner's own calendar now marks busy, as (text, link
+    to the book's day) for the user's clinics."""
+    from booking.admin import staff_clinic_ids
+
+    clinics = staff_clinic_ids(request.user)
+    if clinic_ids is not None:
+        clinics = clinic_ids if clinics is None else set(clinics) & set(clinic_ids)
+    items = []
+    for booking in calendar_conflicts(clinic_ids=clinics)[:50]:
+        day = timezone.localdate(booking.starts_at)
+        items.append(
+            (
+                _("%(when)s, %(name)s: %(reference)s (busy in their calendar)")
+                % {
+                    "when": slot_time(booking.starts_at),
+                    "name": booking.slot.practitioner.name,
+                    "reference": booking.reference,
+                },
+                reverse("admin:booking_book", args=[booking.slot.clinic_id])
+                + f"?dato={day.isoformat()}",
+            )
+        )
+    return items
+
+
+def conflicts_notice(request):
+    """The front page's notice of conflicts with practitioners' calendars."""
+    if not request.user.has_perm("booking.view_booking"):
+        return None
+    items = conflict_items(request)
+    if not items:
+        return None
+    return {
+        "id": "calendar-conflicts",
+        "title": _("Bookings at times the practitioner's calendar says busy"),
+        "items": items,
+    }

@@ -11,3 +11,8 @@ class BookingConfig(AppConfig):
         from nemus_site import health
 
         health.register("e-mail outbox", email_outbox_health)
+
+        from booking.admin_book import conflicts_notice
+        from nemus_site.admin_site import front_page_notice
+
+        front_page_notice(conflicts_notice)

@@ -4,7 +4,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import DenseRank, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -14,6 +23,8 @@ from booking.models import (
     AppointmentType,
     Booking,
     BookingEmail,
+    BusyTime,
+    CalendarFeed,
     ClinicBookingPolicy,
     ScheduleException,
     Slot,
@@ -424,6 +435,8 @@ class BookCell:
     slot: Slot
     booking: Booking | None
     state: str
+    # Booked at a time the practitioner's own calendar says busy.
+    conflict: bool = False
 
     @property
     def label(self) -> str:
@@ -477,8 +490,9 @@ def appointment_book_get(
 ) -> AppointmentBook:
     """A clinic's appointment book: one day with a column per practitioner, or a
     week of one practitioner (`practitioner_id` if they work here, else the
-    first) with a column per day; a row per time (Oslo clock). Four queries,
-    whatever the number of practitioners, slots and bookings."""
+    first) with a column per day; a row per time (Oslo clock), booked times the
+    practitioner's calendar says busy marked. Five queries, whatever the number of
+    practitioners, slots and bookings."""
     now = now or timezone.now()
     practitioners = list(
         Practitioner.objects.filter(clinic=clinic, is_active=True).order_by(
@@ -515,6 +529,13 @@ def appointment_book_get(
         .prefetch_related(_shown_bookings())
         .order_by("starts_at")
     )
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for practitioner_id, first, last in BusyTime.objects.filter(
+        calendar__practitioner__in=shown,
+        starts_at__lt=local_midnight(dates[-1] + dt.timedelta(days=1)),
+        ends_at__gt=local_midnight(start),
+    ).values_list("calendar__practitioner_id", "starts_at", "ends_at"):
+        busy[practitioner_id].append((first, last))
     times = set()
     for slot in slots:
         local = timezone.localtime(slot.starts_at, OSLO)
@@ -527,7 +548,13 @@ def appointment_book_get(
             state = "absent"
         label = f"{local:%H.%M}"
         times.add(label)
-        column.cells[label] = BookCell(slot=slot, booking=booking, state=state)
+        conflict = booking is not None and any(
+            first < slot.ends_at and last > slot.starts_at
+            for first, last in busy[slot.practitioner_id]
+        )
+        column.cells[label] = BookCell(
+            slot=slot, booking=booking, state=state, conflict=conflict
+        )
     ordered = list(columns.values())
     if days > 1:
         ordered.sort(key=lambda c: c.day)
@@ -556,3 +583,60 @@ def book_cell_get(*, slot_id: int, clinic_ids=None, now=None) -> BookCell | None
         return None
     booking = slot.shown[0] if slot.shown else None
     return BookCell(slot=slot, booking=booking, state=book_state(slot, booking, now))
+
+
+# --- Calendars -------------------------------------------------------------------
+
+
+def calendar_conflicts(*, clinic_ids=None, now=None):
+    """Booked times (still to come) that a busy time in the practitioner's own
+    calendar overlaps: for staff to sort out; never cancelled by the site."""
+    now = now or timezone.now()
+    busy = BusyTime.objects.filter(
+        calendar__practitioner_id=OuterRef("practitioner_id"),
+        starts_at__lt=OuterRef("ends_at"),
+        ends_at__gt=OuterRef("starts_at"),
+    )
+    bookings = Booking.objects.filter(
+        status__in=Booking.ACTIVE_STATUSES, starts_at__gt=now
+    ).filter(Exists(busy))
+    if clinic_ids is not None:
+        bookings = bookings.filter(slot__clinic_id__in=clinic_ids)
+    return bookings.select_related("slot__clinic", "slot__practitioner").order_by(
+        "starts_at"
+    )
+
+
+def calendar_feed_events(*, feed: CalendarFeed, now=None) -> list[dict]:
+    """What a private feed holds: the practitioner's (or clinic's) bookings and
+    blocked times from a week back: time, kind and reference only."""
+    now = now or timezone.now()
+    slots = Slot.objects.filter(
+        starts_at__gte=now - dt.timedelta(days=7)
+    ).prefetch_related(_shown_bookings())
+    if feed.practitioner_id:
+        slots = slots.filter(practitioner_id=feed.practitioner_id)
+    else:
+        slots = slots.filter(clinic_id=feed.clinic_id)
+    events = []
+    for slot in slots.select_related("practitioner").order_by("starts_at"):
+        booking = slot.shown[0] if slot.shown else None
+        if booking is not None and booking.status in Booking.ACTIVE_STATUSES:
+            events.append(
+                {
+                    "uid": f"booking-{booking.pk}@nemus",
+                    "starts_at": slot.starts_at,
+                    "ends_at": slot.ends_at,
+                    "summary": f"{booking.appointment_type.name} {booking.reference}",
+                }
+            )
+        elif slot.is_withdrawn and slot.withdrawn_by == Slot.WithdrawnBy.STAFF:
+            events.append(
+                {
+                    "uid": f"blocked-{slot.pk}@nemus",
+                    "starts_at": slot.starts_at,
+                    "ends_at": slot.ends_at,
+                    "summary": str(gettext_lazy("Blocked")),
+                }
+            )
+    return events

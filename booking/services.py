@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from booking.calendars import CalendarError, busy_intervals, calendar_fetch
 from booking.emails import (
     send_booking_email,
     send_waitlist_email,
@@ -28,6 +29,9 @@ from booking.models import (
     BookingAccess,
     BookingEmail,
     BookingSms,
+    BusyCalendar,
+    BusyTime,
+    CalendarFeed,
     ClinicBookingPolicy,
     ScheduleException,
     Slot,
@@ -37,6 +41,7 @@ from booking.models import (
     WaitlistOpening,
     WeeklySchedule,
     new_booking_reference,
+    new_feed_token,
 )
 from booking.sms import (
     SmsRejected,
@@ -235,7 +240,7 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
                     practitioner_id=practitioner_id,
                     starts_at__gte=first,
                     starts_at__lt=after,
-                ).update(is_withdrawn=True)
+                ).update(is_withdrawn=True, withdrawn_by=Slot.WithdrawnBy.ABSENCE)
         # Bulk writes send no signals: say so to the public page cache ourselves.
         public_pages_changed()
         transaction.on_commit(public_pages_changed)
@@ -257,8 +262,9 @@ def slot_set_withdrawn(*, slot_id: int, withdrawn: bool, strict=False) -> Slot:
         if slot.is_withdrawn == withdrawn:
             return slot
         slot.is_withdrawn = withdrawn
+        slot.withdrawn_by = Slot.WithdrawnBy.STAFF if withdrawn else ""
         slot.full_clean()
-        slot.save(update_fields=["is_withdrawn"])
+        slot.save(update_fields=["is_withdrawn", "withdrawn_by"])
         if not withdrawn:
             waitlist_slots_opened([slot.pk])
     return slot
@@ -1143,3 +1149,127 @@ def waitlist_purge(*, now=None) -> int:
     ).delete()
     WaitlistOpening.objects.filter(handled_at__lt=now - dt.timedelta(days=1)).delete()
     return by_model.get("booking.WaitlistEntry", 0)
+
+
+# --- Practitioners' calendars ------------------------------------------------------
+
+# How far ahead busy times are read: beyond any clinic's online window.
+CALENDAR_WINDOW = dt.timedelta(days=120)
+
+
+def _overlapping(intervals, starts_at, ends_at) -> bool:
+    """Whether [starts_at, ends_at) overlaps any of the merged, sorted intervals:
+    disjoint, so only the last one starting before it ends can."""
+    index = bisect.bisect_left(intervals, (ends_at,))
+    return index > 0 and intervals[index - 1][1] > starts_at
+
+
+def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
+    """Read a practitioner's calendar and bring the open times in line with it:
+    open slots overlapping a busy time are withdrawn (by the calendar), and slots
+    the calendar withdrew whose busy time is gone open again (and go to the
+    waiting list). Bookings are never touched: one that now overlaps a busy time
+    is a conflict for staff to see. A fetch or a calendar that fails changes
+    nothing but the record of the failure. Returns (withdrawn, reopened)."""
+    now = now or timezone.now()
+    calendar = BusyCalendar.objects.select_related("practitioner").get(pk=calendar_id)
+    end = now + CALENDAR_WINDOW
+    BusyCalendar.objects.filter(pk=calendar.pk).update(last_attempt_at=now)
+    try:
+        fetched = calendar_fetch(
+            calendar.url, etag=calendar.etag, last_modified=calendar.last_modified
+        )
+        intervals = (
+            None
+            if fetched.body is None
+            else busy_intervals(fetched.body, start=now, end=end)
+        )
+    except CalendarError as error:
+        BusyCalendar.objects.filter(pk=calendar.pk).update(
+            last_error=error.reason, failures=F("failures") + 1
+        )
+        logger.warning(
+            "calendar not read: calendar=%s practitioner=%s error=%s",
+            calendar.pk,
+            calendar.practitioner_id,
+            error.reason,
+        )
+        return 0, 0
+    with transaction.atomic():
+        if intervals is None:  # not modified: the last good reading stands
+            intervals = list(
+                calendar.busy_times.filter(ends_at__gt=now).values_list(
+                    "starts_at", "ends_at"
+                )
+            )
+        else:
+            calendar.busy_times.all().delete()
+            BusyTime.objects.bulk_create(
+                BusyTime(calendar=calendar, starts_at=first, ends_at=last)
+                for first, last in intervals
+            )
+        intervals = sorted(intervals)
+        slots = Slot.objects.filter(
+            practitioner_id=calendar.practitioner_id,
+            starts_at__lt=end,
+            ends_at__gt=now,
+        )
+        withdraw = [
+            slot.pk
+            for slot in slots.open().filter(is_withdrawn=False)
+            if _overlapping(intervals, slot.starts_at, slot.ends_at)
+        ]
+        reopen = [
+            slot.pk
+            for slot in slots.filter(
+                is_withdrawn=True, withdrawn_by=Slot.WithdrawnBy.CALENDAR
+            )
+            if not _overlapping(intervals, slot.starts_at, slot.ends_at)
+        ]
+        Slot.objects.filter(pk__in=withdraw).update(
+            is_withdrawn=True, withdrawn_by=Slot.WithdrawnBy.CALENDAR
+        )
+        Slot.objects.filter(pk__in=reopen).update(is_withdrawn=False, withdrawn_by="")
+        waitlist_slots_opened(reopen)
+        BusyCalendar.objects.filter(pk=calendar.pk).update(
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            last_success_at=now,
+            last_error="",
+            failures=0,
+        )
+        if withdraw or reopen:
+            transaction.on_commit(public_pages_changed)
+    logger.info(
+        "calendar read: calendar=%s withdrawn=%s reopened=%s",
+        calendar.pk,
+        len(withdraw),
+        len(reopen),
+    )
+    return len(withdraw), len(reopen)
+
+
+def busy_calendars_sync(*, now=None) -> dict[str, int]:
+    """Every practitioner's calendar, one after another (the scheduled command)."""
+    totals = {"calendars": 0, "failed": 0, "withdrawn": 0, "reopened": 0}
+    for calendar_id in BusyCalendar.objects.filter(
+        practitioner__is_active=True
+    ).values_list("pk", flat=True):
+        before = BusyCalendar.objects.get(pk=calendar_id).failures
+        withdrawn, reopened = busy_calendar_sync(calendar_id=calendar_id, now=now)
+        totals["calendars"] += 1
+        totals["withdrawn"] += withdrawn
+        totals["reopened"] += reopened
+        if BusyCalendar.objects.get(pk=calendar_id).failures > before:
+            totals["failed"] += 1
+    return totals
+
+
+def calendar_feed_rotate(*, feed_id: int, now=None) -> CalendarFeed:
+    """A new address for a feed: the old one stops working at once."""
+    feed = CalendarFeed.objects.get(pk=feed_id)
+    feed.token = new_feed_token()
+    feed.rotated_at = now or timezone.now()
+    feed.save(update_fields=["token", "rotated_at"])
+    logger.info("calendar feed rotated: feed=%s", feed.pk)
+    return feed

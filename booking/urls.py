@@ -28,6 +28,11 @@ urlpatterns = [
         name="change_confirm",
     ),
     path(
+        pgettext_lazy("url", "calendar/<str:token>.ics"),
+        views.calendar_feed,
+        name="calendar_feed",
+    ),
+    path(
         pgettext_lazy("url", "waiting-list/<str:token>/"),
         views.WaitlistEntryView.as_view(),
         name="waitlist_entry",

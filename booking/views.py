@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +12,20 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from booking.calendars import feed_ical
 from booking.emails import booking_from_token, waitlist_from_token, waitlist_token
 from booking.forms import BookingForm, SlotFilterForm, WaitlistCodeForm, WaitlistForm
-from booking.models import Booking, ClinicBookingPolicy, Slot
+from booking.models import (
+    Booking,
+    CalendarFeed,
+    CalendarFeedFetch,
+    ClinicBookingPolicy,
+    Slot,
+)
 from booking.selectors import (
     appointment_types_for,
     booking_get_for_patient,
+    calendar_feed_events,
     clinics_annotate_next_open,
     slot_day_get,
     slot_list_open,
@@ -809,3 +817,24 @@ class WaitlistEntryView(View):
         return redirect(
             reverse("booking:waitlist_entry", kwargs={"token": token}) + "?ok=1"
         )
+
+
+def calendar_feed(request, token):
+    """A private feed (a long random address, no login): the bookings and blocked
+    times of a practitioner or a clinic. Each fetch is counted; never cached."""
+    feed = (
+        CalendarFeed.objects.select_related("practitioner", "clinic")
+        .filter(token=token)
+        .first()
+    )
+    if feed is None:
+        raise Http404("No such feed")
+    CalendarFeedFetch.objects.create(feed=feed)
+    body = feed_ical(
+        calendar_feed_events(feed=feed),
+        name=f"NEMUS: {feed.practitioner or feed.clinic}",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

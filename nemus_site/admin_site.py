@@ -69,6 +69,16 @@ THIRD_PARTY_SECTIONS = {
 }
 
 
+# Notices an app puts on the front page (registered in its AppConfig.ready): each a
+# function of the request giving {"id", "title", "items": [(text, url)]} or None.
+FRONT_PAGE_NOTICES: list = []
+
+
+def front_page_notice(function):
+    FRONT_PAGE_NOTICES.append(function)
+    return function
+
+
 class NemusAdminSite(admin.AdminSite):
     site_header = "NEMUS"
     site_title = "NEMUS"
@@ -110,6 +120,11 @@ class NemusAdminSite(admin.AdminSite):
         ):
             return redirect("admin:booking_book_start")
         extra_context = extra_context or {}
+        extra_context["notices"] = [
+            notice
+            for notice in (function(request) for function in FRONT_PAGE_NOTICES)
+            if notice
+        ]
         if request.user.has_perm("conditions.view_condition"):
             due = Condition.objects.filter(
                 review_q(ReviewState.OVERDUE) | review_q(ReviewState.DUE_SOON)

@@ -172,6 +172,42 @@ def processings() -> list[Processing]:
             rights=RIGHTS["contract"],
         ),
         Processing(
+            key="calendar_feeds",
+            name=_("Calendar feeds for the clinic's staff"),
+            purpose=_(
+                "So practitioners see their day in their own calendar: a private "
+                "feed of their bookings with the time, the kind of appointment and "
+                "the booking reference. Never your name, your contact details or "
+                "anything about your health."
+            ),
+            basis=_(
+                "Article 6(1)(b) and Article 9(2)(h), as for the booking: the "
+                "clinic plans the appointment you booked."
+            ),
+            retention=_(
+                "The feed shows bookings from a week back; a deleted booking "
+                "leaves it at once. Each fetch is counted (when, which feed)."
+            ),
+            recipients=_(
+                "The practitioner's or clinic's calendar service, which fetches "
+                "the feed."
+            ),
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
+            key="busy_calendars",
+            name=_("Practitioners' own calendars"),
+            purpose=_(
+                "So the site never offers a time the practitioner has already "
+                "given away: we read when they are busy in their own calendar, "
+                "nothing about whom they see."
+            ),
+            basis=_("Article 6(1)(f) (our legitimate interest in correct times)."),
+            retention=_("Only the busy times, replaced at each reading."),
+            recipients=_("No one; the site reads them by itself."),
+            rights=RIGHTS["legitimate_interest"],
+        ),
+        Processing(
             key="access_log",
             name=_("Log of staff who open a booking"),
             purpose=_(

@@ -414,6 +414,17 @@ WAITLIST_CODE_MINUTES = env_int("WAITLIST_CODE_MINUTES", 15)
 WAITLIST_UNCONFIRMED_HOURS = env_int("WAITLIST_UNCONFIRMED_HOURS", 48)
 WAITLIST_SIGNUPS_PER_CONTACT = env_int("WAITLIST_SIGNUPS_PER_CONTACT", 3)
 WAITLIST_SIGNUPS_PER_IP = env_int("WAITLIST_SIGNUPS_PER_IP", 10)
+# Practitioners' calendars (booking/calendars.py): the whole fetch's deadline, the
+# body's size before and after gzip, how many events a window may hold and how long
+# reading them may take, and the
+# addresses tests may fetch from (production: none; loopback and private addresses
+# are refused).
+CALENDAR_DEADLINE_SECONDS = env_int("CALENDAR_DEADLINE_SECONDS", 15)
+CALENDAR_MAX_BYTES = env_int("CALENDAR_MAX_BYTES", 5_000_000)
+CALENDAR_MAX_UNPACKED_BYTES = env_int("CALENDAR_MAX_UNPACKED_BYTES", 20_000_000)
+CALENDAR_MAX_OCCURRENCES = env_int("CALENDAR_MAX_OCCURRENCES", 5_000)
+CALENDAR_PARSE_SECONDS = env_int("CALENDAR_PARSE_SECONDS", 10)
+CALENDAR_FETCH_ALLOWED_ADDRESSES: list[str] = []
 # The site's public address, for links in e-mails (cancel links, the admin).
 NEMUS_SITE_URL = env_str("NEMUS_SITE_URL", "http://127.0.0.1:8000")
 

@@ -50,3 +50,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # test turns demo mode on (which forces files), they go to the temporary directory.
 SMS_BACKEND = "booking.sms.MemoryBackend"
 SMS_FILE_PATH = str(Path(tempfile.gettempdir()) / "nemus-test-sms")
+
+# The calendar tests' local servers.
+CALENDAR_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1"]
+CALENDAR_DEADLINE_SECONDS = 2
