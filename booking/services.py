@@ -1153,9 +1153,6 @@ def waitlist_purge(*, now=None) -> int:
 
 # --- Practitioners' calendars ------------------------------------------------------
 
-# How far ahead busy times are read: beyond any clinic's online window.
-CALENDAR_WINDOW = dt.timedelta(days=120)
-
 
 def _overlapping(intervals, starts_at, ends_at) -> bool:
     """Whether [starts_at, ends_at) overlaps any of the merged, sorted intervals:
@@ -1172,8 +1169,14 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
     is a conflict for staff to see. A fetch or a calendar that fails changes
     nothing but the record of the failure. Returns (withdrawn, reopened)."""
     now = now or timezone.now()
-    calendar = BusyCalendar.objects.select_related("practitioner").get(pk=calendar_id)
-    end = now + CALENDAR_WINDOW
+    calendar = BusyCalendar.objects.select_related(
+        "practitioner__clinic__booking_policy"
+    ).get(pk=calendar_id)
+    # The booking window only: times further ahead cannot be booked online, and
+    # the next readings will come to them.
+    _earliest, end = ClinicBookingPolicy.for_clinic(
+        calendar.practitioner.clinic
+    ).window(now)
     BusyCalendar.objects.filter(pk=calendar.pk).update(last_attempt_at=now)
     try:
         fetched = calendar_fetch(

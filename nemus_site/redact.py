@@ -7,7 +7,8 @@ access log (nemus_site.gunicorn_logging) and by a filter on Django's loggers.
 
 A token here: a whole path segment of 20 or more characters of the URL-safe base64
 alphabet (and colons), with a digit, a capital or a colon in it, after an optional
-leading dot (Django's compressed signed values). Slugs (lowercase words and hyphens),
+leading dot (Django's compressed signed values), ending the path or before ".ics" (a
+calendar feed). Slugs (lowercase words and hyphens),
 ids and hashed static file names (with their dots) are left as they are.
 No Django import: gunicorn loads this before the app.
 """
@@ -16,7 +17,9 @@ import logging
 import re
 
 REDACTED = "[token]"
-_TOKEN = re.compile(r"(?<=/)\.?(?=[A-Za-z0-9_:-]*[A-Z0-9:])[A-Za-z0-9_:-]{20,}(?=/|$)")
+_TOKEN = re.compile(
+    r"(?<=/)\.?(?=[A-Za-z0-9_:-]*[A-Z0-9:])[A-Za-z0-9_:-]{20,}(?=/|\.ics\b|$)"
+)
 
 
 def redact_path(text: str) -> str:

@@ -189,9 +189,9 @@ def server():
 
 
 NOW = oslo(2027, 1, 1, 12)
-# epj.ics in the 120 days read from NOW: 16 Mondays (not the 18th of January) and
-# the five single busy events.
-BUSY_TIMES = 21
+# epj.ics in the clinic's booking window from NOW (42 days, to 12 February): six
+# Mondays but not the 18th of January, and the five single busy events.
+BUSY_TIMES = 10
 
 
 @pytest.fixture

@@ -50,3 +50,15 @@ def test_slugs_ids_and_static_names_are_kept():
         "/static/css/nemus.8a7b6c5d4e3f.css",
     ]
     assert [redact_path(path) for path in kept] == kept
+
+
+def test_a_calendar_feeds_token_is_redacted():
+    from booking.models import new_feed_token
+
+    token = new_feed_token()
+    for path in (
+        f"/timebestilling/kalender/{token}.ics",
+        f"GET /en/booking/calendar/{token}.ics HTTP/1.1",
+    ):
+        redacted = redact_path(path)
+        assert token not in redacted and "[token].ics" in redacted
