@@ -47,16 +47,10 @@ from booking.services import (
     slots_generate,
     waitlist_remove,
 )
+from booking.staff import parse_day, staff_clinic_ids
 from clinics.hours import OSLO
 from clinics.models import Clinic, Practitioner
 from nemus_site.admin import LabelledTabularMixin
-
-
-def staff_clinic_ids(user):
-    """The clinics a staff user works at; None means all (superusers)."""
-    if user.is_superuser:
-        return None
-    return set(user.clinic_memberships.values_list("clinic_id", flat=True))
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):
@@ -121,22 +115,6 @@ class ScheduleExceptionAdmin(ClinicScopedAdmin):
     clinic_path = "practitioner__clinic"
     list_display = ["practitioner", "starts_on", "ends_on", "reason"]
     list_select_related = ["practitioner"]
-
-
-# Days staff can ask for in filters and the day list: bookings are kept weeks, slots
-# made months ahead; ten years either way is generous, and keeps date arithmetic
-# (the next day, midnight in Oslo) far from the calendar's ends.
-DAY_RANGE = dt.timedelta(days=3650)
-
-
-def parse_day(value) -> dt.date | None:
-    """An ISO date within DAY_RANGE of today, or None for anything else."""
-    try:
-        day = dt.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    today = timezone.localdate()
-    return day if today - DAY_RANGE <= day <= today + DAY_RANGE else None
 
 
 class SlotDayFilter(admin.SimpleListFilter):

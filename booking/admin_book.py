@@ -37,6 +37,7 @@ from booking.services import (
     normalise_phone,
     slot_set_withdrawn,
 )
+from booking.staff import parse_day, staff_clinic_ids
 from clinics.models import Clinic
 
 
@@ -91,8 +92,6 @@ class BookViews:
     # --- Access --------------------------------------------------------------------
 
     def clinic_ids(self, request):
-        from booking.admin import staff_clinic_ids
-
         return staff_clinic_ids(request.user)
 
     def clinic(self, request, clinic_id) -> Clinic:
@@ -141,8 +140,6 @@ class BookViews:
         return self.render_book(request, clinic)
 
     def render_book(self, request, clinic, *, status=200, query=None):
-        from booking.admin import parse_day
-
         query = query if query is not None else request.GET
         asked = query.get("dato", "")
         day = parse_day(asked) if asked else timezone.localdate()
@@ -436,8 +433,6 @@ def _safe_back(request, clinic, views, back=None) -> str:
 def conflict_items(request, clinic_ids=None):
     """Booked times a practitioner's own calendar now marks busy, as (text, link
     to the book's day) for the user's clinics."""
-    from booking.admin import staff_clinic_ids
-
     clinics = staff_clinic_ids(request.user)
     if clinic_ids is not None:
         clinics = clinic_ids if clinics is None else set(clinics) & set(clinic_ids)

@@ -808,16 +808,23 @@ def sms_send(records=None, *, now=None) -> tuple[int, int]:
     process left behind are marked uncertain first. Returns (sent, not sent)."""
     now = now or timezone.now()
     if records is None:
-        BookingSms.objects.filter(
-            sent_at__isnull=True, claimed_at__lt=now - SMS_CLAIM_LIFETIME
-        ).update(uncertain=True, claimed_at=None, last_error="claim expired")
-        records = BookingSms.objects.filter(
-            sent_at__isnull=True,
-            claimed_at__isnull=True,
-            uncertain=False,
-            given_up=False,
-        ).select_related("booking__slot__clinic")
+        records = _outbox_due(BookingSms, now).select_related("booking__slot__clinic")
     return _tally(_send_one_sms(record, now) for record in records)
+
+
+def _outbox_due(model, now):
+    """The messages of an SMS-style outbox still to send. A claim older than
+    SMS_CLAIM_LIFETIME was left by a process that died while sending: whether it
+    went out is unknown, so it is marked uncertain first, never sent again."""
+    model.objects.filter(
+        sent_at__isnull=True, claimed_at__lt=now - SMS_CLAIM_LIFETIME
+    ).update(uncertain=True, claimed_at=None, last_error="claim expired")
+    return model.objects.filter(
+        sent_at__isnull=True,
+        claimed_at__isnull=True,
+        uncertain=False,
+        given_up=False,
+    )
 
 
 def sms_reminders_queue(*, now=None) -> int:
@@ -1096,15 +1103,9 @@ def waitlist_messages_send(records=None, *, now=None) -> tuple[int, int]:
     for the morning). Returns (sent, not sent)."""
     now = now or timezone.now()
     if records is None:
-        WaitlistMessage.objects.filter(
-            sent_at__isnull=True, claimed_at__lt=now - SMS_CLAIM_LIFETIME
-        ).update(uncertain=True, claimed_at=None, last_error="claim expired")
-        records = WaitlistMessage.objects.filter(
-            sent_at__isnull=True,
-            claimed_at__isnull=True,
-            uncertain=False,
-            given_up=False,
-        ).select_related("entry__clinic", "offer__slot__practitioner")
+        records = _outbox_due(WaitlistMessage, now).select_related(
+            "entry__clinic", "offer__slot__practitioner"
+        )
     quiet = waitlist_quiet(now)
     return _tally(
         _send_claimed(record, now, _deliver_waitlist_message)
