@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from booking.models import AppointmentType, Slot
+from booking.models import AppointmentType, Booking, Slot
 from clinics.models import Clinic, OpeningHours, Practitioner, Profession
 from conditions.models import Condition, ConditionItem, ConditionPart
 
@@ -104,3 +104,20 @@ class SlotFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(
         lambda slot: slot.starts_at + dt.timedelta(minutes=30)
     )
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking written straight to the database, for what booking_create refuses
+    to make: one in the past (to mark or purge), or with details a test sets."""
+
+    class Meta:
+        model = Booking
+
+    slot = factory.SubFactory(SlotFactory)
+    practitioner = factory.SelfAttribute("slot.practitioner")
+    starts_at = factory.SelfAttribute("slot.starts_at")
+    ends_at = factory.SelfAttribute("slot.ends_at")
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    name = "Pasient"
+    phone = "+4791234567"
+    channel = "phone"

@@ -25,6 +25,7 @@ from clinics.models import Profession
 from tests.booking.conftest import PATIENT
 from tests.factories import (
     AppointmentTypeFactory,
+    BookingFactory,
     ClinicFactory,
     PractitionerFactory,
     SlotFactory,
@@ -200,16 +201,7 @@ def test_marking_attended_and_no_show(
     earlier = SlotFactory(
         practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(hours=1)
     )
-    past = Booking.objects.create(
-        slot=earlier,
-        practitioner=practitioner,
-        starts_at=earlier.starts_at,
-        ends_at=earlier.ends_at,
-        appointment_type=follow_up,
-        name="Pasient",
-        phone="+4791234567",
-        channel="phone",
-    )
+    past = BookingFactory(slot=earlier, appointment_type=follow_up)
     later = SlotFactory(
         practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=2)
     )
@@ -405,15 +397,7 @@ def test_a_day_whose_bookings_were_purged_still_shows(
     past = SlotFactory(
         practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(days=40)
     )
-    Booking.objects.create(
-        slot=past,
-        practitioner=practitioner,
-        starts_at=past.starts_at,
-        ends_at=past.ends_at,
-        appointment_type=follow_up,
-        name="Gammel Pasient",
-        channel="phone",
-    )
+    BookingFactory(slot=past, appointment_type=follow_up, name="Gammel Pasient")
     from booking.services import bookings_purge
 
     assert bookings_purge(older_than_days=30) == 1

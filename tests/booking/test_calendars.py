@@ -23,7 +23,6 @@ from booking.calendars import (
     normalise_calendar_url,
 )
 from booking.models import (
-    Booking,
     BusyCalendar,
     CalendarFeed,
     CalendarFeedFetch,
@@ -40,7 +39,7 @@ from booking.services import (
 )
 from clinics.hours import OSLO
 from tests.booking.conftest import PATIENT
-from tests.factories import SlotFactory
+from tests.factories import BookingFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -259,15 +258,7 @@ def test_a_booked_time_is_never_touched_but_shown_as_a_conflict(
     kari_calendar, follow_up
 ):
     calendar, slots = kari_calendar
-    booking = Booking.objects.create(
-        slot=slots["nine"],
-        practitioner=calendar.practitioner,
-        starts_at=slots["nine"].starts_at,
-        ends_at=slots["nine"].ends_at,
-        appointment_type=follow_up,
-        name="Pasient",
-        phone="+4791234567",
-    )
+    booking = BookingFactory(slot=slots["nine"], appointment_type=follow_up)
     assert busy_calendar_sync(calendar_id=calendar.pk, now=NOW) == (1, 0)
     booking.refresh_from_db()
     assert booking.status == "confirmed"

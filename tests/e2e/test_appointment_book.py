@@ -21,6 +21,7 @@ from tests.booking.conftest import PATIENT
 from tests.e2e.conftest import csp_violations, run_axe
 from tests.factories import (
     AppointmentTypeFactory,
+    BookingFactory,
     ClinicFactory,
     PractitionerFactory,
     SlotFactory,
@@ -45,15 +46,7 @@ def day(settings, live_server):
     past = SlotFactory(
         practitioner=kari, starts_at=timezone.now() - dt.timedelta(hours=1)
     )
-    missed = Booking.objects.create(
-        slot=past,
-        practitioner=kari,
-        starts_at=past.starts_at,
-        ends_at=past.ends_at,
-        appointment_type=kind,
-        name="Borte Pasient",
-        channel="phone",
-    )
+    missed = BookingFactory(slot=past, appointment_type=kind, name="Borte Pasient")
     # Two days ahead, so every time is in the future whenever the test runs.
     start = today_at(9) + dt.timedelta(days=2)
     times = [
