@@ -772,6 +772,9 @@ class CalendarFeed(models.Model):
                 condition=models.Q(practitioner__isnull=False, clinic__isnull=True)
                 | models.Q(practitioner__isnull=True, clinic__isnull=False),
                 name="calendar_feed_one_owner",
+                violation_error_message=_(
+                    "A feed is for one practitioner or one clinic: choose one of them."
+                ),
             )
         ]
 

@@ -393,3 +393,18 @@ def test_the_feed_holds_time_type_and_reference_only_and_rotates(
         ).status_code
         == 200
     )
+
+
+def test_a_feed_needs_one_owner_and_says_so(admin_client, practitioner):
+    url = reverse("admin:booking_calendarfeed_add")
+    both = admin_client.post(
+        url, {"practitioner": practitioner.pk, "clinic": practitioner.clinic_id}
+    )
+    assert "for én behandler eller én klinikk" in both.content.decode()
+    assert not CalendarFeed.objects.exists()
+    admin_client.post(url, {"practitioner": practitioner.pk, "clinic": ""})
+    feed = CalendarFeed.objects.get()
+    page = admin_client.get(
+        reverse("admin:booking_calendarfeed_change", args=[feed.pk])
+    )
+    assert f"/timebestilling/kalender/{feed.token}.ics" in page.content.decode()

@@ -40,9 +40,20 @@ def test_privacy_notice_states_legal_basis_storage_retention_and_access(client):
     assert "Kartverket (Statens kartverk)" in nb
     assert "deles ikke med andre" not in nb
     assert "Datatilsynet" in nb
+    # The rows of issues 18 and 20, in Norwegian on the Norwegian page.
+    for row in (
+        "SMS til deg",
+        "Ventelisten",
+        "Kalenderstrømmer for klinikkens ansatte",
+        "Behandlernes egne kalendere",
+        "Slettes når du melder deg av",
+        "Aldri navnet ditt, kontaktopplysningene dine eller noe om helsen din.",
+    ):
+        assert row in nb
     en = page_text(client.get("/en/privacy/").content.decode())
     assert "Article 9(2)(h)" in en
     assert "Deleted 30 days after the appointment; at once if you cancel." in en
+    assert "Calendar feeds for the clinic's staff" in en and "The waiting list" in en
 
 
 def test_accessibility_statement_states_the_law_the_aim_and_where_to_report(client):
