@@ -52,7 +52,7 @@ from booking.sms import (
     sms_segments,
 )
 from clinics.hours import OSLO
-from nemus_site.page_cache import public_pages_changed
+from nemus_site.page_cache import TIMES, public_pages_changed
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
 logger = logging.getLogger(__name__)
@@ -242,8 +242,8 @@ def slots_generate(*, start: dt.date, days: int, practitioners=None) -> int:
                     starts_at__lt=after,
                 ).update(is_withdrawn=True, withdrawn_by=Slot.WithdrawnBy.ABSENCE)
         # Bulk writes send no signals: say so to the public page cache ourselves.
-        public_pages_changed()
-        transaction.on_commit(public_pages_changed)
+        public_pages_changed((TIMES,))
+        transaction.on_commit(lambda: public_pages_changed((TIMES,)))
     return created
 
 
@@ -1243,7 +1243,7 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
             failures=0,
         )
         if withdraw or reopen:
-            transaction.on_commit(public_pages_changed)
+            transaction.on_commit(lambda: public_pages_changed((TIMES,)))
     logger.info(
         "calendar read: calendar=%s withdrawn=%s reopened=%s",
         calendar.pk,

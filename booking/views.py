@@ -55,7 +55,7 @@ from clinics.selectors import (
     origin_from_search,
 )
 from nemus_site.client_ip import client_ip
-from nemus_site.page_cache import PublicPageMixin
+from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
 SESSION_CONFIRMATION = "booking_confirmation"
@@ -80,6 +80,8 @@ class BookingStartView(PublicPageMixin, TemplateView):
     """Soonest near me: the clinics nearest the search (postcode, place or
     position), each with its next few times, one tap from the form. Without a
     search it asks for one and lists every clinic with its next open time."""
+
+    page_groups = (EDITS, TIMES)  # next open time, open times
 
     template_name = "booking/booking_start.html"
 
@@ -265,6 +267,8 @@ def day_view_context(request, clinic, *, time_prefix: str, fixed_type=None) -> d
 class ClinicSlotsView(PublicPageMixin, TemplateView):
     """One clinic's open times, one day at a time, under a strip of two weeks.
     The form parses the choices; the selector builds the day."""
+
+    page_groups = (EDITS, TIMES)  # next open time, open times
 
     template_name = "booking/slot_list.html"
 

@@ -10,7 +10,6 @@ from django.db.models import (
     Exists,
     Min,
     OuterRef,
-    prefetch_related_objects,
 )
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,6 @@ from clinics.models import (
     Postcode,
     Practitioner,
     Profession,
-    detail_prefetches,
 )
 
 EARTH_RADIUS_KM = 6371.0088
@@ -211,14 +209,56 @@ def clinic_list_nearest(
     return clinics
 
 
-def clinic_page_nearest(*, origin: Origin, profession: str = "", limit=None):
-    """(shown, everyone): every matching clinic in order (for the map and the
-    count), and the first `limit` of them (all when None) with their details, which
-    are loaded for those alone: the same queries however many clinics there are."""
-    everyone = clinic_list_nearest(origin=origin, profession=profession, details=False)
-    shown = everyone if limit is None else everyone[:limit]
-    prefetch_related_objects(shown, *detail_prefetches())
-    return shown, everyone
+@dataclass(frozen=True)
+class ClinicDirectory:
+    """Every clinic by name with its hours, closures and active practitioners
+    (prefetched), what the finder and its map show of each: the staff-edited facts,
+    built once (four queries) and kept until the next edit (clinics.views). Its
+    clinics are shared: copy one before annotating it."""
+
+    clinics: tuple
+    professions: dict  # clinic pk: the professions of its active practitioners
+    markers: dict  # clinic pk: its map marker
+    postcodes_available: bool
+
+    def nearest(self, *, origin: Origin, profession: str = "") -> list[tuple]:
+        """[(clinic, distance in km or None)] as clinic_list_nearest orders them:
+        by distance from `origin`, else by name; only clinics with `profession`."""
+        clinics = [
+            clinic
+            for clinic in self.clinics
+            if not profession or profession in self.professions[clinic.pk]
+        ]
+        if origin.latitude is None or origin.longitude is None:
+            return [(clinic, None) for clinic in clinics]
+        found = [
+            (
+                clinic,
+                distance_km(
+                    origin.latitude, origin.longitude, clinic.latitude, clinic.longitude
+                ),
+            )
+            for clinic in clinics
+        ]
+        if origin.found:
+            found.sort(key=lambda pair: pair[1])
+        return found
+
+
+def clinic_directory() -> ClinicDirectory:
+    clinics = tuple(Clinic.objects.with_details().order_by("name"))
+    return ClinicDirectory(
+        clinics=clinics,
+        professions={
+            clinic.pk: frozenset(p.profession for p in clinic.practitioners.all())
+            for clinic in clinics
+        },
+        markers={
+            clinic.pk: marker
+            for clinic, marker in zip(clinics, map_markers(clinics), strict=True)
+        },
+        postcodes_available=postcodes_available(),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
+import copy
+
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -8,14 +12,14 @@ from clinics import hours
 from clinics.forms import ClinicSearchForm
 from clinics.models import Profession
 from clinics.selectors import (
+    clinic_directory,
     clinic_get,
-    clinic_page_nearest,
     map_markers,
     map_settings,
     origin_from_search,
-    postcodes_available,
 )
-from nemus_site.page_cache import PublicPageMixin
+from nemus_site.fragments import edits_fragment
+from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 
 
 def annotate_today(clinics):
@@ -29,11 +33,34 @@ def annotate_today(clinics):
 
 # Clinics listed at once; the rest behind "show all" (the map has every one).
 FINDER_PAGE_SIZE = 20
+CARD_PARTS = ("heading", "address", "actions")
+
+
+class FinderFacts:
+    """The clinic directory and each clinic's card parts that change only when
+    staff edit, rendered the first time a clinic is listed: kept per worker and
+    language until the next edit (nemus_site/fragments.py)."""
+
+    def __init__(self):
+        self.directory = clinic_directory()
+        self.cards: dict[int, dict] = {}
+
+    def card(self, clinic) -> dict:
+        card = self.cards.get(clinic.pk)
+        if card is None:
+            card = self.cards[clinic.pk] = {
+                part: render_to_string(
+                    "clinics/_clinic_card.html", {"clinic": clinic, "part": part}
+                )
+                for part in CARD_PARTS
+            }
+        return card
 
 
 class ClinicListView(PublicPageMixin, TemplateView):
     """The finder: the list is the page; the map only adds to it."""
 
+    page_groups = (EDITS, TIMES)  # next open time, open times
     template_name = "clinics/clinic_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -44,22 +71,27 @@ class ClinicListView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = ClinicSearchForm(self.request.GET or None)
-        origin, profession = origin_from_search(form)
-        show_all = self.request.GET.get("alle") == "1"
-        shown, everyone = clinic_page_nearest(
-            origin=origin,
-            profession=profession,
-            limit=None if show_all else FINDER_PAGE_SIZE,
+        request = self.request
+        facts = edits_fragment(
+            request, ("finder", translation.get_language()), FinderFacts
         )
+        form = ClinicSearchForm(request.GET or None)
+        origin, profession = origin_from_search(form)
+        everyone = facts.directory.nearest(origin=origin, profession=profession)
+        show_all = request.GET.get("alle") == "1"
+        shown = []
+        for shared, distance in everyone if show_all else everyone[:FINDER_PAGE_SIZE]:
+            clinic = copy.copy(shared)  # shared by every request: annotate a copy
+            clinic.distance_km = distance
+            shown.append(clinic)
         clinics = clinics_annotate_next_open(clinics=annotate_today(shown))
         show_all_url = ""
         if len(shown) < len(everyone):
-            query = self.request.GET.copy()
+            query = request.GET.copy()
             query["alle"] = "1"
             show_all_url = "?" + query.urlencode()
         # The same search on the booking page: the soonest times near here.
-        search = self.request.GET.copy()
+        search = request.GET.copy()
         search.pop("alle", None)
         soonest_url = reverse("booking:index") + (
             "?" + search.urlencode() if search else ""
@@ -67,13 +99,13 @@ class ClinicListView(PublicPageMixin, TemplateView):
         context.update(
             form=form,
             origin=origin,
-            clinics=clinics,
+            clinics=[(clinic, facts.card(clinic)) for clinic in clinics],
             clinic_count=len(everyone),
             show_all_url=show_all_url,
             soonest_url=soonest_url,
             profession_label=dict(Profession.choices).get(profession, ""),
-            postcodes_available=postcodes_available(),
-            markers=map_markers(everyone),
+            postcodes_available=facts.directory.postcodes_available,
+            markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],
             map_settings=map_settings(),
             breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],
         )
@@ -81,6 +113,7 @@ class ClinicListView(PublicPageMixin, TemplateView):
 
 
 class ClinicDetailView(PublicPageMixin, TemplateView):
+    page_groups = (EDITS, TIMES)  # next open time, open times
     template_name = "clinics/clinic_detail.html"
 
     def get_context_data(self, **kwargs):

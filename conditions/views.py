@@ -1,5 +1,8 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +13,7 @@ from clinics.selectors import clinic_list_for_map, map_markers, map_settings
 from conditions.models import ConditionPart
 from conditions.selectors import condition_get_for_reader, condition_list_published
 from conditions.warning_signs import warning_signs_of
+from nemus_site.fragments import edits_fragment
 from nemus_site.page_cache import PublicPageMixin
 
 
@@ -32,23 +36,65 @@ class ConditionListView(PublicPageMixin, TemplateView):
         return context
 
 
+@dataclass(frozen=True)
+class RenderedArticle:
+    """What the article page needs of a condition, rendered: kept per worker until
+    the next staff edit (nemus_site/fragments.py), so a reader's request runs no
+    query for the text and does not render it again."""
+
+    title: str
+    summary: str
+    html: str  # the <article>, safe
+    alternate_urls: dict
+    canonical_url: str
+    structured_data: dict
+    breadcrumbs: tuple
+    has_map: bool
+
+
 class ConditionDetailView(PublicPageMixin, TemplateView):
     template_name = "conditions/condition_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        request, slug = self.request, kwargs["slug"]
+        if context.get("preview"):
+            article = self.render_article(slug, preview=True)
+        else:
+            key = ("article", slug, translation.get_language(), request.get_host())
+            article = edits_fragment(request, key, lambda: self.render_article(slug))
+        if article is None:
+            raise Http404("No such condition")
+        request.alternate_urls = article.alternate_urls
+        context.update(
+            condition=article,
+            article_html=article.html,
+            canonical_url=article.canonical_url,
+            structured_data=article.structured_data,
+            breadcrumbs=list(article.breadcrumbs),
+            has_map=article.has_map,
+        )
+        return context
+
+    def render_article(self, slug, preview=False) -> RenderedArticle | None:
         request = self.request
         condition = condition_get_for_reader(
-            slug=kwargs["slug"], include_drafts=request.user.is_staff
+            slug=slug, include_drafts=request.user.is_staff
         )
         if condition is None:
-            raise Http404("No such condition")
-        request.alternate_urls = {
-            code: condition.url_in(code) for code, _name in settings.LANGUAGES
-        }
+            return None
         parts = list(condition.parts.all())
         sections = [part for part in parts if part.kind != ConditionPart.Kind.INTRO]
-        if any(part.kind == ConditionPart.Kind.HELP for part in sections):
+        context = {
+            "preview": preview,
+            "condition": condition,
+            "intro": [part for part in parts if part.kind == ConditionPart.Kind.INTRO],
+            "warning": warning_signs_of(condition),
+            "content_changed_at": content_changed_at(condition),
+            "sections": sections,
+        }
+        has_map = any(part.kind == ConditionPart.Kind.HELP for part in sections)
+        if has_map:
             # "Finn din nærmeste klinikk i kartet": a search for the soonest times
             # near the reader (the booking page), the map and the finder.
             context.update(
@@ -56,21 +102,22 @@ class ConditionDetailView(PublicPageMixin, TemplateView):
                 clinic_markers=map_markers(clinic_list_for_map()),
                 map_settings=map_settings(),
             )
-        context.update(
-            condition=condition,
-            intro=[part for part in parts if part.kind == ConditionPart.Kind.INTRO],
-            warning=warning_signs_of(condition),
-            content_changed_at=content_changed_at(condition),
-            sections=sections,
+        return RenderedArticle(
+            title=condition.title,
+            summary=condition.summary,
+            html=render_to_string("conditions/_article.html", context, request),
+            alternate_urls={
+                code: condition.url_in(code) for code, _name in settings.LANGUAGES
+            },
             canonical_url=request.build_absolute_uri(condition.get_absolute_url()),
             structured_data=self.structured_data(condition, parts),
-            breadcrumbs=[
-                (_("Home"), reverse("home")),
-                (_("Conditions"), reverse("conditions:index")),
+            breadcrumbs=(
+                (str(_("Home")), reverse("home")),
+                (str(_("Conditions")), reverse("conditions:index")),
                 (condition.title, ""),
-            ],
+            ),
+            has_map=has_map,
         )
-        return context
 
     def structured_data(self, condition, parts):
         """schema.org MedicalWebPage about a MedicalCondition, from the parts."""

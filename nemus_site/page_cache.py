@@ -1,47 +1,101 @@
 """Whole public pages from the cache, for visitors without a session.
 
-A view with `PublicPageMixin` says its response is the same
-for every visitor without a session: no form token, no personal data. Such a
-response is kept in the cache for `PUBLIC_PAGE_CACHE_SECONDS` (60 s by default:
-the pages show "next open time" and "open now", which age by themselves) and
-served from there before sessions, languages and views are touched.
+A view with `PublicPageMixin` says its response is the same for every visitor
+without a session: no form token, no personal data. Such a response is kept for
+`PUBLIC_PAGE_CACHE_SECONDS` (60 s by default: the pages show "next open time" and
+"open now", which age by themselves) and served before sessions, languages and
+views are touched.
 
-Every save or delete of content (articles, pages, clinics, practitioners, hours,
-schedules, slots, bookings) moves the cache to a new version, so staff and patients
-see a change at once (`content_changed`, connected in apps.py); bulk writes that send
-no signals call `public_pages_changed()`.
-Visitors with a session cookie (staff, a patient in the middle of booking) always get
-a freshly rendered page.
+**Versions.** What a page shows belongs to one or both of two groups: `edits`
+(everything staff edit: articles, pages, clinics, practitioners, hours, types,
+schedules) and `times` (slots and bookings, which change with every booking). Each
+group has a version in the shared cache; every save or delete moves its group's
+version (now and on commit: `content_changed`, connected in apps.py), and bulk
+writes that send no signals call `public_pages_changed()`. A page is kept with the
+versions of the groups it shows (`PublicPageMixin.page_groups`), so a booking does
+not make the article render again, and a staff edit shows at once.
+
+**Two layers.** Each worker keeps the pages it served in its own memory
+(`LocalPages`, bounded); a request asks the shared cache (Redis, or the cache table
+of `make run`) only for the versions, in one lookup, and is answered from memory
+when the page there has them. Another worker's page comes from the shared cache.
+
+**Compressed once.** A page is stored as Brotli, gzip and plain bytes, made once
+when it is rendered; a hit sends the one the client accepts, compressing nothing.
+
+**One render after a change.** When a page is missing or out of date, the first
+request takes a short lock in the shared cache and renders it; the others are
+given the page as it was (`X-Cache: stale`) until the new one is stored, or, with
+no earlier page at all, wait for it a moment. So 32 requests right after a save
+cause one render, not 32.
+
+Visitors with a session cookie (staff, a patient in the middle of booking) always
+get a freshly rendered page.
 
 Only pages without a query string are kept: a search (`?q=` postcode or place, a
 position), a chosen day or filter is rendered each time. Their number has no bound,
 so a flood of distinct queries would otherwise push the article, the clinic pages
-and the cache's version key out of the cache (Redis' memory limit, the cache
-table's MAX_ENTRIES), and the pages worth keeping are the ones without a query.
+and the versions out of the cache (Redis' memory limit, the cache table's
+MAX_ENTRIES), and the pages worth keeping are the ones without a query.
 nginx in front follows the same rule (deploy/nginx/nemus.conf).
 """
 
 import contextlib
+import gzip
 import hashlib
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 
+import brotli
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import DisallowedHost
 from django.db import router, transaction
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from nemus_site.cache import cache_failed, cache_usable
+from nemus_site.compression import BROTLI_QUALITY, accepts
 
-VERSION_KEY = "public-pages:version"
+EDITS, TIMES = "edits", "times"
+GROUPS = (EDITS, TIMES)
 # A visitor with either cookie may see a page of their own (staff drafts, messages).
 PERSONAL_COOKIES = ("messages",)
-# Headers the outer middleware sets on each response; not stored with the page.
-FRESH_HEADERS = {"x-request-id", "content-security-policy", "set-cookie"}
+# Headers the outer middleware sets on each response, or that differ by encoding;
+# not stored with the page.
+FRESH_HEADERS = {
+    "x-request-id",
+    "content-security-policy",
+    "set-cookie",
+    "content-length",
+    "content-encoding",
+}
+# Brotli 5 as on the fly (compression.py): 10 is about 10 % smaller but took
+# ~12 ms for the article, paid again after every staff save.
+STORED_BROTLI_QUALITY = BROTLI_QUALITY
+# A cold page (nothing stored yet) being rendered by another request: wait this
+# long for it, looking every POLL seconds, before rendering it too.
+WAIT_SECONDS = 3.0
+POLL_SECONDS = 0.02
 
 
-def public_pages_changed() -> None:
-    """Forget every cached public page (a new version; old entries expire).
+def _version_key(group: str) -> str:
+    return f"public-pages:version:{group}"
+
+
+def _new_version() -> int:
+    """A version nobody has seen: after the cache was emptied, a worker's memory
+    must not take its old pages for new ones (so never restart at 1)."""
+    return secrets.randbelow(2**52) + 1
+
+
+def public_pages_changed(groups=GROUPS) -> None:
+    """Forget the cached public pages showing `groups` (new versions; old
+    entries expire).
 
     Never fails the write that called it: with the cache away there are no cached
     pages to forget (and pages kept from before an outage live at most
@@ -50,10 +104,11 @@ def public_pages_changed() -> None:
         return
     try:
         with _savepoint_for_cache():
-            try:
-                cache.incr(VERSION_KEY)
-            except ValueError:
-                cache.set(VERSION_KEY, 2, timeout=None)
+            for group in groups:
+                try:
+                    cache.incr(_version_key(group))
+                except ValueError:
+                    cache.set(_version_key(group), _new_version(), timeout=None)
     except Exception:
         cache_failed()
 
@@ -77,7 +132,17 @@ NOT_SHOWN = {
     "booking.bookingsms",
     "booking.bookingaccess",
     "booking.clinicstaff",
+    "booking.waitlistentry",
+    "booking.waitlistopening",
+    "booking.waitlistoffer",
+    "booking.waitlistmessage",
+    "booking.busycalendar",
+    "booking.calendarfeed",
+    "booking.calendarfeedfetch",
+    "nemus_site.ratelimitcounter",
 }
+# Models that change with bookings, not with staff edits: the `times` group.
+TIMES_MODELS = {"booking.slot", "booking.booking", "booking.busytime"}
 CONTENT_APPS = {"conditions", "clinics", "booking", "nemus_site"}
 
 
@@ -91,27 +156,157 @@ def content_changed(sender, raw=False, **_kwargs) -> None:
         return
     meta = sender._meta
     if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_SHOWN:
+        groups = (TIMES,) if meta.label_lower in TIMES_MODELS else (EDITS,)
         # Now, and again once the transaction commits: a page rendered from the old
         # rows between the two would otherwise be kept.
-        public_pages_changed()
-        transaction.on_commit(public_pages_changed)
+        public_pages_changed(groups)
+        transaction.on_commit(lambda: public_pages_changed(groups))
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+def current_versions() -> dict[str, int]:
+    """{group: version} from the shared cache, in one lookup (two the first time,
+    when a version is missing and is made)."""
+    keys = {group: _version_key(group) for group in GROUPS}
+    found = cache.get_many(keys.values())
+    versions = {group: found.get(key) for group, key in keys.items()}
+    for group, version in versions.items():
+        if version is None:
+            cache.add(keys[group], _new_version(), timeout=None)
+            versions[group] = cache.get(keys[group])
+            if versions[group] is None:
+                raise LookupError("the cache keeps no version")
+    return versions
+
+
+def request_versions(request) -> dict[str, int] | None:
+    """The versions for this request (looked up once; the page cache has done it
+    for a visitor without a session), or None when the cache is away: then
+    nothing may be kept by them (see nemus_site/fragments.py)."""
+    versions = getattr(request, "_public_versions", False)
+    if versions is False:
+        versions = None
+        if cache_usable():
+            try:
+                versions = current_versions()
+            except Exception:
+                cache_failed()
+        request._public_versions = versions
+    return versions
 
 
 class PublicPageMixin:
-    """For class-based views: their GET responses are public pages."""
+    """For class-based views: their GET responses are public pages, showing what
+    `page_groups` says (add TIMES where open times or "next time" show)."""
+
+    page_groups: tuple[str, ...] = (EDITS,)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        response.public_page = True
+        response.public_page = self.page_groups
         return response
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    versions: tuple  # ((group, version), ...) of the groups the page shows
+    stored_at: float  # time.time() when rendered
+    status: int
+    headers: tuple  # ((name, value), ...)
+    bodies: dict  # {"br": ..., "gzip": ..., "": ...}: the page, each way
+
+    def current(self, versions, now, seconds) -> bool:
+        return now - self.stored_at < seconds and all(
+            versions.get(group) == version for group, version in self.versions
+        )
+
+    def usable_stale(self, now, seconds, stale_seconds) -> bool:
+        return now - self.stored_at < seconds + stale_seconds
+
+    @property
+    def size(self) -> int:
+        return sum(len(body) for body in self.bodies.values())
+
+    @classmethod
+    def of(cls, response, versions, groups) -> "StoredPage":
+        content = response.content
+        bodies = {"": content}
+        if len(content) >= 200:  # as compression.py: shorter is not worth it
+            bodies["br"] = brotli.compress(content, quality=STORED_BROTLI_QUALITY)
+            bodies["gzip"] = gzip.compress(content, compresslevel=9, mtime=0)
+        return cls(
+            versions=tuple((group, versions[group]) for group in groups),
+            stored_at=time.time(),
+            status=response.status_code,
+            headers=tuple(
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in FRESH_HEADERS
+            ),
+            bodies=bodies,
+        )
+
+    def encoding_for(self, request) -> str:
+        accepted = request.headers.get("accept-encoding", "")
+        for coding in ("br", "gzip"):
+            if coding in self.bodies and accepts(accepted, coding):
+                return coding
+        return ""
+
+    def fill(self, response, request) -> None:
+        """Give `response` this page's body in the encoding the client accepts."""
+        coding = self.encoding_for(request)
+        response.content = self.bodies[coding]
+        response.headers["Content-Length"] = str(len(self.bodies[coding]))
+        if coding:
+            response.headers["Content-Encoding"] = coding
+        if len(self.bodies) > 1:
+            patch_vary_headers(response, ("Accept-Encoding",))
+
+    def response(self, request, label: str) -> HttpResponse:
+        response = HttpResponse(status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        self.fill(response, request)
+        response["X-Cache"] = label
+        return response
+
+
+class LocalPages:
+    """This worker's pages: the most recently used, up to a count and a size."""
+
+    def __init__(self, max_entries=500, max_bytes=64 * 1024 * 1024):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def get(self, digest):
+        with self.lock:
+            page = self.pages.get(digest)
+            if page is not None:
+                self.pages.move_to_end(digest)
+            return page
+
+    def put(self, digest, page) -> None:
+        with self.lock:
+            old = self.pages.pop(digest, None)
+            if old is not None:
+                self.bytes -= old.size
+            self.pages[digest] = page
+            self.bytes += page.size
+            while self.pages and (
+                len(self.pages) > self.max_entries or self.bytes > self.max_bytes
+            ):
+                _digest, dropped = self.pages.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.bytes = 0
+
+
+local_pages = LocalPages()
 
 
 class PublicPageCacheMiddleware:
@@ -119,7 +314,6 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
         # Never public pages: no cache lookup for them.
         self.skip = ("/healthz", "/" + settings.ADMIN_URL.lstrip("/"))
-        self.last_version = None  # a guess only; each lookup checks it
 
     def __call__(self, request):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
@@ -135,7 +329,16 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         try:
             digest = self._digest(request)
-            version, stored = self._lookup(digest)
+            versions = current_versions()
+            now = time.time()
+            page = local_pages.get(digest)
+            if page is None or not page.current(versions, now, seconds):
+                shared = cache.get(self._page_key(digest))
+                if shared is not None and (
+                    page is None or shared.stored_at > page.stored_at
+                ):
+                    page = shared
+                    local_pages.put(digest, page)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it with its 400 page
         except Exception:
@@ -143,41 +346,62 @@ class PublicPageCacheMiddleware:
             # pages are rendered as if nothing were cached.
             cache_failed()
             return self.get_response(request)
-        key = self._page_key(version, digest)
-        if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response["X-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
-        if self._storable(response):
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in FRESH_HEADERS
-            ]
+        request._public_versions = versions
+        if page is not None and page.current(versions, now, seconds):
+            return page.response(request, "hit")
+        return self._refresh(request, digest, versions, page, seconds)
+
+    def _refresh(self, request, digest, versions, page, seconds):
+        """The page is missing or out of date: render it here if no other request
+        is doing so; else give the page as it was, or wait for the new one."""
+        stale_seconds = settings.PUBLIC_PAGE_STALE_SECONDS
+        lock_key = f"public-page-render:{digest}"
+        try:
+            mine = cache.add(lock_key, 1, timeout=stale_seconds)
+        except Exception:
+            cache_failed()
+            return self.get_response(request)
+        if not mine:
+            now = time.time()
+            if page is not None and page.usable_stale(now, seconds, stale_seconds):
+                return page.response(request, "stale")
+            waited = self._wait_for(digest, versions, seconds)
+            if waited is not None:
+                return waited.response(request, "hit")
+        try:
+            return self._render(request, digest, versions, seconds, stale_seconds)
+        finally:
+            if mine:
+                with contextlib.suppress(Exception):
+                    cache.delete(lock_key)
+
+    def _wait_for(self, digest, versions, seconds):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
             try:
-                cache.set(
-                    key, (response.status_code, headers, response.content), seconds
-                )
+                page = cache.get(self._page_key(digest))
             except Exception:
                 cache_failed()
-            else:
-                response["X-Cache"] = "miss"
-        return response
+                return None
+            if page is not None and page.current(versions, time.time(), seconds):
+                local_pages.put(digest, page)
+                return page
+        return None
 
-    def _lookup(self, digest):
-        """(version, stored page or None): one round trip when the version is the
-        one this process saw last (the usual case), else two."""
-        guess = self.last_version
-        if guess is not None:
-            found = cache.get_many([VERSION_KEY, self._page_key(guess, digest)])
-            if found.get(VERSION_KEY) == guess:
-                return guess, found.get(self._page_key(guess, digest))
-        version = self.last_version = _version()
-        return version, cache.get(self._page_key(version, digest))
+    def _render(self, request, digest, versions, seconds, stale_seconds):
+        response = self.get_response(request)
+        if not self._storable(response):
+            return response
+        page = StoredPage.of(response, versions, response.public_page)
+        local_pages.put(digest, page)
+        try:
+            cache.set(self._page_key(digest), page, seconds + stale_seconds)
+        except Exception:
+            cache_failed()
+        page.fill(response, request)
+        response["X-Cache"] = "miss"
+        return response
 
     @staticmethod
     def _digest(request) -> str:
@@ -187,17 +411,18 @@ class PublicPageCacheMiddleware:
         return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
     @staticmethod
-    def _page_key(version, digest) -> str:
-        return f"public-page:{version}:{digest}"
+    def _page_key(digest) -> str:
+        return f"public-page:{digest}"
 
     @staticmethod
     def _storable(response) -> bool:
         cache_control = response.get("Cache-Control", "")
         return (
-            getattr(response, "public_page", False)
+            bool(getattr(response, "public_page", False))
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and not response.has_header("Content-Encoding")
             and "private" not in cache_control
             and "no-store" not in cache_control
         )

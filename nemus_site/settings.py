@@ -130,8 +130,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite connections are cheap and not shareable across threads; don't keep them.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept as with PostgreSQL (DJANGO_CONN_MAX_AGE): opening one
+    # (the pragmas below, Django's SQL functions) took about 1 ms, as long as serving
+    # a cached page. Each thread has its own; in autocommit no read transaction stays
+    # open, so WAL checkpoints are not held back.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -172,6 +174,12 @@ else:
 # Seconds a public page (article, finder, clinic, open times) is served from the
 # cache to visitors without a session; every content save empties it. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("NEMUS_PAGE_CACHE_SECONDS", 60)
+# Parts of pages that change only when staff edit (the article's text, clinic facts)
+# are kept in each worker's memory until the next edit (nemus_site/fragments.py).
+NEMUS_FRAGMENT_CACHE = env_bool("NEMUS_FRAGMENT_CACHE", default=True)
+# While one request renders a page anew (after a save, or when it expired), others
+# get the page as it was, for at most this long past its time.
+PUBLIC_PAGE_STALE_SECONDS = env_int("NEMUS_PAGE_STALE_SECONDS", 10)
 # How long a shared cache in front (nginx, a CDN) may keep a public page, and serve it
 # stale while one request fetches a fresh copy. A stale list of times costs at most a
 # kind "just taken" page: the booking form checks again.

@@ -186,9 +186,11 @@ def _norwegian_first():
 
 @pytest.fixture
 def no_page_cache(settings):
-    """Render every page: for tests that count the queries of rendering a page (the
-    public page cache, which has its own tests, would answer the second request)."""
+    """Render every page, and every part of it: for tests that count the queries of
+    rendering a page (the public page cache and the fragments of staff-edited
+    content, which have their own tests, would answer the second request)."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.NEMUS_FRAGMENT_CACHE = False
 
 
 @pytest.fixture(autouse=True)
@@ -197,8 +199,11 @@ def _empty_cache(request):
     reach the next (Redis keeps them across transactions); and with the cache in use,
     whatever an earlier test's fault did to this process's view of it."""
     from nemus_site import cache as nemus_cache
+    from nemus_site import fragments, page_cache
 
     nemus_cache._skip_until = 0.0
+    page_cache.local_pages.clear()
+    fragments.store.clear()
     if (
         "django_db_setup" not in request.fixturenames
         and not request.node.get_closest_marker("django_db")

@@ -248,14 +248,15 @@ def seed(clinic, *, practitioners: int, days: int, hours: tuple[int, ...]):
 def test_the_day_view_costs_the_same_queries_for_one_or_many(
     client, django_assert_num_queries, clinic, follow_up, query
 ):
-    """5 queries: the clinic with its policy, its practitioners, the appointment
-    types, the count per day, the chosen day's slots: whether one practitioner
-    has a time a day or 30 more have 3 a day for three weeks."""
+    """6 queries: the clinic with its policy, its practitioners, the appointment
+    types, the first open time, the count per day of the strip, the chosen day's
+    slots: whether one practitioner has a time a day or 30 more have 3 a day for
+    three weeks."""
     seed(clinic, practitioners=1, days=21, hours=(9,))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         small = client.get(URL, query)
     seed(clinic, practitioners=30, days=21, hours=(10, 11, 12))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         large = client.get(URL, query)
     assert small.status_code == large.status_code
     assert len(times(large.content.decode())) > len(times(small.content.decode()))

@@ -133,10 +133,13 @@ def fullest_day(clinic) -> str:
     from booking.selectors import slot_day_counts, slot_list_open
 
     now = timezone.now()
+    today = timezone.localdate(now)
     counts = slot_day_counts(
         slot_list_open(
             clinic=clinic, start=now, end=now + dt.timedelta(days=14), now=now
         ),
+        first_day=today,
+        last_day=today + dt.timedelta(days=14),
         distinct_times=False,
     )
     return max(counts, key=lambda day: (counts[day], day)).isoformat()

@@ -1,0 +1,105 @@
+"""Parts of pages that change only when staff edit (the article's text, the clinics'
+facts) are made once per worker and edit, also with the page cache off; open
+times are never kept; a staff edit shows at once; staff drafts never reach
+readers."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from booking.services import booking_create
+from conditions.models import Condition, ConditionItem
+from tests.booking.conftest import PATIENT
+from tests.factories import (
+    AppointmentTypeFactory,
+    ClinicFactory,
+    ConditionFactory,
+    OpeningHoursFactory,
+    PractitionerFactory,
+    SlotFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/plager/korsryggsmerter/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.NEMUS_FRAGMENT_CACHE = True
+
+
+def tables_read(client, path) -> str:
+    """The SQL of rendering `path` once, the cache table's own lookups left out."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return "\n".join(
+        query["sql"] for query in queries if "nemus_cache" not in query["sql"]
+    )
+
+
+def test_the_second_reader_of_the_article_costs_no_query_for_its_text(client):
+    first = tables_read(client, ARTICLE)
+    assert "conditions_conditionitem" in first
+    second = tables_read(client, ARTICLE)
+    assert second == ""
+    assert "X-Cache" not in client.get(ARTICLE)  # the page itself is rendered
+
+
+def test_a_staff_edit_shows_on_the_next_rendering(client):
+    client.get(ARTICLE)
+    item = ConditionItem.objects.filter(part__condition__slug="korsryggsmerter").first()
+    item.text = "Redaksjonen skrev dette nettopp."
+    item.save()
+    assert "Redaksjonen skrev dette nettopp." in client.get(ARTICLE).content.decode()
+
+
+def test_a_clinic_renamed_or_given_new_hours_shows_in_the_finder_at_once(client):
+    clinic = ClinicFactory(name="NEMUS Førstenavn")
+    assert "NEMUS Førstenavn" in client.get("/klinikker/").content.decode()
+    facts = tables_read(client, "/klinikker/")
+    assert "clinics_openinghours" not in facts and "clinics_closure" not in facts
+    clinic.name = "NEMUS Andrenavn"
+    clinic.save()
+    OpeningHoursFactory(clinic=clinic)
+    html = client.get("/klinikker/").content.decode()
+    assert "NEMUS Andrenavn" in html and "NEMUS Førstenavn" not in html
+
+
+def test_a_booking_shows_at_once_and_keeps_the_clinic_facts(client):
+    """Open times are read on every rendering; the facts stay."""
+    kind = AppointmentTypeFactory()
+    practitioner = PractitionerFactory()
+    slot = SlotFactory(practitioner=practitioner, clinic=practitioner.clinic)
+    before = client.get("/klinikker/").content.decode()
+    assert "Neste ledige time" in before
+    booking_create(slot_id=slot.pk, appointment_type=kind, **PATIENT)
+    rendered = tables_read(client, "/klinikker/")
+    assert "booking_slot" in rendered  # the open times, read again
+    assert "clinics_openinghours" not in rendered  # the facts, kept
+    assert "Neste ledige time" not in client.get("/klinikker/").content.decode()
+
+
+def test_staff_drafts_never_reach_readers(client):
+    ConditionFactory(status=Condition.Status.DRAFT, slug_nb="nakkesmerter")
+    staff = get_user_model().objects.create_user("ansatt", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/plager/nakkesmerter/").status_code == 200
+    client.logout()
+    assert client.get("/plager/nakkesmerter/").status_code == 404
+
+
+def test_without_the_cache_every_request_makes_its_own(client, monkeypatch):
+    client.get(ARTICLE)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", broken)
+    response = client.get(ARTICLE)
+    assert response.status_code == 200
+    assert "Korsryggsmerter" in response.content.decode()
