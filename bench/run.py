@@ -220,6 +220,7 @@ class SaveEverySecond:
 import sys, time
 from clinics.models import Clinic
 clinic = Clinic.objects.get(slug="bench-001")
+print("ready", flush=True)
 saves, stop = 0, time.monotonic() + float(sys.argv[1])
 while time.monotonic() < stop:
     clinic.save()
@@ -239,6 +240,8 @@ print(saves)
             stdout=subprocess.PIPE,
             text=True,
         )
+        # Django's start-up (about a second of CPU) is over before wrk starts.
+        assert self.proc.stdout.readline().strip() == "ready"
         return self
 
     def __exit__(self, *exc):

@@ -2,9 +2,12 @@
 (nemus_site/formats/<language>/formats.py)."""
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clinics.hours import OSLO
@@ -30,3 +33,25 @@ def day_short(moment) -> str:
     if day == today + dt.timedelta(days=1):
         return _("tomorrow")
     return date_format(day, "SHORT_DAY_FORMAT")
+
+
+@dataclass(frozen=True)
+class DayLabels:
+    weekday: str  # 'man.' / 'Mon'
+    number: str  # '30'
+    full: str  # 'mandag 30. november' / 'Monday 30 November'
+
+
+def day_labels(day: dt.date) -> DayLabels:
+    """A day's names for the day strip, made once per day and language (the strip
+    shows fourteen days on every rendering)."""
+    return _day_labels(day, get_language())
+
+
+@functools.lru_cache(maxsize=512)
+def _day_labels(day: dt.date, _language: str) -> DayLabels:
+    return DayLabels(
+        weekday=date_format(day, "D"),
+        number=date_format(day, "j"),
+        full=date_format(day, "DAY_FORMAT"),
+    )

@@ -222,6 +222,11 @@ class SlotQuerySet(models.QuerySet):
         if not policy.online_booking:
             return self.none()
         earliest, latest = policy.window(now)
+        return self.bookable_in(now=now, earliest=earliest, latest=latest)
+
+    def bookable_in(self, *, now, earliest, latest):
+        """Bookable at `now`, starting from `earliest` until `latest`: an online
+        window (ClinicBookingPolicy.window) already worked out."""
         return self.bookable(now=now).filter(
             starts_at__gte=earliest, starts_at__lt=latest
         )

@@ -34,6 +34,7 @@ from booking.models import (
 )
 from clinics.hours import OSLO
 from clinics.models import Clinic, Practitioner
+from nemus_site.compiled import CompiledQuery
 
 
 def appointment_types_for(*, professions) -> list[AppointmentType]:
@@ -59,9 +60,19 @@ def slot_list_open(
     """Open slots a patient may book online at `clinic` between start and end, inside
     the clinic's notice and horizon, filtered as asked: a queryset (one query)."""
     policy = ClinicBookingPolicy.for_clinic(clinic)
+    now = now or timezone.now()
+    if not policy.online_booking:
+        return Slot.objects.none()
+    earliest, latest = policy.window(now)
     slots = (
-        Slot.objects.bookable_online(policy=policy, now=now)
-        .filter(clinic=clinic, starts_at__gte=start, starts_at__lt=end)
+        open_in_window(
+            clinic_id=clinic.pk,
+            now=now,
+            earliest=earliest,
+            latest=latest,
+            start=start,
+            end=end,
+        )
         .select_related("practitioner")
         .order_by("starts_at", "practitioner__name")
     )
@@ -72,6 +83,14 @@ def slot_list_open(
     if appointment_type is not None:
         slots = slots.fitting(appointment_type)
     return slots
+
+
+def open_in_window(*, clinic_id, now, earliest, latest, start, end):
+    """A clinic's slots bookable at `now` in the online window [earliest, latest)
+    (ClinicBookingPolicy.window), starting from `start` until `end`."""
+    return Slot.objects.bookable_in(now=now, earliest=earliest, latest=latest).filter(
+        clinic_id=clinic_id, starts_at__gte=start, starts_at__lt=end
+    )
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -88,6 +107,16 @@ class StripDay:
     date: dt.date
     count: int  # times that day, as the chosen grouping shows them (0 outside
     # the clinic's online window)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTime:
+    """An open slot as the day view lists it: lighter to make than a Slot."""
+
+    pk: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    practitioner: Practitioner
 
 
 @dataclass
@@ -173,20 +202,28 @@ def slot_day_counts(
 ) -> dict[dt.date, int]:
     """{Oslo date: open times} for a queryset of slots from `first_day` to
     `last_day`, in one grouped query. With `distinct_times`, times offered by
-    several practitioners count once.
+    several practitioners count once."""
+    days = _days(first_day, last_day)
+    rows = _day_counts(slots, first_day, last_day, distinct_times) if days else []
+    return {days[index]: n for index, n in rows if index is not None}
 
-    A slot's day is found by comparing its start with each Oslo midnight
-    (computed here, so daylight saving is right), not by a date function of the
-    database: SQLite runs Django's TruncDate in Python for every row, which took
-    most of the day view's time."""
-    days = [
+
+def _days(first_day: dt.date, last_day: dt.date) -> list[dt.date]:
+    return [
         first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)
     ]
-    if not days:
-        return {}
-    ends = [local_midnight(day + dt.timedelta(days=1)) for day in days]
+
+
+def _day_counts(slots, first_day, last_day, distinct_times):
+    """(day index, count) rows. A slot's day is found by comparing its start with
+    each Oslo midnight (computed here, so daylight saving is right), not by a
+    date function of the database: SQLite runs Django's TruncDate in Python for
+    every row, which took most of the day view's time."""
+    ends = [
+        local_midnight(day + dt.timedelta(days=1)) for day in _days(first_day, last_day)
+    ]
     counted = Count("starts_at", distinct=True) if distinct_times else Count("pk")
-    rows = (
+    return (
         slots.filter(starts_at__gte=local_midnight(first_day), starts_at__lt=ends[-1])
         .order_by()
         .annotate(day_index=DayIndex(F("starts_at"), ends))
@@ -194,7 +231,30 @@ def slot_day_counts(
         .annotate(n=counted)
         .values_list("day_index", "n")
     )
-    return {days[index]: n for index, n in rows if index is not None}
+
+
+# The day view without filters, its two questions about the window compiled once
+# per shape (nemus_site/compiled.py): building them took longer than running them.
+DAY_COUNTS = CompiledQuery(
+    lambda *, first_day, last_day, distinct_times, **window: _day_counts(
+        open_in_window(**window), first_day, last_day, distinct_times
+    ),
+    columns=["day_index", "n"],
+)
+DAY_TIMES = CompiledQuery(
+    lambda **window: (
+        open_in_window(**window)
+        .order_by("starts_at", "practitioner__name")
+        .values_list("pk", "starts_at", "ends_at", "practitioner_id")
+    ),
+    columns=["pk", "starts_at", "ends_at", "practitioner_id"],
+)
+FIRST_START = CompiledQuery(
+    lambda **window: (
+        open_in_window(**window).order_by("starts_at").values_list("starts_at")[:1]
+    ),
+    columns=["starts_at"],
+)
 
 
 def _first_start(slots) -> dt.datetime | None:
@@ -211,6 +271,7 @@ def slot_day_get(
     profession: str = "",
     practitioner_id: int | None = None,
     now: dt.datetime | None = None,
+    practitioners=None,
 ) -> SlotDay:
     """The day view: the first open time in the whole online window, the strip of
     two weeks with each day's count, and the chosen day's slots (three queries; a
@@ -220,24 +281,46 @@ def slot_day_get(
 
     Without `day` the view opens on the first day with a time: in the strip `weeks`
     weeks from today when given, else anywhere in the window (the strip then starts
-    at that day's week). `day` must lie inside the window (forms.SlotFilterForm)."""
+    at that day's week). `day` must lie inside the window (forms.SlotFilterForm).
+    `practitioners`, the clinic's, when the caller has them: the day's slots then
+    take theirs instead of loading one with each slot."""
     now = now or timezone.now()
     policy = ClinicBookingPolicy.for_clinic(clinic)
     today, last_day = policy.window_days(now)
-    _earliest, latest = policy.window(now)
+    earliest, latest = policy.window(now)
+    # Without filters (the page as first opened) the first time and the counts
+    # are asked with queries compiled once; with them, built here.
+    plain = policy.online_booking and not (
+        appointment_type or profession or practitioner_id
+    )
+    in_window = {
+        "clinic_id": clinic.pk,
+        "now": now,
+        "earliest": earliest,
+        "latest": latest,
+        "end": latest,
+    }
+    # Built once and narrowed for each query: building it is most of the cost.
+    window = slot_list_open(
+        clinic=clinic,
+        start=now,
+        end=latest,
+        now=now,
+        appointment_type=appointment_type,
+        profession=profession,
+        practitioner_id=practitioner_id,
+    )
 
     def open_between(start: dt.datetime, end: dt.datetime):
-        return slot_list_open(
-            clinic=clinic,
-            start=start,
-            end=end,
-            now=now,
-            appointment_type=appointment_type,
-            profession=profession,
-            practitioner_id=practitioner_id,
-        )
+        return window.filter(starts_at__gte=start, starts_at__lt=end)
 
-    first = _first_start(open_between(now, latest))
+    def first_from(start):
+        if plain:
+            rows = FIRST_START.rows(start=start, **in_window)
+            return rows[0][0] if rows else None
+        return _first_start(window.filter(starts_at__gte=start))
+
+    first = first_from(now)
     first_day = timezone.localtime(first, OSLO).date() if first else None
 
     if day is not None and weeks is None:
@@ -249,16 +332,21 @@ def slot_day_get(
     strip_end = start + dt.timedelta(days=STRIP_DAYS - 1)
     # The strip's days, and a chosen day outside it (a hand-made address).
     low, high = min(start, day or start), max(strip_end, day or strip_end)
-    counts = (
-        slot_day_counts(
-            open_between(now, latest),
+    counts = {}
+    if first_day is not None and plain:
+        days = _days(low, high)
+        rows = DAY_COUNTS.rows(
             first_day=low,
             last_day=high,
             distinct_times=not by_practitioner,
+            start=now,
+            **in_window,
         )
-        if first_day is not None
-        else {}
-    )
+        counts = {days[index]: n for index, n in rows if index is not None}
+    elif first_day is not None:
+        counts = slot_day_counts(
+            window, first_day=low, last_day=high, distinct_times=not by_practitioner
+        )
     strip = [
         StripDay(date=date, count=counts.get(date, 0))
         for date in (start + dt.timedelta(days=n) for n in range(STRIP_DAYS))
@@ -270,9 +358,7 @@ def slot_day_get(
         next_day = min((d for d, n in counts.items() if d > day and n), default=None)
         if next_day is None and high < last_day:
             # Past the days counted: the first time after them.
-            later = _first_start(
-                open_between(local_midnight(high + dt.timedelta(days=1)), latest)
-            )
+            later = first_from(local_midnight(high + dt.timedelta(days=1)))
             next_day = timezone.localtime(later, OSLO).date() if later else None
     result = SlotDay(
         today=today,
@@ -284,26 +370,54 @@ def slot_day_get(
         next_day=next_day,
         by_practitioner=by_practitioner,
     )
-    if day is not None and counts.get(day):
-        result.slots = list(
-            open_between(
-                local_midnight(day), local_midnight(day + dt.timedelta(days=1))
-            )
+    by_id = {p.pk: p for p in practitioners or ()}
+    if day is not None and counts.get(day) and plain and by_id:
+        rows = DAY_TIMES.rows(
+            **{
+                **in_window,
+                "start": local_midnight(day),
+                "end": local_midnight(day + dt.timedelta(days=1)),
+            }
         )
+        if all(practitioner_id in by_id for _pk, _s, _e, practitioner_id in rows):
+            result.slots = [
+                OpenTime(pk, starts_at, ends_at, by_id[practitioner_id])
+                for pk, starts_at, ends_at, practitioner_id in rows
+            ]
+            return result
+    if day is not None and counts.get(day):
+        slots = open_between(
+            local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+        )
+        result.slots = list(slots.select_related(None) if by_id else slots)
+        if by_id and all(slot.practitioner_id in by_id for slot in result.slots):
+            for slot in result.slots:
+                slot.practitioner = by_id[slot.practitioner_id]
+        elif by_id:  # a practitioner the caller did not have (just added)
+            result.slots = list(slots)
     return result
 
 
-def _clinics_by_window(clinic_ids) -> list[tuple[ClinicBookingPolicy, list[int]]]:
+def _clinics_by_window(clinics) -> list[tuple[ClinicBookingPolicy, list[int]]]:
     """The clinics that book online, grouped by their online window (notice and
-    horizon): [(a policy of the group, clinic ids)]. One query; usually one group."""
-    clinic_ids = list(clinic_ids)
-    policies = {
-        p.clinic_id: p
-        for p in ClinicBookingPolicy.objects.filter(clinic__in=clinic_ids)
-    }
+    horizon): [(a policy of the group, clinic ids)]. One query, none when the
+    clinics come with their policies (select_related, as the finder's directory
+    has them); usually one group."""
+    clinics = list(clinics)
+    if all(Clinic.booking_policy.is_cached(clinic) for clinic in clinics):
+        policies = {
+            clinic.pk: ClinicBookingPolicy.for_clinic(clinic) for clinic in clinics
+        }
+    else:
+        policies = {
+            p.clinic_id: p
+            for p in ClinicBookingPolicy.objects.filter(
+                clinic__in=[clinic.pk for clinic in clinics]
+            )
+        }
     groups: dict[tuple, list[ClinicBookingPolicy]] = defaultdict(list)
-    for clinic_id in clinic_ids:
-        policy = policies.get(clinic_id) or ClinicBookingPolicy(clinic_id=clinic_id)
+    for clinic in clinics:
+        policy = policies.get(clinic.pk) or ClinicBookingPolicy(clinic_id=clinic.pk)
         if policy.online_booking:
             groups[(policy.min_notice_hours, policy.max_days_ahead)].append(policy)
     return [
@@ -321,24 +435,40 @@ def next_open_slot_by_clinic(
     allowed start and stops at the first open slot, rather than grouping every slot
     of every clinic: the time stays flat as the weeks of slots grow."""
     now = now or timezone.now()
-    groups = _clinics_by_window(clinic.pk for clinic in clinics)
+    groups = _clinics_by_window(clinics)
     return _first_open(groups, now=now, profession=profession)
+
+
+def _first_open_query(*, now, earliest, latest, clinic_ids, profession):
+    open_here = Slot.objects.bookable_in(
+        now=now, earliest=earliest, latest=latest
+    ).filter(clinic_id=OuterRef("pk"))
+    if profession:
+        open_here = open_here.filter(practitioner__profession=profession)
+    first = open_here.order_by("starts_at").values("starts_at")[:1]
+    return (
+        Clinic.objects.filter(pk__in=clinic_ids)
+        .annotate(first=Subquery(first))
+        .order_by()
+        .values_list("pk", "first")
+    )
+
+
+# Built and compiled once per shape (nemus_site/compiled.py): the finder asks it on
+# every rendering, and building it took twenty times as long as running it.
+FIRST_OPEN = CompiledQuery(_first_open_query, columns=["pk", "first"])
 
 
 def _first_open(groups, *, now, profession: str) -> dict[int, dt.datetime]:
     result: dict[int, dt.datetime] = {}
     for policy, clinic_ids in groups:
-        open_here = Slot.objects.bookable_online(policy=policy, now=now).filter(
-            clinic_id=OuterRef("pk")
-        )
-        if profession:
-            open_here = open_here.filter(practitioner__profession=profession)
-        first = open_here.order_by("starts_at").values("starts_at")[:1]
-        rows = (
-            Clinic.objects.filter(pk__in=clinic_ids)
-            .annotate(first=Subquery(first))
-            .order_by()
-            .values_list("pk", "first")
+        earliest, latest = policy.window(now)
+        rows = FIRST_OPEN.rows(
+            now=now,
+            earliest=earliest,
+            latest=latest,
+            clinic_ids=list(clinic_ids),
+            profession=profession,
         )
         # None filtered here: `first IS NOT NULL` in SQL ran the subquery twice.
         result.update((pk, first) for pk, first in rows if first is not None)
@@ -359,7 +489,7 @@ def soonest_slots_by_clinic(
     slots there are (the first open time per clinic, then a window function that
     numbers each clinic's times there; only the first few leave the database)."""
     now = now or timezone.now()
-    groups = _clinics_by_window(clinic.pk for clinic in clinics)
+    groups = _clinics_by_window(clinics)
     first = _first_open(groups, now=now, profession=profession)
     result: dict[int, list] = defaultdict(list)
     for policy, all_ids in groups:

@@ -1,12 +1,16 @@
+import copy
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -14,6 +18,7 @@ from django.views.generic import TemplateView
 
 from booking.calendars import feed_ical
 from booking.emails import booking_from_token, waitlist_from_token, waitlist_token
+from booking.formatting import day_labels
 from booking.forms import BookingForm, SlotFilterForm, WaitlistCodeForm, WaitlistForm
 from booking.models import (
     Booking,
@@ -55,6 +60,7 @@ from clinics.selectors import (
     origin_from_search,
 )
 from nemus_site.client_ip import client_ip
+from nemus_site.fragments import edits_fragment
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
@@ -192,13 +198,38 @@ NO_CHOICE = {
 }
 
 
-def day_view_context(request, clinic, *, time_prefix: str, fixed_type=None) -> dict:
+@dataclass(frozen=True)
+class DayViewFacts:
+    """What the public day view shows that only staff change: the clinic with
+    its policy and practitioners, the appointment types, the empty filter form's
+    fields. Kept per worker until the next edit (nemus_site/fragments.py)."""
+
+    clinic: Clinic
+    types: list
+    empty_filter_html: dict = field(default_factory=dict)  # by language
+
+
+def _day_view_facts(slug) -> DayViewFacts:
+    clinic = _clinic_for_slots(slug)
+    professions = {p.profession for p in clinic.practitioners.all()}
+    return DayViewFacts(clinic, appointment_types_for(professions=professions))
+
+
+def day_view_context(
+    request, clinic, *, time_prefix: str, fixed_type=None, facts=None
+) -> dict:
     """What the day view template needs: the form that parses the query, the day
     the selector builds, the links between days. `time_prefix` + a slot's id is
     where a time leads (the booking form, or a change's confirmation);
-    `fixed_type` is the one appointment type a change keeps."""
+    `fixed_type` is the one appointment type a change keeps; `facts`, when the
+    caller has them kept (DayViewFacts), spare the types' query and the empty
+    form's rendering."""
     practitioners = list(clinic.practitioners.all())
-    types = appointment_types_for(professions={p.profession for p in practitioners})
+    types = (
+        facts.types
+        if facts is not None
+        else appointment_types_for(professions={p.profession for p in practitioners})
+    )
     now = timezone.now()
     policy = ClinicBookingPolicy.for_clinic(clinic)
     earliest_day, latest_day = policy.window_days(now)
@@ -214,13 +245,22 @@ def day_view_context(request, clinic, *, time_prefix: str, fixed_type=None) -> d
     choice = form.choices() if form.is_bound else dict(NO_CHOICE)
     if fixed_type is not None:
         choice["appointment_type"] = fixed_type
-    day = slot_day_get(clinic=clinic, now=now, **choice)
+    day = slot_day_get(clinic=clinic, now=now, practitioners=practitioners, **choice)
     filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
         fixed_type is None and choice["appointment_type"]
     )
+    filter_fields_html = ""
+    if facts is not None and not form.is_bound:
+        # The empty form shows only staff-edited choices: rendered once.
+        filter_fields_html = facts.empty_filter_html.get(get_language())
+        if filter_fields_html is None:
+            filter_fields_html = facts.empty_filter_html[get_language()] = (
+                render_to_string("booking/_filter_fields.html", {"form": form})
+            )
     context = {
         "clinic": clinic,
         "policy": policy,
+        "filter_fields_html": filter_fields_html,
         "form": form,
         "slot_day": day,
         "appointment_type": choice["appointment_type"],
@@ -232,7 +272,11 @@ def day_view_context(request, clinic, *, time_prefix: str, fixed_type=None) -> d
             else ""
         ),
         "strip_days": [
-            (strip_day, form.query(day=strip_day.date.isoformat(), weeks=day.weeks))
+            (
+                strip_day,
+                form.query(day=strip_day.date.isoformat(), weeks=day.weeks),
+                day_labels(strip_day.date),
+            )
             for strip_day in day.strip
         ],
         "earlier_url": form.query(weeks=day.weeks - 1) if day.has_earlier else "",
@@ -280,12 +324,17 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        clinic = _clinic_for_slots(kwargs["clinic"])
+        slug = kwargs["clinic"]
+        facts = edits_fragment(
+            self.request, ("day-view", slug), lambda: _day_view_facts(slug)
+        )
+        clinic = copy.copy(facts.clinic)  # shared by every request: annotate a copy
         context.update(
             day_view_context(
                 self.request,
                 clinic,
                 time_prefix=reverse("booking:clinic", args=[clinic.slug]),
+                facts=facts,
             ),
             breadcrumbs=_crumbs((clinic.name, "")),
         )

@@ -245,8 +245,12 @@ class ClinicDirectory:
         return found
 
 
-def clinic_directory() -> ClinicDirectory:
-    clinics = tuple(Clinic.objects.with_details().order_by("name"))
+def clinic_directory(*, related=()) -> ClinicDirectory:
+    """`related`: one-to-one relations to load with each clinic (the booking
+    policy, for the finder's next open times)."""
+    clinics = tuple(
+        Clinic.objects.with_details().select_related(*related).order_by("name")
+    )
     return ClinicDirectory(
         clinics=clinics,
         professions={

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -42,18 +43,57 @@ class FinderFacts:
     language until the next edit (nemus_site/fragments.py)."""
 
     def __init__(self):
-        self.directory = clinic_directory()
+        # With each clinic's booking policy: the next open times need it.
+        self.directory = clinic_directory(related=["booking_policy"])
         self.cards: dict[int, dict] = {}
+        self._default_parts = None
+        # The open/closed badge, both ways (components/open_now.html).
+        self.status = {
+            is_open: mark_safe(  # a template's output, escaped there
+                render_to_string("components/open_now.html", {"open": is_open}).strip()
+            )
+            for is_open in (True, False)
+        }
+
+    def default_parts(self) -> dict:
+        """The finder without a search: its empty form and its map of every clinic
+        (by name), both rendered once."""
+        if self._default_parts is None:
+            everyone = [self.directory.markers[c.pk] for c in self.directory.clinics]
+            self._default_parts = {
+                "form_html": render_to_string(
+                    "clinics/_finder_form.html",
+                    {
+                        "form": ClinicSearchForm(),
+                        "action": reverse("clinics:list"),
+                        "show_position": True,
+                    },
+                ),
+                "map_html": render_to_string(
+                    "clinics/_map.html",
+                    {
+                        "markers": everyone,
+                        "map_settings": map_settings(),
+                        "map_id": "clinic-map",
+                        "json_id": "clinic-map-markers",
+                        "label": _("Map of the clinics in the list"),
+                    },
+                ),
+            }
+        return self._default_parts
 
     def card(self, clinic) -> dict:
         card = self.cards.get(clinic.pk)
         if card is None:
             card = self.cards[clinic.pk] = {
-                part: render_to_string(
-                    "clinics/_clinic_card.html", {"clinic": clinic, "part": part}
+                part: mark_safe(  # a template's output, escaped there
+                    render_to_string(
+                        "clinics/_clinic_card.html", {"clinic": clinic, "part": part}
+                    ).strip()
                 )
                 for part in CARD_PARTS
             }
+            card["booking_url"] = reverse("booking:clinic", args=[clinic.slug])
         return card
 
 
@@ -100,6 +140,7 @@ class ClinicListView(PublicPageMixin, TemplateView):
             form=form,
             origin=origin,
             clinics=[(clinic, facts.card(clinic)) for clinic in clinics],
+            status=facts.status,
             clinic_count=len(everyone),
             show_all_url=show_all_url,
             soonest_url=soonest_url,
@@ -107,6 +148,8 @@ class ClinicListView(PublicPageMixin, TemplateView):
             postcodes_available=facts.directory.postcodes_available,
             markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],
             map_settings=map_settings(),
+            # No search: the form and the map as they always are.
+            default_parts=facts.default_parts() if not form.is_bound else None,
             breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],
         )
         return context

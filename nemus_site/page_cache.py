@@ -157,10 +157,12 @@ def content_changed(sender, raw=False, **_kwargs) -> None:
     meta = sender._meta
     if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_SHOWN:
         groups = (TIMES,) if meta.label_lower in TIMES_MODELS else (EDITS,)
-        # Now, and again once the transaction commits: a page rendered from the old
-        # rows between the two would otherwise be kept.
         public_pages_changed(groups)
-        transaction.on_commit(lambda: public_pages_changed(groups))
+        if transaction.get_connection(router.db_for_write(sender)).in_atomic_block:
+            # Again once the transaction commits: a page rendered from the old rows
+            # between the two would otherwise be kept. (Outside a transaction the
+            # row is committed already: once is enough, and saves one render.)
+            transaction.on_commit(lambda: public_pages_changed(groups))
 
 
 def current_versions() -> dict[str, int]:

@@ -35,18 +35,24 @@ def time_links(slots, prefix, query=""):
     readers. Made here rather than by a loop in the template, which took most of
     the day view's rendering (80 times: ~5 ms, here well under 1)."""
     clock_format = get_format("TIME_FORMAT")
+    if clock_format in ("H.i", "H:i"):  # nb and en: no formatter object per time
+        separator = clock_format[1]
+
+        def clock(moment):
+            local = timezone.localtime(moment, OSLO)
+            return f"{local.hour:02d}{separator}{local.minute:02d}"
+
+    else:
+
+        def clock(moment):
+            return time_format(timezone.localtime(moment, OSLO), clock_format)
+
     items = format_html_join(
         "",
         '<li><a class="nm-time" href="{}{}/{}">{}'
         '<span class="nm-visually-hidden">, {}</span></a></li>',
         (
-            (
-                prefix,
-                slot.pk,
-                query,
-                time_format(timezone.localtime(slot.starts_at, OSLO), clock_format),
-                slot.practitioner.name,
-            )
+            (prefix, slot.pk, query, clock(slot.starts_at), slot.practitioner.name)
             for slot in slots
         ),
     )
