@@ -15,6 +15,13 @@ from clinics.hours import OSLO
 
 def slot_time(moment) -> str:
     """'torsdag 26. november kl. 09.30' / 'Thursday 26 November at 09:30'."""
+    return _slot_time(moment, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _slot_time(moment, _language: str) -> str:
+    # Kept: the finder writes twenty clinics' next times on each rendering, and
+    # most are the same few moments.
     return date_format(timezone.localtime(moment, OSLO), "SLOT_FORMAT")
 
 

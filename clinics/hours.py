@@ -53,16 +53,33 @@ def closure_on(clinic, day: dt.date):
 
 def is_open_at(clinic, moment: dt.datetime) -> bool:
     local = timezone.localtime(moment, OSLO)
-    now = local.time()
+    return _open_in(intervals_on(clinic, local.date()), local.time())
+
+
+def _open_in(intervals, now: dt.time) -> bool:
     return any(
         interval.opens <= now and (interval.closes is None or now < interval.closes)
-        for interval in intervals_on(clinic, local.date())
+        for interval in intervals
     )
 
 
-def describe_day(clinic, day: dt.date) -> str:
-    """'08.00–16.00', '08.00–11.30, 12.00–16.00', or 'Closed (reason)'."""
+def day_facts(clinic, day: dt.date) -> tuple[list, str]:
+    """(intervals_on the day, describe_day of it), reading the clinic's hours
+    once: what the finder keeps of each clinic for the day (clinics.views)."""
     intervals = intervals_on(clinic, day)
+    return intervals, describe_day(clinic, day, intervals)
+
+
+def open_at(intervals, moment: dt.datetime) -> bool:
+    """is_open_at for the moment's day's intervals (day_facts)."""
+    return _open_in(intervals, timezone.localtime(moment, OSLO).time())
+
+
+def describe_day(clinic, day: dt.date, intervals=None) -> str:
+    """'08.00–16.00', '08.00–11.30, 12.00–16.00', or 'Closed (reason)'.
+    `intervals`: the day's, when the caller has them (intervals_on)."""
+    if intervals is None:
+        intervals = intervals_on(clinic, day)
     if intervals:
         return ", ".join(str(interval) for interval in intervals)
     closure = closure_on(clinic, day)

@@ -1,4 +1,4 @@
-import copy
+from dataclasses import dataclass
 
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from booking.selectors import clinics_annotate_next_open
+from booking.selectors import clinics_annotate_next_open, next_open_slot_by_clinic
 from clinics import hours
 from clinics.forms import ClinicSearchForm
 from clinics.models import Profession
@@ -37,6 +37,19 @@ FINDER_PAGE_SIZE = 20
 CARD_PARTS = ("heading", "address", "actions")
 
 
+@dataclass(frozen=True, slots=True)
+class FinderEntry:
+    """One clinic in the finder's list: its kept facts and card parts, and what
+    changes by the minute."""
+
+    clinic: object
+    card: dict
+    distance_km: float | None
+    open_now: bool
+    today_hours: str
+    next_open: object  # the first free time, or None
+
+
 class FinderFacts:
     """The clinic directory and each clinic's card parts that change only when
     staff edit, rendered the first time a clinic is listed: kept per worker and
@@ -47,6 +60,7 @@ class FinderFacts:
         self.directory = clinic_directory(related=["booking_policy"])
         self.cards: dict[int, dict] = {}
         self._default_parts = None
+        self.days: dict[tuple, tuple] = {}
         # The open/closed badge, both ways (components/open_now.html).
         self.status = {
             is_open: mark_safe(  # a template's output, escaped there
@@ -81,6 +95,14 @@ class FinderFacts:
                 ),
             }
         return self._default_parts
+
+    def day(self, clinic, day) -> tuple[list, str]:
+        """The clinic's open intervals on `day` and their description
+        (hours.day_facts), worked out once a day."""
+        found = self.days.get((clinic.pk, day))
+        if found is None:
+            found = self.days[clinic.pk, day] = hours.day_facts(clinic, day)
+        return found
 
     def card(self, clinic) -> dict:
         card = self.cards.get(clinic.pk)
@@ -119,12 +141,23 @@ class ClinicListView(PublicPageMixin, TemplateView):
         origin, profession = origin_from_search(form)
         everyone = facts.directory.nearest(origin=origin, profession=profession)
         show_all = request.GET.get("alle") == "1"
-        shown = []
-        for shared, distance in everyone if show_all else everyone[:FINDER_PAGE_SIZE]:
-            clinic = copy.copy(shared)  # shared by every request: annotate a copy
-            clinic.distance_km = distance
-            shown.append(clinic)
-        clinics = clinics_annotate_next_open(clinics=annotate_today(shown))
+        shown = everyone if show_all else everyone[:FINDER_PAGE_SIZE]
+        # The clinics are shared by every request: what changes goes beside them.
+        next_open = next_open_slot_by_clinic(clinics=[clinic for clinic, _d in shown])
+        now = hours.local_now()
+        entries = []
+        for clinic, distance in shown:
+            intervals, today = facts.day(clinic, now.date())
+            entries.append(
+                FinderEntry(
+                    clinic,
+                    facts.card(clinic),
+                    distance,
+                    hours.open_at(intervals, now),
+                    today,
+                    next_open.get(clinic.pk),
+                )
+            )
         show_all_url = ""
         if len(shown) < len(everyone):
             query = request.GET.copy()
@@ -139,7 +172,7 @@ class ClinicListView(PublicPageMixin, TemplateView):
         context.update(
             form=form,
             origin=origin,
-            clinics=[(clinic, facts.card(clinic)) for clinic in clinics],
+            entries=entries,
             status=facts.status,
             clinic_count=len(everyone),
             show_all_url=show_all_url,

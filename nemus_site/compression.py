@@ -15,7 +15,8 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
 # Quality 5: a little smaller than gzip -6 and about as quick (pages are compressed
-# on every request, cache hits included); 11 would take tens of milliseconds.
+# on every request; public pages kept whole are compressed once, the same way:
+# nemus_site/page_cache.py); 11 would take tens of milliseconds.
 BROTLI_QUALITY = 5
 MIN_LENGTH = 200  # as GZipMiddleware: shorter is not worth it
 

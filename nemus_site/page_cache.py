@@ -74,9 +74,6 @@ FRESH_HEADERS = {
     "content-length",
     "content-encoding",
 }
-# Brotli 5 as on the fly (compression.py): 10 is about 10 % smaller but took
-# ~12 ms for the article, paid again after every staff save.
-STORED_BROTLI_QUALITY = BROTLI_QUALITY
 # A cold page (nothing stored yet) being rendered by another request: wait this
 # long for it, looking every POLL seconds, before rendering it too.
 WAIT_SECONDS = 3.0
@@ -233,7 +230,7 @@ class StoredPage:
         content = response.content
         bodies = {"": content}
         if len(content) >= 200:  # as compression.py: shorter is not worth it
-            bodies["br"] = brotli.compress(content, quality=STORED_BROTLI_QUALITY)
+            bodies["br"] = brotli.compress(content, quality=BROTLI_QUALITY)
             bodies["gzip"] = gzip.compress(content, compresslevel=9, mtime=0)
         return cls(
             versions=tuple((group, versions[group]) for group in groups),

@@ -7,18 +7,18 @@ register = template.Library()
 
 
 @register.simple_tag
-def finder_entry(clinic, card, status, next_open=""):
-    """One clinic in the finder's list: the parts that change only when staff
-    edit come rendered (`card`, clinics.views.FinderFacts; `status`, the open/closed
+def finder_entry(entry, status, next_open=""):
+    """One clinic in the finder's list (clinics.views.FinderEntry): the parts that
+    change only when staff edit come rendered (its card; `status`, the open/closed
     badge both ways), joined here with what changes by the minute (distance, open
     now, today's hours, `next_open`: the first free time, written out). Twenty of
     these as an include in a loop took a quarter of the finder's rendering."""
+    clinic, card = entry.clinic, entry.card
     distance = ""
-    if clinic.distance_km is not None:
+    if entry.distance_km is not None:
         distance = format_html(
             '<p class="nm-clinic__distance">{}</p>',
-            _("%(distance)s km away")
-            % {"distance": floatformat(clinic.distance_km, 1)},
+            _("%(distance)s km away") % {"distance": floatformat(entry.distance_km, 1)},
         )
     soonest = ""
     if next_open:
@@ -36,9 +36,9 @@ def finder_entry(clinic, card, status, next_open=""):
         card["heading"],
         distance,
         card["address"],
-        status[bool(clinic.open_now)],
+        status[entry.open_now],
         _("Today"),
-        clinic.today_hours,
+        entry.today_hours,
         soonest,
         card["actions"],
     )
