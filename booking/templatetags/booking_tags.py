@@ -2,7 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import time_format
 from django.utils.formats import get_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from booking import formatting
 from clinics.hours import OSLO
@@ -47,13 +48,19 @@ def time_links(slots, prefix, query=""):
         def clock(moment):
             return time_format(timezone.localtime(moment, OSLO), clock_format)
 
-    items = format_html_join(
-        "",
-        '<li><a class="nm-time" href="{}{}/{}">{}'
-        '<span class="nm-visually-hidden">, {}</span></a></li>',
-        (
-            (prefix, slot.pk, query, clock(slot.starts_at), slot.practitioner.name)
-            for slot in slots
-        ),
-    )
-    return format_html('<ul class="nm-times">{}</ul>', items)
+    # Escaped once each, not once per time: the link's start and end, and each
+    # practitioner's name (a time's id and clock are digits).
+    prefix, query = conditional_escape(prefix), conditional_escape(query)
+    names: dict = {}
+    items = []
+    for slot in slots:
+        practitioner = slot.practitioner
+        name = names.get(practitioner.pk)
+        if name is None:
+            name = names[practitioner.pk] = conditional_escape(practitioner.name)
+        items.append(
+            f'<li><a class="nm-time" href="{prefix}{int(slot.pk)}/{query}">'
+            f"{clock(slot.starts_at)}"
+            f'<span class="nm-visually-hidden">, {name}</span></a></li>'
+        )
+    return mark_safe(f'<ul class="nm-times">{"".join(items)}</ul>')

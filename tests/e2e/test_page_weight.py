@@ -18,7 +18,9 @@ from tests.e2e.conftest import ROOT, _new_context
 
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg")
 BUDGETS = [
-    ("/plager/korsryggsmerter/", 60_000),
+    # The article's first view at most 20 KB (issue 21; make bench measures the
+    # same as sent, Brotli from WhiteNoise and the page cache).
+    ("/plager/korsryggsmerter/", 20_000),
     ("/klinikker/", 120_000),
 ]
 
