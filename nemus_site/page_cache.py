@@ -368,6 +368,12 @@ class PublicPageCacheMiddleware:
             if waited is not None:
                 return waited.response(request, "hit")
         try:
+            if mine:
+                # Another request may have stored it between our lookup and the
+                # lock (and let the lock go): then it is here now.
+                fresh = self._shared_current(digest, versions, seconds)
+                if fresh is not None:
+                    return fresh.response(request, "hit")
             return self._render(request, digest, versions, seconds, stale_seconds)
         finally:
             if mine:
@@ -378,14 +384,21 @@ class PublicPageCacheMiddleware:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
-            try:
-                page = cache.get(self._page_key(digest))
-            except Exception:
-                cache_failed()
-                return None
-            if page is not None and page.current(versions, time.time(), seconds):
-                local_pages.put(digest, page)
+            page = self._shared_current(digest, versions, seconds)
+            if page is not None:
                 return page
+        return None
+
+    def _shared_current(self, digest, versions, seconds):
+        """The shared cache's page when it is current (kept in memory too)."""
+        try:
+            page = cache.get(self._page_key(digest))
+        except Exception:
+            cache_failed()
+            return None
+        if page is not None and page.current(versions, time.time(), seconds):
+            local_pages.put(digest, page)
+            return page
         return None
 
     def _render(self, request, digest, versions, seconds, stale_seconds):
