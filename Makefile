@@ -205,9 +205,10 @@ scan: install compilemessages $(SCAN_VENV)/.installed
 	sh scripts/scan.sh
 
 # --- Benchmarks (not in CI) ---------------------------------------------------------------
-# bench/run.py seeds a large data set into its own database (PostgreSQL nemus_bench and
-# Redis db 2 by default), serves it with gunicorn and loads it with wrk. Figures are
-# printed and written to var/bench/.
+# bench/run.py seeds a large data set into its own databases (the embedded default:
+# var/bench/bench.sqlite3 and its cache table; then PostgreSQL nemus_bench and Redis
+# db 2), serves each with gunicorn and loads it with wrk. Figures, as ratios to a
+# static file in the same run, are printed and written to var/bench/.
 bench: install compilemessages services
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \

@@ -11,40 +11,11 @@ The values are shared by every request of the worker: callers must not change
 them (copy what they annotate).
 """
 
-import threading
-from collections import OrderedDict
-
 from django.conf import settings
 
-from nemus_site.page_cache import EDITS, request_versions
+from nemus_site.page_cache import EDITS, LocalLRU, request_versions
 
-
-class _Store:
-    def __init__(self, max_entries: int):
-        self.max_entries = max_entries
-        self.values: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.values.get(key)
-            if value is not None:
-                self.values.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.values[key] = value
-            self.values.move_to_end(key)
-            while len(self.values) > self.max_entries:
-                self.values.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.values.clear()
-
-
-store = _Store(max_entries=200)
+store = LocalLRU(max_entries=200)
 
 
 def edits_fragment(request, key: tuple, build):

@@ -16,7 +16,7 @@ versions of the groups it shows (`PublicPageMixin.page_groups`), so a booking do
 not make the article render again, and a staff edit shows at once.
 
 **Two layers.** Each worker keeps the pages it served in its own memory
-(`LocalPages`, bounded); a request asks the shared cache (Redis, or the cache table
+(`local_pages`, bounded); a request asks the shared cache (Redis, or the cache table
 of `make run`) only for the versions, in one lookup, and is answered from memory
 when the page there has them. Another worker's page comes from the shared cache.
 
@@ -270,42 +270,47 @@ class StoredPage:
         return response
 
 
-class LocalPages:
-    """This worker's pages: the most recently used, up to a count and a size."""
+class LocalLRU:
+    """A worker's own store: the most recently used values, up to a count and,
+    when `size_of` is given, a total size."""
 
-    def __init__(self, max_entries=500, max_bytes=64 * 1024 * 1024):
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self.pages: OrderedDict[str, StoredPage] = OrderedDict()
+    def __init__(self, max_entries: int, max_bytes=None, size_of=None):
+        self.max_entries, self.max_bytes, self.size_of = max_entries, max_bytes, size_of
+        self.values: OrderedDict = OrderedDict()
         self.bytes = 0
         self.lock = threading.Lock()
 
-    def get(self, digest):
+    def get(self, key):
         with self.lock:
-            page = self.pages.get(digest)
-            if page is not None:
-                self.pages.move_to_end(digest)
-            return page
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
 
-    def put(self, digest, page) -> None:
+    def put(self, key, value) -> None:
         with self.lock:
-            old = self.pages.pop(digest, None)
-            if old is not None:
-                self.bytes -= old.size
-            self.pages[digest] = page
-            self.bytes += page.size
-            while self.pages and (
-                len(self.pages) > self.max_entries or self.bytes > self.max_bytes
+            old = self.values.pop(key, None)
+            if old is not None and self.size_of:
+                self.bytes -= self.size_of(old)
+            self.values[key] = value
+            if self.size_of:
+                self.bytes += self.size_of(value)
+            while self.values and (
+                len(self.values) > self.max_entries
+                or (self.max_bytes is not None and self.bytes > self.max_bytes)
             ):
-                _digest, dropped = self.pages.popitem(last=False)
-                self.bytes -= dropped.size
+                _key, dropped = self.values.popitem(last=False)
+                if self.size_of:
+                    self.bytes -= self.size_of(dropped)
 
     def clear(self) -> None:
         with self.lock:
-            self.pages.clear()
+            self.values.clear()
             self.bytes = 0
 
 
-local_pages = LocalPages()
+# This worker's pages: at most 500, 64 MB.
+local_pages = LocalLRU(500, 64 * 1024 * 1024, size_of=lambda page: page.size)
 
 
 class PublicPageCacheMiddleware:
