@@ -300,25 +300,34 @@ def slot_day_get(
         "latest": latest,
         "end": latest,
     }
-    # Built once and narrowed for each query: building it is most of the cost.
-    window = slot_list_open(
-        clinic=clinic,
-        start=now,
-        end=latest,
-        now=now,
-        appointment_type=appointment_type,
-        profession=profession,
-        practitioner_id=practitioner_id,
-    )
+    built: list = []
+
+    def window():
+        """The ORM's queryset of the window, for filters and fallbacks: built
+        once, when first needed (the page as first opened needs none), and
+        narrowed for each query: building it is most of the cost."""
+        if not built:
+            built.append(
+                slot_list_open(
+                    clinic=clinic,
+                    start=now,
+                    end=latest,
+                    now=now,
+                    appointment_type=appointment_type,
+                    profession=profession,
+                    practitioner_id=practitioner_id,
+                )
+            )
+        return built[0]
 
     def open_between(start: dt.datetime, end: dt.datetime):
-        return window.filter(starts_at__gte=start, starts_at__lt=end)
+        return window().filter(starts_at__gte=start, starts_at__lt=end)
 
     def first_from(start):
         if plain:
             rows = FIRST_START.rows(start=start, **in_window)
             return rows[0][0] if rows else None
-        return _first_start(window.filter(starts_at__gte=start))
+        return _first_start(window().filter(starts_at__gte=start))
 
     first = first_from(now)
     first_day = timezone.localtime(first, OSLO).date() if first else None
@@ -345,7 +354,7 @@ def slot_day_get(
         counts = {days[index]: n for index, n in rows if index is not None}
     elif first_day is not None:
         counts = slot_day_counts(
-            window, first_day=low, last_day=high, distinct_times=not by_practitioner
+            window(), first_day=low, last_day=high, distinct_times=not by_practitioner
         )
     strip = [
         StripDay(date=date, count=counts.get(date, 0))
