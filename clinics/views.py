@@ -61,6 +61,7 @@ class FinderFacts:
         self.cards: dict[int, dict] = {}
         self._default_parts = None
         self.days: dict[tuple, tuple] = {}
+        self.days_of = None
         # The open/closed badge, both ways (components/open_now.html).
         self.status = {
             is_open: mark_safe(  # a template's output, escaped there
@@ -98,7 +99,9 @@ class FinderFacts:
 
     def day(self, clinic, day) -> tuple[list, str]:
         """The clinic's open intervals on `day` and their description
-        (hours.day_facts), worked out once a day."""
+        (hours.day_facts), worked out once a day (only today's are kept)."""
+        if self.days_of != day:
+            self.days, self.days_of = {}, day
         found = self.days.get((clinic.pk, day))
         if found is None:
             found = self.days[clinic.pk, day] = hours.day_facts(clinic, day)

@@ -1,7 +1,9 @@
+import functools
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 # The main navigation.
@@ -42,7 +44,7 @@ def alternate_languages(request):
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = given.get(code) or translate_url(request.path, code)
+        url = given.get(code) or _translated(request.path, get_language(), code)
         alternates.append(
             {
                 "code": code,
@@ -55,11 +57,23 @@ def alternate_languages(request):
     return {"alternate_languages": alternates}
 
 
+@functools.lru_cache(maxsize=1024)
+def _translated(path: str, _active: str, code: str) -> str:
+    """translate_url, which resolves the path in the active language and reverses
+    it in `code`: the same for the same three, and on every page (kept, bounded)."""
+    return translate_url(path, code)
+
+
+@functools.lru_cache(maxsize=8)
+def _navigation_urls(_language: str) -> tuple[str, ...]:
+    return tuple(reverse(url_name) for url_name, _label, _text in NAVIGATION)
+
+
 def site(request):
     """The header navigation, with the current section marked, and contact details."""
     navigation = []
-    for url_name, label, description in NAVIGATION:
-        url = reverse(url_name)
+    urls = _navigation_urls(get_language())
+    for url, (_url_name, label, description) in zip(urls, NAVIGATION, strict=True):
         navigation.append(
             {
                 "url": url,
