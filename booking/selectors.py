@@ -203,8 +203,15 @@ def slot_day_counts(
     """{Oslo date: open times} for a queryset of slots from `first_day` to
     `last_day`, in one grouped query. With `distinct_times`, times offered by
     several practitioners count once."""
+    if last_day < first_day:
+        return {}
+    rows = _day_counts(slots, first_day, last_day, distinct_times)
+    return _by_day(rows, first_day, last_day)
+
+
+def _by_day(rows, first_day: dt.date, last_day: dt.date) -> dict[dt.date, int]:
+    """{date: count} from _day_counts' (day index, count) rows."""
     days = _days(first_day, last_day)
-    rows = _day_counts(slots, first_day, last_day, distinct_times) if days else []
     return {days[index]: n for index, n in rows if index is not None}
 
 
@@ -343,7 +350,6 @@ def slot_day_get(
     low, high = min(start, day or start), max(strip_end, day or strip_end)
     counts = {}
     if first_day is not None and plain:
-        days = _days(low, high)
         rows = DAY_COUNTS.rows(
             first_day=low,
             last_day=high,
@@ -351,7 +357,7 @@ def slot_day_get(
             start=now,
             **in_window,
         )
-        counts = {days[index]: n for index, n in rows if index is not None}
+        counts = _by_day(rows, low, high)
     elif first_day is not None:
         counts = slot_day_counts(
             window(), first_day=low, last_day=high, distinct_times=not by_practitioner
