@@ -386,15 +386,14 @@ class BookingAdmin(ClinicScopedAdmin):
         booking = self.get_object(request, object_id)
         if booking is None:
             raise PermissionDenied
-        BookingAccess.objects.create(
-            booking_id=booking.pk,
-            clinic_id=booking.slot.clinic_id,
+        BookingAccess.of_booking(
+            booking,
             user=request.user,
             username=request.user.get_username(),
             action=BookingAccess.Action.VIEW
             if request.method == "GET"
             else BookingAccess.Action.CHANGE,
-        )
+        ).save()
         if request.method != "POST":
             return super().change_view(request, object_id, form_url, extra_context)
         if not (booking.is_active and self.has_change_permission(request, booking)):
@@ -524,9 +523,8 @@ class BookingAdmin(ClinicScopedAdmin):
             .order_by("slot__clinic__name", "slot__starts_at")
         )
         BookingAccess.objects.bulk_create(
-            BookingAccess(
-                booking_id=b.pk,
-                clinic_id=b.slot.clinic_id,
+            BookingAccess.of_booking(
+                b,
                 user=request.user,
                 username=request.user.get_username(),
                 action=BookingAccess.Action.DAY_LIST,
@@ -726,6 +724,7 @@ class WaitlistEntryAdmin(ClinicScopedAdmin):
             raise PermissionDenied
         BookingAccess.objects.create(
             waitlist_entry_id=entry.pk,
+            waitlist_entry_key=entry.key,
             clinic_id=entry.clinic_id,
             user=request.user,
             username=request.user.get_username(),
@@ -748,11 +747,12 @@ class BookingAccessAdmin(admin.ModelAdmin):
         "username",
         "action",
         "booking_id",
+        "booking_key",
         "waitlist_entry_id",
         "clinic_id",
     ]
     list_filter = ["action"]
-    search_fields = ["username", "booking_id"]
+    search_fields = ["username", "booking_id", "booking_key", "waitlist_entry_key"]
 
     def has_module_permission(self, request):
         return request.user.is_superuser

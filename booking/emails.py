@@ -5,53 +5,15 @@ import datetime as dt
 
 import icalendar
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from booking.formatting import slot_time
+from booking.links import cancel_token, waitlist_token
 from booking.models import BookingEmail, WaitlistEntry, WaitlistMessage
 from booking.sms import sms_text
-
-CANCEL_SALT = "booking.cancel"
-
-
-def cancel_token(booking) -> str:
-    return signing.dumps({"booking": booking.pk}, salt=CANCEL_SALT, compress=True)
-
-
-def booking_from_token(token: str):
-    """The booking id in a cancel link, or None when the link is forged or broken."""
-    try:
-        data = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature:
-        return None
-    return data.get("booking") if isinstance(data, dict) else None
-
-
-WAITLIST_SALT = "booking.waitlist"
-
-
-def waitlist_token(entry, *, proof: bool) -> str:
-    """The signed link to a waiting-list entry's page. `proof` marks a link that
-    went to the entry's contact (an e-mail, an SMS): it may confirm an e-mail
-    entry; the one shown after signing up may not."""
-    return signing.dumps(
-        {"entry": entry.pk, "proof": int(proof)}, salt=WAITLIST_SALT, compress=True
-    )
-
-
-def waitlist_from_token(token: str) -> tuple[int | None, bool]:
-    """(entry id, proof) in a waiting-list link; (None, False) when forged."""
-    try:
-        data = signing.loads(token, salt=WAITLIST_SALT)
-    except signing.BadSignature:
-        return None, False
-    if not isinstance(data, dict) or not isinstance(data.get("entry"), int):
-        return None, False
-    return data["entry"], bool(data.get("proof"))
 
 
 def waitlist_url(entry) -> str:
@@ -118,7 +80,7 @@ def calendar_file(booking) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = icalendar.Event()
-    event.add("uid", f"booking-{booking.pk}@nemus")
+    event.add("uid", booking.calendar_uid)
     # One more at each move: calendars update the event with this UID.
     event.add("sequence", booking.sequence)
     event.add("dtstamp", timezone.now())

@@ -343,6 +343,19 @@ def new_booking_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+def new_row_key() -> str:
+    """A random value a row keeps for life (96 bits), which the links, calendar
+    files and access records about it carry: a restored backup reuses ids, never
+    these, so a link made for one booking can never open another."""
+    return secrets.token_urlsafe(12)
+
+
+def row_key_field():
+    return models.CharField(
+        max_length=16, unique=True, default=new_row_key, editable=False
+    )
+
+
 class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     ATTENDED = "attended", _("Attended")
@@ -371,6 +384,7 @@ class Booking(models.Model):
     slot = models.ForeignKey(
         Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("time")
     )
+    key = row_key_field()
     reference = models.CharField(
         _("reference"),
         max_length=REFERENCE_LENGTH,
@@ -447,6 +461,12 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def calendar_uid(self) -> str:
+        """The UID of its event in calendars: by key, which no other booking ever
+        has (ids come back after a restore)."""
+        return f"booking-{self.key}@nemus"
 
 
 class BookingMessage(models.Model):
@@ -575,6 +595,7 @@ class WaitlistEntry(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="nb"
     )
+    key = row_key_field()
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # When the SMS code was sent (the code is derived from it, never stored) and
@@ -832,11 +853,19 @@ class BookingAccess(models.Model):
     """Who opened which booking, and when (Normen). Holds no patient data and is
     kept after the booking is deleted."""
 
+    # The number as staff saw it, and the row's key (Booking.key): after a restore
+    # a number can name another booking, a key never does.
     booking_id = models.PositiveBigIntegerField(
         _("booking number"), db_index=True, null=True, blank=True
     )
+    booking_key = models.CharField(
+        _("booking key"), max_length=16, blank=True, db_index=True
+    )
     waitlist_entry_id = models.PositiveBigIntegerField(
         _("waiting-list entry number"), null=True, blank=True
+    )
+    waitlist_entry_key = models.CharField(
+        _("waiting-list entry key"), max_length=16, blank=True
     )
     clinic_id = models.PositiveBigIntegerField(_("clinic number"))
     user = models.ForeignKey(
@@ -864,3 +893,13 @@ class BookingAccess(models.Model):
     def __str__(self):
         subject = self.booking_id or f"waitlist {self.waitlist_entry_id}"
         return f"{self.username} {self.action} #{subject} {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def of_booking(cls, booking, **fields) -> "BookingAccess":
+        """A record (unsaved) about `booking`, by number and key."""
+        return cls(
+            booking_id=booking.pk,
+            booking_key=booking.key,
+            clinic_id=booking.slot.clinic_id,
+            **fields,
+        )

@@ -840,7 +840,7 @@ def calendar_feed_events(*, feed: CalendarFeed, now=None) -> list[dict]:
         if booking is not None and booking.status in Booking.ACTIVE_STATUSES:
             events.append(
                 {
-                    "uid": f"booking-{booking.pk}@nemus",
+                    "uid": booking.calendar_uid,
                     "starts_at": slot.starts_at,
                     "ends_at": slot.ends_at,
                     "summary": f"{booking.appointment_type.name} {booking.reference}",

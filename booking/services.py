@@ -447,10 +447,19 @@ def booking_create(
         kinds = [BookingEmail.Kind.CONFIRMATION]
         if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
             kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
-        queued = [BookingEmail.objects.create(booking=booking, kind=k) for k in kinds]
+        queued = [email_queue(booking, kind) for kind in kinds]
         texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
         transaction.on_commit(lambda: _send_queued(queued, texts))
-    logger.info("booking created: booking=%s slot=%s", booking.pk, slot.pk)
+    # What a restore from backup would lose, to find the patient again (the
+    # reference, the clinic and the time; never who): docs/operations.md.
+    logger.info(
+        "booking created: booking=%s reference=%s clinic=%s starts=%s slot=%s",
+        booking.pk,
+        booking.reference,
+        slot.clinic_id,
+        slot.starts_at.isoformat(),
+        slot.pk,
+    )
     return booking
 
 

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from booking.calendars import feed_ical
-from booking.emails import booking_from_token, waitlist_from_token, waitlist_token
 from booking.formatting import day_labels
 from booking.forms import BookingForm, SlotFilterForm, WaitlistCodeForm, WaitlistForm
+from booking.links import booking_link, waitlist_link, waitlist_token
 from booking.models import (
     Booking,
     CalendarFeed,
@@ -494,6 +494,7 @@ class SlotBookView(View):
             return self.render_form(request, clinic, slot, form, status=400)
         request.session[SESSION_CONFIRMATION] = {
             "booking": booking.pk,
+            "key": booking.key,
             "at": timezone.now().timestamp(),
         }
         return redirect("booking:confirmation")
@@ -518,7 +519,7 @@ class ConfirmationView(View):
                 {"expired": True, "breadcrumbs": _crumbs((_("Confirmation"), ""))},
             )
         booking = booking_get_for_patient(booking_id=stored.get("booking"))
-        if booking is None or not booking.is_active:
+        if booking is None or booking.key != stored.get("key") or not booking.is_active:
             return redirect("booking:index")
         return render(
             request,
@@ -533,10 +534,23 @@ class ConfirmationView(View):
 
 
 def _booking_for_token(token):
-    """The booking a signed link names, or None when the link is forged or broken
-    (or the booking gone)."""
-    booking_id = booking_from_token(token)
-    return booking_get_for_patient(booking_id=booking_id) if booking_id else None
+    """The booking a signed link names, or None when the link is forged or broken,
+    the booking gone, or the row under its id another booking (a restore)."""
+    link = booking_link(token)
+    if link is None:
+        return None
+    booking = booking_get_for_patient(booking_id=link.row_id)
+    return booking if link.fits(booking) else None
+
+
+def _entry_for_token(token):
+    """(the waiting-list entry a signed link names, whether the link went to its
+    contact); (None, False) as for a booking's link."""
+    link = waitlist_link(token)
+    if link is None:
+        return None, False
+    entry = waitlist_entry_get(entry_id=link.row_id)
+    return (entry, link.proof) if link.fits(entry) else (None, False)
 
 
 def manage_page(request, booking, token, *, status=None, **extra):
@@ -823,15 +837,13 @@ class WaitlistEntryView(View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, token):
-        entry_id, proof = waitlist_from_token(token)
-        entry = waitlist_entry_get(entry_id=entry_id) if entry_id else None
+        entry, proof = _entry_for_token(token)
         return self.render_entry(
             request, entry, token, proof, joined=request.GET.get("ok") == "1"
         )
 
     def post(self, request, token):
-        entry_id, proof = waitlist_from_token(token)
-        entry = waitlist_entry_get(entry_id=entry_id) if entry_id else None
+        entry, proof = _entry_for_token(token)
         if entry is None:
             return self.render_entry(request, None, token, proof)
         action = request.POST.get("action")

@@ -57,10 +57,11 @@ def shell(server, code):
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
         env=server.env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    # The script's error, not the script, when it fails.
+    assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1]
 
 

@@ -368,7 +368,7 @@ def test_the_feed_holds_time_type_and_reference_only_and_rotates(
     assert response["Cache-Control"] == "no-store"
     events = list(icalendar.Calendar.from_ical(response.content).walk("VEVENT"))
     assert [str(e["uid"]) for e in events] == [
-        f"booking-{booking.pk}@nemus",
+        booking.calendar_uid,
         f"blocked-{blocked.pk}@nemus",
     ]
     for event in events:

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from booking.emails import cancel_token
+from booking.links import cancel_token
 from booking.models import Booking, BookingEmail, ClinicBookingPolicy
 from booking.services import (
     ChangeTooLate,
@@ -75,7 +75,7 @@ def test_a_change_moves_the_booking_and_sends_an_updated_calendar_event(
     assert message.subject.startswith("Ny tid: ")
     assert "du har endret timen din" in message.body
     event = calendar_of(message)
-    assert str(event["uid"]) == f"booking-{booking.pk}@nemus"
+    assert str(event["uid"]) == f"booking-{booking.key}@nemus"
     assert int(event["sequence"]) == 1
     assert event.decoded("dtstart") == new.starts_at
     assert BookingEmail.objects.filter(booking=booking, kind="changed").count() == 1

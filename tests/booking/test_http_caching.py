@@ -88,7 +88,7 @@ def test_a_visitor_with_a_session_gets_private_pages(admin_client):
 
 
 def test_errors_and_cancel_links_are_private(client, slot, follow_up):
-    from booking.emails import cancel_token
+    from booking.links import cancel_token
 
     booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
     cancel = client.get(f"/timebestilling/avbestill/{cancel_token(booking)}/")

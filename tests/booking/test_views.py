@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.emails import cancel_token
+from booking.links import cancel_token
 from booking.models import Booking, BookingAccess, ClinicBookingPolicy, Slot
 from booking.services import booking_create
 from tests.booking.conftest import PATIENT

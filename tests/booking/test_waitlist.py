@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.emails import waitlist_token
+from booking.links import waitlist_token
 from booking.models import (
     BookingAccess,
     ClinicStaff,

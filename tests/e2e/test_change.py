@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from booking.emails import cancel_token
+from booking.links import cancel_token
 from booking.models import Booking
 from booking.services import booking_create
 from clinics.hours import OSLO

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from booking.emails import waitlist_token
+from booking.links import waitlist_token
 from booking.models import WaitlistEntry, WaitlistOffer
 from booking.services import waitlist_code
 from booking.sms import MemoryBackend
