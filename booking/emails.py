@@ -105,7 +105,7 @@ def send_booking_email(record: BookingEmail) -> None:
                 "record": record,
             }
         else:
-            recipient = booking.email
+            recipient = record.to
             context = {
                 "booking": booking,
                 "slot": booking.slot,

@@ -485,6 +485,8 @@ class BookingMessage(models.Model):
 class BookingEmail(BookingMessage):
     """An e-mail about a booking; failures are kept and retried."""
 
+    MAX_ATTEMPTS = 5
+
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Confirmation")
         REMINDER = "reminder", _("Reminder")
@@ -500,6 +502,10 @@ class BookingEmail(BookingMessage):
         verbose_name=_("booking"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The patient's address, kept here until the message is sent or given up
+    # (a cancellation's e-mail goes after the booking has forgotten it), then
+    # erased. Empty for the clinic's notice (its address is the clinic's).
+    to = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("booking e-mail")

@@ -483,17 +483,15 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
         policy = ClinicBookingPolicy.for_clinic(booking.slot.clinic)
         if not by_staff and policy.too_late_to_cancel(booking.slot.starts_at, now):
             raise CancelTooLate()
+        record = None
         if by_staff and booking.email:
-            # The message needs the address; it is sent now, before the erasure.
-            record = BookingEmail.objects.create(
-                booking=booking, kind=BookingEmail.Kind.CANCELLED
-            )
-            _send_one(record, send_booking_email)
+            # The outbox row keeps the address the erasure below takes from the
+            # booking; the message goes after the commit (never holding it).
+            record = email_queue(booking, BookingEmail.Kind.CANCELLED)
         elif not by_staff and policy.notify_email:
-            record = BookingEmail.objects.create(
-                booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
-            )
-            transaction.on_commit(lambda: emails_send([record]))
+            record = email_queue(booking, BookingEmail.Kind.CLINIC_NOTICE)
+        if record is not None:
+            transaction.on_commit(partial(emails_send, [record]))
         # Nothing left to tell of a time that is gone but that it is gone.
         booking.sms_messages.filter(sent_at__isnull=True).delete()
         text = sms_queue(booking, BookingSms.Kind.CANCELLED)
@@ -503,9 +501,9 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
         _erase_personal_data(booking)
         booking.save()
         waitlist_slots_opened([booking.slot_id])
-        # Nothing left to send to an erased address.
+        # Nothing left to tell of a time that is gone but that it is gone.
         booking.emails.filter(sent_at__isnull=True).exclude(
-            kind=BookingEmail.Kind.CLINIC_NOTICE
+            kind__in=[BookingEmail.Kind.CLINIC_NOTICE, BookingEmail.Kind.CANCELLED]
         ).delete()
     logger.info("booking cancelled: booking=%s", booking.pk)
     return booking
@@ -553,13 +551,9 @@ def _move(*, booking_id: int, new_slot_id: int, now, by_patient: bool) -> Bookin
         except IntegrityError as error:
             raise SlotTaken() from error
         kind = BookingEmail.Kind.CHANGED if by_patient else BookingEmail.Kind.MOVED
-        queued = [BookingEmail.objects.create(booking=booking, kind=kind)]
+        queued = [email_queue(booking, kind)]
         if by_patient and ClinicBookingPolicy.for_clinic(new_slot.clinic).notify_email:
-            queued.append(
-                BookingEmail.objects.create(
-                    booking=booking, kind=BookingEmail.Kind.CLINIC_NOTICE
-                )
-            )
+            queued.append(email_queue(booking, BookingEmail.Kind.CLINIC_NOTICE))
         # A reminder queued for the old time is not for the new one.
         booking.sms_messages.filter(
             sent_at__isnull=True, kind=BookingSms.Kind.REMINDER
@@ -660,32 +654,53 @@ def bookings_purge(*, older_than_days: int, now=None) -> int:
 # --- E-mail --------------------------------------------------------------------------
 
 
+def email_queue(booking: Booking, kind: str) -> BookingEmail:
+    """An e-mail about `booking`, sent after the commit (the caller's on_commit,
+    or send_booking_emails). A patient's message keeps the address until it is
+    sent or given up; the clinic's notice goes to the clinic's address then."""
+    to = "" if kind == BookingEmail.Kind.CLINIC_NOTICE else booking.email
+    return BookingEmail.objects.create(booking=booking, kind=kind, to=to)
+
+
 def _send_one(record: BookingEmail, sender) -> bool:
+    """Send one queued e-mail: sent, or the failure recorded for a later run. The
+    patient's address is erased from the row once sent or given up (after
+    BookingEmail.MAX_ATTEMPTS)."""
     record.attempts += 1
+    fields = ["attempts", "last_error", "sent_at", "to"]
+    if record.kind != BookingEmail.Kind.CLINIC_NOTICE and not record.to:
+        record.attempts = max(record.attempts, BookingEmail.MAX_ATTEMPTS)
+        record.last_error = "no address"
+        record.save(update_fields=fields)
+        return False
     try:
         sender(record)
     except Exception as error:  # any failure is recorded and retried later
         record.last_error = type(error).__name__[:300]
-        record.save(update_fields=["attempts", "last_error"])
+        if record.attempts >= BookingEmail.MAX_ATTEMPTS:
+            record.to = ""  # given up: the address is not kept any longer
+        record.save(update_fields=fields)
         logger.warning(
-            "booking e-mail failed: email=%s kind=%s error=%s",
+            "booking e-mail failed: email=%s kind=%s attempt=%s error=%s",
             record.pk,
             record.kind,
+            record.attempts,
             type(error).__name__,
         )
         return False
     record.sent_at = timezone.now()
     record.last_error = ""
-    record.save(update_fields=["attempts", "last_error", "sent_at"])
+    record.to = ""
+    record.save(update_fields=fields)
     return True
 
 
-def emails_send(records=None, *, max_attempts: int = 5) -> tuple[int, int]:
+def emails_send(records=None) -> tuple[int, int]:
     """Send queued booking e-mails (the given ones, or every unsent one with
     attempts left). Returns (sent, failed)."""
     if records is None:
         records = BookingEmail.objects.filter(
-            sent_at__isnull=True, attempts__lt=max_attempts
+            sent_at__isnull=True, attempts__lt=BookingEmail.MAX_ATTEMPTS
         ).select_related("booking__slot__clinic", "booking__slot__practitioner")
     return _tally(_send_one(record, send_booking_email) for record in records)
 
@@ -712,9 +727,7 @@ def reminders_queue(*, now=None) -> int:
     count = 0
     for booking in due:
         with transaction.atomic():
-            BookingEmail.objects.create(
-                booking=booking, kind=BookingEmail.Kind.REMINDER
-            )
+            email_queue(booking, BookingEmail.Kind.REMINDER)
             booking.reminder_sent_at = now
             booking.save(update_fields=["reminder_sent_at"])
         count += 1

@@ -43,6 +43,10 @@ class Fact:
     setting: str  # the setting it comes from, named to staff when it is empty
 
 
+# BookingEmail.MAX_ATTEMPTS (nemus_site imports no app; a test holds them equal).
+BOOKING_EMAIL_TRIES = 5
+
+
 def days(count: int) -> str:
     return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
 
@@ -121,9 +125,12 @@ def processings() -> list[Processing]:
             basis=_("Article 6(1)(b) and Article 9(2)(h), as for the booking."),
             retention=_(
                 "Kept with the booking and deleted with it, %(days)s after the "
-                "appointment."
+                "appointment. Your address stays on each e-mail waiting to go out "
+                "until it is sent or given up after %(tries)s tries, also when the "
+                "clinic cancels your appointment (that e-mail goes after your "
+                "details are deleted from the booking)."
             )
-            % {"days": days(booking_days)},
+            % {"days": days(booking_days), "tries": BOOKING_EMAIL_TRIES},
             recipients=_("You; the e-mail delivery service below carries them."),
             rights=RIGHTS["contract"],
         ),

@@ -273,6 +273,10 @@ EMAIL_USE_SSL = False
 # EMAIL_URL (smtp+tls://user:password@host:587) sets all of the above at once.
 EMAIL_URL = env_str("EMAIL_URL")
 globals().update(email_settings(EMAIL_URL))
+# Seconds an SMTP server may keep us waiting (connect, each answer). Messages are
+# sent after the commit, outside any transaction; one that times out stays in the
+# outbox for send_booking_emails to try again.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEMUS <ikke-svar@nemus.no>")
 
 # --- SMS ---------------------------------------------------------------------------

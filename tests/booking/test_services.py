@@ -229,7 +229,7 @@ def test_cancel_opens_the_slot_and_erases_personal_data(slot, follow_up):
 
 
 def test_patients_cannot_cancel_inside_the_cutoff_but_staff_can(
-    practitioner, follow_up
+    practitioner, follow_up, django_capture_on_commit_callbacks
 ):
     slot = SlotFactory(
         practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(hours=5)
@@ -239,10 +239,20 @@ def test_patients_cannot_cancel_inside_the_cutoff_but_staff_can(
         booking_cancel(booking_id=booking.pk)
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
     mail.outbox.clear()
-    booking_cancel(booking_id=booking.pk, by_staff=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking_cancel(booking_id=booking.pk, by_staff=True)
+    # Nothing is sent inside the transaction: the message waits for the commit.
+    assert mail.outbox == []
+    record = BookingEmail.objects.get(booking=booking, kind="cancelled")
+    assert (record.to, record.sent_at) == ("test@example.invalid", None)
+    for callback in callbacks:
+        callback()
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CANCELLED
     assert [m.to for m in mail.outbox] == [["test@example.invalid"]]
     assert "avbestilt" in mail.outbox[0].subject
+    assert mail.outbox[0].body.startswith("Hei,\n")
+    record.refresh_from_db()
+    assert record.sent_at is not None and record.to == ""
 
 
 def test_move_is_one_locked_call_and_refuses_a_taken_slot(practitioner, follow_up):
