@@ -1184,6 +1184,25 @@ def _overlapping(intervals, starts_at, ends_at) -> bool:
     return index > 0 and intervals[index - 1][1] > starts_at
 
 
+def _withdraw_if_open(slot_ids, *, by: str) -> list[int]:
+    """Withdraw the slots among `slot_ids` that are still open, each re-checked
+    under its row lock: a booking made since they were read (booking_create locks
+    the slot first) keeps its time. Returns the ids withdrawn."""
+    if not slot_ids:
+        return []
+    locked = list(
+        Slot.objects.select_for_update(of=("self",))
+        .filter(pk__in=slot_ids, is_withdrawn=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    still_open = list(
+        Slot.objects.filter(pk__in=locked).open().values_list("pk", flat=True)
+    )
+    Slot.objects.filter(pk__in=still_open).update(is_withdrawn=True, withdrawn_by=by)
+    return still_open
+
+
 def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
     """Read a practitioner's calendar and bring the open times in line with it:
     open slots overlapping a busy time are withdrawn (by the calendar), and slots
@@ -1252,9 +1271,7 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
             )
             if not _overlapping(intervals, slot.starts_at, slot.ends_at)
         ]
-        Slot.objects.filter(pk__in=withdraw).update(
-            is_withdrawn=True, withdrawn_by=Slot.WithdrawnBy.CALENDAR
-        )
+        withdraw = _withdraw_if_open(withdraw, by=Slot.WithdrawnBy.CALENDAR)
         Slot.objects.filter(pk__in=reopen).update(is_withdrawn=False, withdrawn_by="")
         waitlist_slots_opened(reopen)
         BusyCalendar.objects.filter(pk=calendar.pk).update(

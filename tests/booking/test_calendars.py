@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from booking import services
 from booking.calendars import (
     FEED_EVENT_FIELDS,
     CalendarError,
@@ -263,6 +264,37 @@ def test_a_booked_time_is_never_touched_but_shown_as_a_conflict(
     booking.refresh_from_db()
     assert booking.status == "confirmed"
     assert not Slot.objects.get(pk=slots["nine"].pk).is_withdrawn
+    assert list(calendar_conflicts(now=NOW)) == [booking]
+
+
+def test_a_time_booked_between_the_syncs_read_and_its_withdrawal_stays_booked(
+    kari_calendar, follow_up, monkeypatch
+):
+    """A patient books 09.00 after the sync has read the open times and while it
+    weighs them against the busy ones (issue 28): the time keeps its booking and
+    is not withdrawn; 09.30 is."""
+    calendar, slots = kari_calendar
+    weigh = services._overlapping
+    booked = []
+
+    def weigh_while_a_patient_books(intervals, starts_at, ends_at):
+        if not booked:
+            booked.append(
+                booking_create(
+                    slot_id=slots["nine"].pk,
+                    appointment_type=follow_up,
+                    now=NOW,
+                    **PATIENT,
+                )
+            )
+        return weigh(intervals, starts_at, ends_at)
+
+    monkeypatch.setattr(services, "_overlapping", weigh_while_a_patient_books)
+    assert busy_calendar_sync(calendar_id=calendar.pk, now=NOW) == (1, 0)
+    assert withdrawn(slots) == {"half": "calendar"}
+    [booking] = booked
+    booking.refresh_from_db()
+    assert booking.status == "confirmed" and booking.slot_id == slots["nine"].pk
     assert list(calendar_conflicts(now=NOW)) == [booking]
 
 
