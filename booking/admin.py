@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from booking.admin_book import BookViews
@@ -38,7 +39,7 @@ from booking.services import (
     BookingError,
     booking_cancel,
     booking_create,
-    booking_mark_attended,
+    booking_mark,
     booking_move,
     busy_calendar_sync,
     calendar_feed_rotate,
@@ -463,8 +464,33 @@ class BookingAdmin(ClinicScopedAdmin):
 
     @admin.action(description=_("Mark as attended"))
     def mark_attended(self, request, queryset):
-        for booking in queryset:
-            booking_mark_attended(booking_id=booking.pk)
+        """The appointment book's rule (booking_mark): attended from the booking's
+        day on, and only a confirmed booking; each refusal is said with its time."""
+        marked, refused = 0, []
+        for booking in queryset.select_related("slot"):
+            try:
+                booking_mark(booking_id=booking.pk, status=Booking.Status.ATTENDED)
+            except BookingError as error:
+                when = slot_time(booking.slot.starts_at)
+                refused.append(f"{booking.reference} ({when}): {error.message}")
+            else:
+                marked += 1
+        if marked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d booking marked attended.",
+                    "%(count)d bookings marked attended.",
+                    marked,
+                )
+                % {"count": marked},
+            )
+        for refusal in refused:
+            self.message_user(
+                request,
+                _("Not marked: %(refusal)s") % {"refusal": refusal},
+                messages.ERROR,
+            )
 
     @admin.action(description=_("Cancel (the patient gets an e-mail)"))
     def cancel_bookings(self, request, queryset):

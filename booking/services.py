@@ -593,15 +593,6 @@ def booking_change(*, booking_id: int, new_slot_id: int, now=None) -> Booking:
     )
 
 
-def booking_mark_attended(*, booking_id: int) -> Booking:
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
-        if booking.status == Booking.Status.CONFIRMED:
-            booking.status = Booking.Status.ATTENDED
-            booking.save(update_fields=["status"])
-    return booking
-
-
 def booking_mark(*, booking_id: int, status: str, now=None) -> Booking:
     """Reception marks a confirmed booking attended (from its day on) or not
     attended (once its time has begun); SlotChanged when it is no longer

@@ -407,3 +407,32 @@ def test_a_day_whose_bookings_were_purged_still_shows(
     )
     assert response.status_code == 200
     assert "passert" in text_of(response) and "Gammel" not in text_of(response)
+
+
+def test_the_booking_lists_mark_attended_follows_the_books_rule(
+    client, reception, practitioner, follow_up
+):
+    """One rule for marking attended (issue 28): the list's action refuses a booking
+    five days ahead, as the book does, saying which and why; today's is marked."""
+    today = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    now_booking = BookingFactory(slot=today, appointment_type=follow_up)
+    ahead = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=5)
+    )
+    later = booking_create(slot_id=ahead.pk, appointment_type=follow_up, **PATIENT)
+    response = client.post(
+        reverse("admin:booking_booking_changelist"),
+        {
+            "action": "mark_attended",
+            "_selected_action": [now_booking.pk, later.pk],
+        },
+        follow=True,
+    )
+    text = text_of(response)
+    assert "1 bestilling merket som møtt" in text
+    assert f"Ikke merket: {later.reference}" in text
+    assert "på dagen" in text
+    assert Booking.objects.get(pk=now_booking.pk).status == "attended"
+    assert Booking.objects.get(pk=later.pk).status == "confirmed"
