@@ -448,6 +448,7 @@ def booking_create(
         if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
             kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
         queued = [email_queue(booking, kind) for kind in kinds]
+        queued = [record for record in queued if record is not None]
         texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
         transaction.on_commit(lambda: _send_queued(queued, texts))
     # What a restore from backup would lose, to find the patient again (the
@@ -554,6 +555,7 @@ def _move(*, booking_id: int, new_slot_id: int, now, by_patient: bool) -> Bookin
         queued = [email_queue(booking, kind)]
         if by_patient and ClinicBookingPolicy.for_clinic(new_slot.clinic).notify_email:
             queued.append(email_queue(booking, BookingEmail.Kind.CLINIC_NOTICE))
+        queued = [record for record in queued if record is not None]
         # A reminder queued for the old time is not for the new one.
         booking.sms_messages.filter(
             sent_at__isnull=True, kind=BookingSms.Kind.REMINDER
@@ -645,12 +647,16 @@ def bookings_purge(*, older_than_days: int, now=None) -> int:
 # --- E-mail --------------------------------------------------------------------------
 
 
-def email_queue(booking: Booking, kind: str) -> BookingEmail:
+def email_queue(booking: Booking, kind: str) -> BookingEmail | None:
     """An e-mail about `booking`, sent after the commit (the caller's on_commit,
     or send_booking_emails). A patient's message keeps the address until it is
-    sent or given up; the clinic's notice goes to the clinic's address then."""
-    to = "" if kind == BookingEmail.Kind.CLINIC_NOTICE else booking.email
-    return BookingEmail.objects.create(booking=booking, kind=kind, to=to)
+    sent or given up (None for a patient without one, booked by phone); the
+    clinic's notice goes to the clinic's address then."""
+    if kind == BookingEmail.Kind.CLINIC_NOTICE:
+        return BookingEmail.objects.create(booking=booking, kind=kind)
+    if not booking.email:
+        return None
+    return BookingEmail.objects.create(booking=booking, kind=kind, to=booking.email)
 
 
 def _send_one(record: BookingEmail, sender) -> bool:

@@ -150,3 +150,22 @@ def test_the_privacy_notice_states_the_tries_the_outbox_makes():
     from nemus_site.privacy import BOOKING_EMAIL_TRIES
 
     assert BOOKING_EMAIL_TRIES == BookingEmail.MAX_ATTEMPTS
+
+
+def test_a_patient_booked_without_an_address_gets_no_email_to_fail(
+    practitioner, follow_up
+):
+    """A phone booking with no e-mail queues none (before, an empty message was
+    'sent'); the scheduled run has nothing to report as failed."""
+    slot = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=2)
+    )
+    booking = booking_create(
+        slot_id=slot.pk,
+        appointment_type=follow_up,
+        **{**PATIENT, "email": ""},
+        channel=Booking.Channel.PHONE,
+    )
+    booking_cancel(booking_id=booking.pk, by_staff=True)
+    assert not BookingEmail.objects.filter(booking=booking).exists()
+    assert emails_send() == (0, 0)
