@@ -13,8 +13,11 @@ plain http to it) in CALENDAR_FETCH_ALLOWED_ADDRESSES, which production leaves
 empty.
 
 Reading (`busy_intervals`): recurring events expanded in Europe/Oslo for the
-window only: a rule by the minute or second is refused outright, and the
-occurrences looked at are capped in number and in time; busy means
+window only: a rule that cannot end (INTERVAL=0, an unknown FREQ, several RRULEs)
+or by the minute or second is refused outright, the occurrences looked at are
+capped in number, and the reading runs in a forked process stopped at
+CALENDAR_PARSE_SECONDS (the library can loop without handing back an event, where
+no check inside could see it); busy means
 opaque (TRANSP:TRANSPARENT is free) and not cancelled; all-day events are busy for
 their Oslo days, floating times are Oslo times; events this site issued (UIDs
 ending in @nemus) are our own bookings echoed back and ignored.
@@ -22,11 +25,14 @@ ending in @nemus) are our own bookings echoed back and ignored.
 Errors are CalendarError with a short reason that never holds the URL (a secret).
 """
 
+import contextlib
 import datetime as dt
 import http.client
 import ipaddress
+import multiprocessing
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -43,6 +49,7 @@ CHUNK = 64 * 1024
 OWN_UID_SUFFIX = "@nemus"
 # Recurrences no practitioner's calendar has; each would be thousands of events.
 TOO_FREQUENT = {"SECONDLY", "MINUTELY"}
+FREQUENCIES = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY"}
 
 
 class CalendarError(Exception):
@@ -113,7 +120,7 @@ def _connect(host: str, port: int, scheme: str, deadline: float) -> socket.socke
     except (OSError, ssl.SSLError) as error:
         sock.close()
         raise CalendarError(
-            "timed out" if isinstance(error, TimeoutError) else "connection failed"
+            _timed_out() if isinstance(error, TimeoutError) else "connection failed"
         ) from error
     return sock
 
@@ -121,8 +128,29 @@ def _connect(host: str, port: int, scheme: str, deadline: float) -> socket.socke
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise CalendarError("timed out")
+        raise CalendarError(_timed_out())
     return left
+
+
+@contextlib.contextmanager
+def _watchdog(sock: socket.socket, deadline: float):
+    """Shut the socket at the deadline, whatever it is waiting for: a socket
+    timeout covers one wait only, and a server sending its headers a byte a
+    second never lets one run out."""
+    fired = threading.Event()
+
+    def shut():
+        fired.set()
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), shut)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
 
 
 def _read_body(response, sock, deadline: float, gzipped: bool) -> bytes:
@@ -141,7 +169,7 @@ def _read_body(response, sock, deadline: float, gzipped: bool) -> bytes:
                 else (response.read(CHUNK))
             )
         except TimeoutError as error:
-            raise CalendarError("timed out") from error
+            raise CalendarError(_timed_out()) from error
         except (OSError, http.client.HTTPException) as error:
             raise CalendarError("connection failed") from error
         if not chunk:
@@ -188,36 +216,62 @@ def calendar_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetc
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-        except TimeoutError as error:
-            connection.close()
-            raise CalendarError("timed out") from error
-        except (OSError, http.client.HTTPException) as error:
-            connection.close()
-            raise CalendarError("connection failed") from error
-        try:
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location", "")
-                if not location:
-                    raise CalendarError(f"HTTP {response.status} without a target")
-                url = normalise_calendar_url(urljoin(url, location))
+        with _watchdog(sock, deadline) as expired:
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+            except TimeoutError as error:
+                connection.close()
+                raise CalendarError(_timed_out()) from error
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                if expired.is_set():
+                    raise CalendarError(_timed_out()) from error
+                raise CalendarError("connection failed") from error
+            try:
+                fetched = _answer(response, sock, deadline, etag, last_modified)
+            except _Redirect as redirect:
+                url = normalise_calendar_url(urljoin(url, redirect.location))
                 continue
-            if response.status == 304:
-                return Fetched(body=None, etag=etag, last_modified=last_modified)
-            if response.status != 200:
-                raise CalendarError(f"HTTP {response.status}")
-            gzipped = (response.getheader("Content-Encoding") or "").lower() == "gzip"
-            body = _read_body(response, sock, deadline, gzipped)
-            return Fetched(
-                body=body,
-                etag=(response.getheader("ETag") or "")[:200],
-                last_modified=(response.getheader("Last-Modified") or "")[:100],
-            )
-        finally:
-            connection.close()
+            except CalendarError as error:
+                if expired.is_set():
+                    raise CalendarError(_timed_out()) from error
+                raise
+            finally:
+                connection.close()
+            if expired.is_set():  # cut off at the deadline: not the whole body
+                raise CalendarError(_timed_out())
+            return fetched
     raise CalendarError("too many redirects")
+
+
+def _timed_out() -> str:
+    return f"timed out (the limit is {settings.CALENDAR_DEADLINE_SECONDS} s)"
+
+
+class _Redirect(Exception):
+    def __init__(self, location: str):
+        self.location = location
+
+
+def _answer(response, sock, deadline, etag, last_modified) -> Fetched:
+    """What one response gives: a body, not modified, or a redirect (_Redirect)."""
+    if response.status in (301, 302, 303, 307, 308):
+        location = response.getheader("Location", "")
+        if not location:
+            raise CalendarError(f"HTTP {response.status} without a target")
+        raise _Redirect(location)
+    if response.status == 304:
+        return Fetched(body=None, etag=etag, last_modified=last_modified)
+    if response.status != 200:
+        raise CalendarError(f"HTTP {response.status}")
+    gzipped = (response.getheader("Content-Encoding") or "").lower() == "gzip"
+    body = _read_body(response, sock, deadline, gzipped)
+    return Fetched(
+        body=body,
+        etag=(response.getheader("ETag") or "")[:200],
+        last_modified=(response.getheader("Last-Modified") or "")[:100],
+    )
 
 
 # --- Reading -------------------------------------------------------------------
@@ -254,33 +308,69 @@ def is_busy(event) -> bool:
     return not str(event.get("UID", "")).endswith(OWN_UID_SUFFIX)
 
 
-def busy_intervals(
-    data: bytes, *, start: dt.datetime, end: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The busy times between start and end, merged and sorted; CalendarError for
-    a calendar that cannot be read or would expand past the cap."""
+def _check_rules(calendar) -> None:
+    """Refuse a recurrence that cannot end or that no practitioner's calendar has,
+    before anything expands it: several RRULEs on one event, an unknown FREQ, an
+    INTERVAL under 1, or a rule by the minute or second."""
+    for event in calendar.walk("VEVENT"):
+        for name in ("RRULE", "EXRULE"):
+            rules = event.get(name)
+            if rules is None:
+                continue
+            if isinstance(rules, list):
+                if len(rules) > 1:
+                    raise CalendarError(f"more than one {name} in an event")
+                rules = rules[0]
+            if not isinstance(rules, icalendar.vRecur):
+                raise CalendarError(_unreadable_rule(name, rules))
+            frequencies = [str(f).upper() for f in rules.get("FREQ", [])]
+            if len(frequencies) != 1:
+                raise CalendarError(f"{name} without one FREQ")
+            if frequencies[0] in TOO_FREQUENT or "BYSECOND" in rules:
+                raise CalendarError("recurrence too frequent")
+            if frequencies[0] not in FREQUENCIES:
+                raise CalendarError(f"unknown recurrence FREQ={frequencies[0][:20]}")
+            intervals = rules.get("INTERVAL", [1])
+            if len(intervals) != 1 or not str(intervals[0]).isdigit():
+                raise CalendarError(f"unreadable {name} INTERVAL")
+            if int(intervals[0]) < 1:
+                raise CalendarError(f"recurrence INTERVAL={intervals[0]} never ends")
+
+
+def _unreadable_rule(name: str, rule) -> str:
+    """Why a rule the library could not parse is refused: its FREQ, if that is
+    what it did not know."""
+    try:
+        raw = rule.to_ical().decode("utf-8", "replace")
+    except Exception:
+        return f"unreadable {name}"
+    parts = dict(part.split("=", 1) for part in raw.split(";") if "=" in part)
+    frequency = parts.get("FREQ", "").upper()
+    if frequency and frequency not in FREQUENCIES | TOO_FREQUENT:
+        return f"unknown recurrence FREQ={frequency[:20]}"
+    return f"unreadable {name}"
+
+
+def _expand(data: bytes, start, end, cap: int, seconds: float):
+    """The busy times (see busy_intervals), in this process; the soft checks of
+    the cap and the time, which the library can only be asked between events."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as error:
         raise CalendarError("not a calendar") from error
     if getattr(calendar, "name", "") != "VCALENDAR":
         raise CalendarError("not a calendar")
-    for event in calendar.walk("VEVENT"):
-        rule = event.get("RRULE")
-        frequencies = rule.get("FREQ", []) if rule is not None else []
-        if any(str(f).upper() in TOO_FREQUENT for f in frequencies):
-            raise CalendarError("recurrence too frequent")
-    cap = settings.CALENDAR_MAX_OCCURRENCES
-    give_up = time.monotonic() + settings.CALENDAR_PARSE_SECONDS
+    give_up = time.monotonic() + seconds
     intervals = []
     seen = 0
     try:
+        _check_rules(calendar)
         for event in recurring_ical_events.of(calendar).after(start):
             seen += 1
             if seen > cap:
                 raise CalendarError(f"more than {cap} events in the window")
             if time.monotonic() > give_up:
-                raise CalendarError("too slow to read")
+                raise CalendarError(_too_slow(seconds))
             first, last = _bounds(event)
             if first >= end:
                 break
@@ -292,6 +382,58 @@ def busy_intervals(
     except Exception as error:  # a malformed rule or date deep in the library
         raise CalendarError(f"unreadable events ({type(error).__name__})") from error
     return merge(intervals)
+
+
+def _too_slow(seconds: float) -> str:
+    return f"took longer than the limit of {seconds:g} s to read"
+
+
+def _expand_in_child(pipe, data, start, end, cap, seconds) -> None:
+    try:
+        pipe.send(("ok", _expand(data, start, end, cap, seconds)))
+    except CalendarError as error:
+        pipe.send(("error", error.reason))
+    except Exception as error:  # never let the child die silently
+        pipe.send(("error", f"unreadable events ({type(error).__name__})"))
+    finally:
+        pipe.close()
+
+
+def busy_intervals(
+    data: bytes, *, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The busy times between start and end, merged and sorted; CalendarError for
+    a calendar that cannot be read, would expand past the cap, or takes longer
+    than CALENDAR_PARSE_SECONDS. The reading runs in a forked process stopped at
+    that limit: a rule the checks let through can still make the library loop
+    without ever handing back an event, and the sync (or a staff member's "Read
+    now") must never hang on it."""
+    seconds = settings.CALENDAR_PARSE_SECONDS
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_expand_in_child,
+        args=(sender, data, start, end, settings.CALENDAR_MAX_OCCURRENCES, seconds),
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    try:
+        # A little over the limit: the child checks it itself between events.
+        if not receiver.poll(seconds + 1):
+            raise CalendarError(_too_slow(seconds))
+        try:
+            outcome, value = receiver.recv()
+        except EOFError as error:
+            raise CalendarError("the reader stopped") from error
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome != "ok":
+        raise CalendarError(value)
+    return value
 
 
 def merge(intervals):

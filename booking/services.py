@@ -1200,6 +1200,14 @@ def _withdraw_if_open(slot_ids, *, by: str) -> list[int]:
     return still_open
 
 
+def _calendar_failed(calendar_id: int, reason: str) -> None:
+    """Record why a calendar was not read; its last good reading stands."""
+    BusyCalendar.objects.filter(pk=calendar_id).update(
+        last_error=reason[:200], failures=F("failures") + 1
+    )
+    logger.warning("calendar not read: calendar=%s error=%s", calendar_id, reason)
+
+
 def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
     """Read a practitioner's calendar and bring the open times in line with it:
     open slots overlapping a busy time are withdrawn (by the calendar), and slots
@@ -1227,15 +1235,7 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
             else busy_intervals(fetched.body, start=now, end=end)
         )
     except CalendarError as error:
-        BusyCalendar.objects.filter(pk=calendar.pk).update(
-            last_error=error.reason, failures=F("failures") + 1
-        )
-        logger.warning(
-            "calendar not read: calendar=%s practitioner=%s error=%s",
-            calendar.pk,
-            calendar.practitioner_id,
-            error.reason,
-        )
+        _calendar_failed(calendar.pk, error.reason)
         return 0, 0
     with transaction.atomic():
         if intervals is None:  # not modified: the last good reading stands
@@ -1296,7 +1296,11 @@ def busy_calendars_sync(*, now=None) -> dict[str, int]:
         practitioner__is_active=True
     ).values_list("pk", flat=True):
         before = BusyCalendar.objects.get(pk=calendar_id).failures
-        withdrawn, reopened = busy_calendar_sync(calendar_id=calendar_id, now=now)
+        try:
+            withdrawn, reopened = busy_calendar_sync(calendar_id=calendar_id, now=now)
+        except Exception as error:  # one calendar's fault never stops the others
+            _calendar_failed(calendar_id, f"failed ({type(error).__name__})")
+            withdrawn = reopened = 0
         totals["calendars"] += 1
         totals["withdrawn"] += withdrawn
         totals["reopened"] += reopened

@@ -5,6 +5,7 @@ goes; and the private feeds out, which hold time, type and reference only."""
 
 import datetime as dt
 import gzip
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,12 +36,13 @@ from booking.selectors import calendar_conflicts
 from booking.services import (
     booking_create,
     busy_calendar_sync,
+    busy_calendars_sync,
     calendar_feed_rotate,
     slot_set_withdrawn,
 )
 from clinics.hours import OSLO
 from tests.booking.conftest import PATIENT
-from tests.factories import BookingFactory, SlotFactory
+from tests.factories import BookingFactory, PractitionerFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,76 @@ def test_an_endless_rule_stops_at_the_cap(settings):
     assert len(busy) == 41
 
 
+def hostile(*lines: str, events: int = 1) -> bytes:
+    """A calendar of `events` events, each with the given lines (RRULEs and
+    such); at 09.00 UTC on the 4th of January 2027 unless they say when."""
+    when = (
+        []
+        if any(line.startswith("DTSTART") for line in lines)
+        else [
+            "DTSTART:20270104T090000Z",
+            "DTEND:20270104T093000Z",
+        ]
+    )
+    body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//hostile//EN"]
+    for number in range(events):
+        body += [
+            "BEGIN:VEVENT",
+            f"UID:hostile-{number}@example.invalid",
+            "DTSTAMP:20261201T000000Z",
+            *when,
+            *lines,
+            "END:VEVENT",
+        ]
+    return "\r\n".join([*body, "END:VCALENDAR", ""]).encode()
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["RRULE:FREQ=DAILY;INTERVAL=0"], "recurrence INTERVAL=0 never ends"),
+        (["RRULE:FREQ=WEEKLY;INTERVAL=0"], "recurrence INTERVAL=0 never ends"),
+        (["RRULE:FREQ=FORTNIGHTLY"], "unknown recurrence FREQ=FORTNIGHTLY"),
+        (
+            ["RRULE:FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=DAILY"],
+            "more than one RRULE in an event",
+        ),
+        (
+            [
+                "RRULE:FREQ=HOURLY;BYMINUTE="
+                + ",".join(map(str, range(60)))
+                + ";BYSECOND="
+                + ",".join(map(str, range(60)))
+            ],
+            "recurrence too frequent",
+        ),
+        (["RRULE:INTERVAL=2"], "RRULE without one FREQ"),
+        (["EXRULE:FREQ=DAILY;INTERVAL=0", "RRULE:FREQ=DAILY"], "never ends"),
+    ],
+)
+def test_a_rule_that_cannot_end_is_refused_at_once(lines, reason):
+    started = time.monotonic()
+    with pytest.raises(CalendarError, match=re.escape(reason)):
+        busy_intervals(hostile(*lines), start=oslo(2027, 1, 4), end=oslo(2027, 3, 1))
+    assert time.monotonic() - started < 2
+
+
+def test_a_rule_the_library_expands_for_ever_is_stopped_at_the_limit(settings):
+    """A daily rule from 1900 on 200 events: the library walks each from 1900
+    before it hands back anything, so only the reader's own limit stops it."""
+    settings.CALENDAR_PARSE_SECONDS = 1
+    data = hostile(
+        "DTSTART:19000101T090000Z",
+        "DTEND:19000101T093000Z",
+        "RRULE:FREQ=HOURLY;BYMINUTE=" + ",".join(map(str, range(60))),
+        events=200,
+    )
+    started = time.monotonic()
+    with pytest.raises(CalendarError, match="longer than the limit of 1 s"):
+        busy_intervals(data, start=oslo(2027, 1, 4), end=oslo(2027, 3, 1))
+    assert time.monotonic() - started < 3
+
+
 @pytest.mark.parametrize(
     "data", [b"", b"not a calendar", b"BEGIN:VEVENT\r\nEND:VEVENT\r\n", b"\xff" * 99]
 )
@@ -127,6 +199,7 @@ class CalendarServer(BaseHTTPRequestHandler):
     """Serves `body` as the calendar; `mode` makes it misbehave."""
 
     body = b""
+    bodies: dict = {}  # another body per calendar name (/<name>.ics)
     mode = "ok"
     etag = '"v1"'
     seen: list = []
@@ -139,6 +212,14 @@ class CalendarServer(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
+        if mode == "header-drip":
+            # The status line, then a header a byte at a time, for ever (6 s).
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for byte in b"X-Slow: " + b"a" * 30:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+            return
         if mode.startswith("redirect:"):
             self.send_response(302)
             self.send_header("Location", mode.split(":", 1)[1])
@@ -149,6 +230,9 @@ class CalendarServer(BaseHTTPRequestHandler):
             self.end_headers()
             return
         body = server.body
+        name = self.path.rsplit("/", 1)[-1].removesuffix(".ics")
+        if server.bodies and name in server.bodies:
+            body = server.bodies[name]
         if mode == "huge":
             body = b"X" * 6_000_000
         if mode == "bomb":
@@ -177,6 +261,7 @@ class CalendarServer(BaseHTTPRequestHandler):
 def server():
     CalendarServer.body = read("epj.ics")
     CalendarServer.mode = "ok"
+    CalendarServer.bodies = {}
     CalendarServer.seen = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), CalendarServer)
     httpd.daemon_threads = True
@@ -328,8 +413,8 @@ def test_304_keeps_the_last_good_reading(kari_calendar, server):
     ("mode", "reason"),
     [
         ("500", "HTTP 500"),
-        ("slow", "timed out"),
-        ("drip", "timed out"),
+        ("slow", "timed out (the limit is 2 s)"),
+        ("drip", "timed out (the limit is 2 s)"),
         ("huge", "too large"),
         ("bomb", "too large when unpacked"),
         ("redirect:http://10.0.0.1/kari.ics", "not an https address"),
@@ -440,3 +525,71 @@ def test_a_feed_needs_one_owner_and_says_so(admin_client, practitioner):
         reverse("admin:booking_calendarfeed_change", args=[feed.pk])
     )
     assert f"/timebestilling/kalender/{feed.token}.ics" in page.content.decode()
+
+
+def test_headers_sent_a_byte_at_a_time_stop_at_the_fetchs_one_deadline(
+    kari_calendar, server
+):
+    calendar, _slots = kari_calendar
+    server.mode = "header-drip"
+    started = time.monotonic()
+    assert busy_calendar_sync(calendar_id=calendar.pk, now=NOW) == (0, 0)
+    assert time.monotonic() - started < 3.5  # the deadline is 2 s here
+    calendar.refresh_from_db()
+    assert calendar.last_error == "timed out (the limit is 2 s)"
+    assert calendar.failures == 1
+
+
+def test_a_hostile_calendar_is_a_recorded_failure_and_the_next_is_read(
+    practitioner, server, clinic, settings
+):
+    """The scheduled run (issue 29): each hostile calendar fails with its reason,
+    naming the limit where one was hit, and every other calendar is read."""
+    settings.CALENDAR_PARSE_SECONDS = 1
+    cases = {
+        "interval": hostile("RRULE:FREQ=DAILY;INTERVAL=0"),
+        "fortnightly": hostile("RRULE:FREQ=FORTNIGHTLY"),
+        "two-rules": hostile("RRULE:FREQ=DAILY", "RRULE:FREQ=WEEKLY"),
+        "from-1900": hostile(
+            "DTSTART:19000101T090000Z",
+            "DTEND:19000101T093000Z",
+            "RRULE:FREQ=HOURLY;BYMINUTE=" + ",".join(map(str, range(60))),
+            events=200,
+        ),
+        "good": read("epj.ics"),
+    }
+    server.bodies = cases
+    calendars = {}
+    for name in cases:
+        owner = PractitionerFactory(clinic=clinic, name=f"Behandler {name}")
+        calendars[name] = BusyCalendar.objects.create(
+            practitioner=owner, url=server.url.replace("kari", name)
+        )
+    totals = busy_calendars_sync(now=NOW)
+    assert totals["calendars"] == 5 and totals["failed"] == 4
+    errors = {
+        name: BusyCalendar.objects.get(pk=calendar.pk).last_error
+        for name, calendar in calendars.items()
+    }
+    assert errors == {
+        "interval": "recurrence INTERVAL=0 never ends",
+        "fortnightly": "unknown recurrence FREQ=FORTNIGHTLY",
+        "two-rules": "more than one RRULE in an event",
+        "from-1900": "took longer than the limit of 1 s to read",
+        "good": "",
+    }
+    assert calendars["good"].busy_times.count() == BUSY_TIMES
+
+
+def test_read_now_answers_with_the_failure(admin_client, kari_calendar, server):
+    calendar, _slots = kari_calendar
+    server.body = hostile("RRULE:FREQ=WEEKLY;INTERVAL=0")
+    response = admin_client.post(
+        reverse("admin:booking_busycalendar_changelist"),
+        {"action": "read_now", "_selected_action": [calendar.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "recurrence INTERVAL=0 never ends" in text
+    calendar.refresh_from_db()
+    assert calendar.failures == 1
