@@ -1,10 +1,13 @@
+import codecs
 import logging
 import re
 
 from django.core.exceptions import BadRequest
 from django.db import InternalError, OperationalError
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import parse_header_parameters
 
 from nemus_site.models import Redirect
 
@@ -61,6 +64,41 @@ class UnstorableInputMiddleware:
         ):
             raise BadRequest("Control characters in the path or query string.")
         return self.get_response(request)
+
+
+# The text encodings a form body may be sent in: browsers send our forms as UTF-8
+# (every page is UTF-8); ASCII is a part of it.
+READABLE_CHARSETS = {"utf-8", "ascii"}
+
+
+class UndecodableBodyMiddleware:
+    """Answer 400, in the page's language, to a body labelled with a charset other
+    than UTF-8 (utf-16, utf-7, an unknown one...), before the CSRF check or a view
+    reads it: decoding it fails or gives nonsense, and Django's own 400 page read
+    it again, which made it a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _kind, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+        charset = params.get("charset", "").strip().strip('"')
+        if charset and self.unreadable(charset):
+            # Nothing after this may read the body in that charset (the 400 page
+            # included): the request is read as UTF-8, with no form data.
+            request.encoding = "utf-8"
+            request._post, request._files = QueryDict(), MultiValueDict()
+            logger.info("body refused: charset %r", charset[:40])
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def unreadable(charset: str) -> bool:
+        try:
+            name = codecs.lookup(charset).name
+        except LookupError:
+            return True
+        return name not in READABLE_CHARSETS
 
 
 class RedirectFallbackMiddleware:

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # 400 for a NUL or other control character in the path or query, before any
     # lookup (the redirects, the admin's filters) hands it to the database.
     "nemus_site.middleware.UnstorableInputMiddleware",
+    # 400 for a body in a charset other than UTF-8, before the CSRF check reads it.
+    "nemus_site.middleware.UndecodableBodyMiddleware",
     # A database that refuses writes: a 503 page, not a 500.
     "nemus_site.middleware.ReadOnlyDatabaseMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -151,3 +151,45 @@ def test_methods_a_page_does_not_take_get_405_not_a_form_error(method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 405
     assert "GET" in response["Allow"]
+
+
+CHARSETS = ["utf-16", "utf-32", "utf-7", "utf-16-le", "cp500", "latin-1", "x-unknown"]
+
+
+@pytest.mark.parametrize("charset", CHARSETS)
+def test_a_form_body_in_a_charset_we_do_not_read_is_a_400_in_the_pages_language(
+    slot_for_csrf, charset
+):
+    """Issue 29: 30 of 33 charsets were gunicorn's bare 500 (the CSRF check read
+    the body in that charset, and Django's 400 page read it again)."""
+    from django.test import Client
+
+    # With a valid CSRF cookie and token, as a browser has them: the check reads
+    # the body in that charset (and so did Django's 400 page after it).
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    client.get("/admin/login/")
+    token = client.cookies["csrftoken"].value.encode()
+    kind = f"application/x-www-form-urlencoded; charset={charset}"
+    for url, heading in (
+        (slot_for_csrf, "<h1>Forespørselen kunne ikke leses</h1>"),
+        (
+            "/en" + slot_for_csrf.replace("/timebestilling/", "/booking/"),
+            "<h1>The request could not be read</h1>",
+        ),
+        ("/admin/login/", "<h1>Forespørselen kunne ikke leses</h1>"),
+    ):
+        # The bytes as a hostile client sends them (plain ASCII, whatever the label).
+        response = client.generic(
+            "POST", url, b"name=x&csrfmiddlewaretoken=" + token, content_type=kind
+        )
+        assert response.status_code == 400, (url, charset)
+        assert heading in response.content.decode()
+    # The same body in UTF-8 (what every browser sends) is read as usual.
+    plain = client.post(
+        slot_for_csrf,
+        data="name=x&csrfmiddlewaretoken=" + token.decode(),
+        content_type="application/x-www-form-urlencoded; charset=UTF-8",
+    )
+    assert plain.status_code == 400  # the booking form again, with its errors
+    assert "kunne ikke leses" not in plain.content.decode()
+    assert 'value="x"' in plain.content.decode()
