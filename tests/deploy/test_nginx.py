@@ -320,3 +320,49 @@ def test_an_app_server_that_is_down_gets_the_branded_page(front_without_app):
     assert '<html lang="nb">' in text and "113" in text
     assert "nginx" not in text.lower()
     assert response.header("Cache-Control") == "no-store"
+
+
+def test_a_calendar_feeds_token_is_not_logged(front):
+    """Issue 29: the .ics after the token hid it from the pattern."""
+    token = "Zx9_-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab"
+    front.get(f"/timebestilling/kalender/{token}.ics")
+    entries = front_log(front, until="/kalender/")
+    assert token not in front.access_log.read_text()
+    assert any(
+        entry["path"] == "/timebestilling/kalender/[token].ics" for entry in entries
+    )
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [
+        ("gzip;q=0", None),
+        ("gzip; q=0.0, identity", None),
+        ("br, gzip;q=0", "br"),
+        ("gzip;q=0.5", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+    ],
+)
+def test_a_coding_refused_with_q0_is_never_sent(front, accept, coding):
+    response = front.get("/personvern/", headers={"Accept-Encoding": accept})
+    assert response.status == 200
+    assert (response.header("Content-Encoding") or None) == coding
+    if coding is None:
+        assert "Personvern" in response.body.decode()
+
+
+def test_an_encoded_slash_is_refused_not_cached_under_a_key_of_its_own(app, front):
+    before = app_hits(app, "/plager/korsryggsmerter/")
+    for spelling in ("/plager%2Fkorsryggsmerter/", "/plager%2fkorsryggsmerter/"):
+        response = front.get(spelling)
+        assert response.status == 404
+        assert "Siden finnes ikke" in response.body.decode()
+        assert response.header("X-Cache-Status") in ("", None)
+    assert app_hits(app, "/plager/korsryggsmerter/") == before
+
+
+def test_an_oversized_post_is_logged_as_the_post_it_was(front):
+    test_an_oversized_body_gets_the_branded_page(front)
+    entries = front_log(front, until='"status": 413')
+    [entry] = [entry for entry in entries if entry["status"] == 413][-1:]
+    assert (entry["method"], entry["path"]) == ("POST", "/admin/login/")
