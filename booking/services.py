@@ -32,6 +32,7 @@ from booking.models import (
     BusyCalendar,
     BusyTime,
     CalendarFeed,
+    CalendarFeedFetch,
     ClinicBookingPolicy,
     ScheduleException,
     Slot,
@@ -1307,6 +1308,16 @@ def busy_calendars_sync(*, now=None) -> dict[str, int]:
         if BusyCalendar.objects.get(pk=calendar_id).failures > before:
             totals["failed"] += 1
     return totals
+
+
+def calendar_feed_fetches_purge(*, older_than_days: int, now=None) -> int:
+    """Delete the counts of feed fetches older than `older_than_days`
+    (CALENDAR_FEED_FETCH_RETENTION_DAYS)."""
+    now = now or timezone.now()
+    deleted, _by_model = CalendarFeedFetch.objects.filter(
+        at__lt=now - dt.timedelta(days=older_than_days)
+    ).delete()
+    return deleted
 
 
 def calendar_feed_rotate(*, feed_id: int, now=None) -> CalendarFeed:

@@ -415,6 +415,9 @@ BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 30)
 BOOKING_CONFIRMATION_MINUTES = env_int("BOOKING_CONFIRMATION_MINUTES", 15)
 # Days a record of staff opening a booking is kept (it holds no patient data).
 BOOKING_ACCESS_RETENTION_DAYS = env_int("BOOKING_ACCESS_RETENTION_DAYS", 730)
+# Each fetch of a private calendar feed is counted (when, which feed; nothing about
+# who) for staff to see it is used or leaked; kept this long.
+CALENDAR_FEED_FETCH_RETENTION_DAYS = env_int("CALENDAR_FEED_FETCH_RETENTION_DAYS", 90)
 # Online bookings a mobile number may hold in the future; posts an address may make.
 BOOKING_MAX_FUTURE_PER_PHONE = env_int("BOOKING_MAX_FUTURE_PER_PHONE", 3)
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)  # booking posts per IP per hour

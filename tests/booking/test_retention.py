@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from booking.models import Booking
+from booking.models import Booking, CalendarFeed, CalendarFeedFetch
 from tests.booking.test_views import FORM
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,27 @@ def test_the_confirmation_shows_details_for_minutes_only(
     assert "Bekreftelsen vises ikke lenger her" in page
     # And it is gone from the session: the next visit starts over.
     assert client.get("/timebestilling/bekreftelse/").status_code == 302
+
+
+def test_purge_removes_old_sms_files_and_feed_fetches(settings, tmp_path, practitioner):
+    """Issue 29: SMS files (a number and a text each) were never purged, nor the
+    counts of feed fetches."""
+    settings.SMS_BACKEND = "booking.sms.FileBackend"
+    settings.SMS_FILE_PATH = str(tmp_path)
+    settings.CALENDAR_FEED_FETCH_RETENTION_DAYS = 90
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("To: +4791234567")
+    new.write_text("To: +4791234568")
+    forty_days_ago = time.time() - 40 * 86400
+    os.utime(old, (forty_days_ago, forty_days_ago))
+    feed = CalendarFeed.objects.create(practitioner=practitioner)
+    stale, fresh = (CalendarFeedFetch.objects.create(feed=feed) for _ in range(2))
+    CalendarFeedFetch.objects.filter(pk=stale.pk).update(
+        at=timezone.now() - dt.timedelta(days=91)
+    )
+    out = StringIO()
+    call_command("purge_bookings", "--days=30", stdout=out)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new.txt"]
+    assert list(CalendarFeedFetch.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert "Deleted 1 SMS files older than 30 days." in out.getvalue()
+    assert "Deleted 1 calendar feed fetches older than 90 days." in out.getvalue()
