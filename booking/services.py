@@ -890,6 +890,15 @@ def normalise_norwegian_mobile(raw: str) -> str:
     return number
 
 
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches, for counting sign-ups: "victim"@x,
+    Victim+1@X and victim@x are one (quotes, a +tag and case folded). Mail still
+    goes to the address as typed."""
+    local, _at, domain = address.strip().rpartition("@")
+    local = local.strip('"').split("+", 1)[0].lower()
+    return f"{local}@{domain.lower()}"
+
+
 def waitlist_code(entry: WaitlistEntry) -> str:
     """The entry's SMS code: six digits derived with the secret key from the entry
     and when its code was sent, so it is never stored and a retried SMS carries
@@ -925,7 +934,7 @@ def waitlist_join(
     if channel == WaitlistEntry.Channel.SMS:
         phone, email = normalise_norwegian_mobile(phone), ""
     else:
-        phone, email = "", email.strip().lower()
+        phone, email = "", email.strip()
     if practitioner is not None and (
         practitioner.clinic_id != clinic.pk or not practitioner.is_active
     ):
@@ -938,7 +947,7 @@ def waitlist_join(
             % {"last": formats.date_format(last, "SHORT_DAY_MONTH_FORMAT")}
         )
     if rate_limit_hit(
-        key=rate_limit_key("waitlist-contact", phone or email),
+        key=rate_limit_key("waitlist-contact", phone or mailbox(email)),
         limit=settings.WAITLIST_SIGNUPS_PER_CONTACT,
         window=dt.timedelta(days=1),
         now=now,

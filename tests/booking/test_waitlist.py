@@ -168,7 +168,8 @@ def test_an_email_sign_up_is_confirmed_from_the_emails_link_only(
         )
     assert response.status_code == 302
     entry = WaitlistEntry.objects.get()
-    assert entry.email == "pasient@example.invalid" and entry.phone == ""
+    # Kept and mailed as typed (issue 29); the daily limit counts by mailbox.
+    assert entry.email == "Pasient@Example.invalid" and entry.phone == ""
     # The page after signing up cannot confirm: it says to open the e-mail.
     page = client.get(response["Location"])
     assert "Vi har sendt en lenke til e-posten din" in page_text(page)
@@ -176,7 +177,7 @@ def test_an_email_sign_up_is_confirmed_from_the_emails_link_only(
     entry.refresh_from_db()
     assert entry.confirmed_at is None
     (message,) = mail.outbox
-    assert message.to == ["pasient@example.invalid"]
+    assert message.to == ["Pasient@Example.invalid"]
     assert message.subject == "Bekreft ventelisten ved NEMUS Testby"
     path = re.search(
         r"https?://[^/\s]+(/timebestilling/venteliste/\S+/)", message.body
@@ -253,6 +254,29 @@ def test_repeated_sign_ups_from_one_number_are_limited(clinic, settings):
         waitlist_join(
             clinic=clinic, latest_date=day(10), channel="sms", phone="912 34 504"
         )
+    assert WaitlistEntry.objects.count() == settings.WAITLIST_SIGNUPS_PER_CONTACT
+
+
+def test_sign_ups_are_counted_by_mailbox_and_mailed_as_typed(
+    clinic, settings, django_capture_on_commit_callbacks
+):
+    """Issue 29: quoted and +tagged spellings of one mailbox gave it 7 e-mails a
+    day against a limit of 3."""
+    spellings = ['"Victim"@Example.invalid', "victim+1@example.invalid"]
+    spellings += ["VICTIM+two@EXAMPLE.invalid"][
+        : settings.WAITLIST_SIGNUPS_PER_CONTACT - 2
+    ]
+    for address in spellings:
+        with django_capture_on_commit_callbacks(execute=True):
+            waitlist_join(
+                clinic=clinic, latest_date=day(10), channel="email", email=address
+            )
+    for address in ("victim@example.invalid", "victim+3@example.invalid"):
+        with pytest.raises(WaitlistError, match="for mange ganger i dag"):
+            waitlist_join(
+                clinic=clinic, latest_date=day(10), channel="email", email=address
+            )
+    assert [message.to for message in mail.outbox] == [[a] for a in spellings]
     assert WaitlistEntry.objects.count() == settings.WAITLIST_SIGNUPS_PER_CONTACT
 
 
