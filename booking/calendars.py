@@ -87,12 +87,25 @@ def allowed_addresses() -> set[str]:
     return set(settings.CALENDAR_FETCH_ALLOWED_ADDRESSES)
 
 
+# IPv6 ranges that reach IPv4 hosts or private sites behind a public-looking
+# address: NAT64 (well-known and local-use prefixes), IPv4-compatible (deprecated)
+# and site-local (deprecated, still routed inside some networks).
+REFUSED_V6 = [
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("fec0::/10"),
+]
+
+
 def public_address(address: str) -> bool:
     """Whether an IP address is one we may connect to."""
     if address in allowed_addresses():
         return True
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in REFUSED_V6):
+            return False
         mapped = ip.ipv4_mapped or ip.sixtofour
         if mapped is not None:
             ip = mapped

@@ -23,6 +23,7 @@ from booking.calendars import (
     busy_intervals,
     calendar_fetch,
     normalise_calendar_url,
+    public_address,
 )
 from booking.models import (
     BusyCalendar,
@@ -450,6 +451,12 @@ def test_a_failing_feed_keeps_the_last_good_state_and_says_why(
         "https://10.1.2.3/x.ics",
         "https://[::1]/x.ics",
         "https://192.168.0.1/x.ics",
+        # Issue 29: ranges that passed the check (NAT64 to 127.0.0.1 and 10.0.0.1,
+        # IPv4-compatible loopback, site-local).
+        "https://[64:ff9b::7f00:1]/x.ics",
+        "https://[64:ff9b:1::a00:1]/x.ics",
+        "https://[::127.0.0.1]/x.ics",
+        "https://[fec0::1]/x.ics",
     ],
 )
 def test_only_public_https_addresses_are_fetched(url, settings):
@@ -457,6 +464,15 @@ def test_only_public_https_addresses_are_fetched(url, settings):
     with pytest.raises(CalendarError) as error:
         calendar_fetch(url)
     assert error.value.reason in ("not an https address", "address not allowed")
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::7f00:1", "64:ff9b:1::a00:1", "::127.0.0.1", "fec0::1"]
+)
+def test_the_address_check_refuses_ranges_that_lead_inside(address, settings):
+    settings.CALENDAR_FETCH_ALLOWED_ADDRESSES = []
+    assert not public_address(address)
+    assert public_address("2a00:1450:4010:c05::64")  # a public IPv6 address
 
 
 def test_webcal_is_https():
