@@ -21,6 +21,7 @@ from booking.admin_book import BookViews
 from booking.calendars import CalendarError, normalise_calendar_url
 from booking.emails import absolute
 from booking.formatting import slot_time
+from booking.forms import person_name
 from booking.models import (
     AppointmentType,
     Booking,
@@ -227,6 +228,11 @@ class PhoneBookingForm(forms.Form):
         assert isinstance(field, SlotChoiceField)
         field.queryset = slots
         field.lookup = lookup
+
+    def clean_name(self):
+        return person_name(
+            self.cleaned_data["name"], _("Enter the patient's full name.")
+        )
 
     def clean_phone(self):
         return normalise_mobile(self.cleaned_data["phone"])

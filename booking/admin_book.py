@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking.formatting import slot_time
+from booking.forms import person_name
 from booking.models import AppointmentType, Booking, Slot
 from booking.selectors import (
     STATE_LABELS,
@@ -74,10 +75,9 @@ class PhonePatientForm(forms.Form):
         field.queryset = AppointmentType.objects.filter(pk__in=fitting)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if len(name) < 2:
-            raise ValidationError(_("Enter the patient's full name."))
-        return name
+        return person_name(
+            self.cleaned_data["name"], _("Enter the patient's full name.")
+        )
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])

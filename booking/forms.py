@@ -1,4 +1,5 @@
 import datetime as dt
+import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
@@ -27,6 +28,24 @@ def _privacy_label():
         gettext('I have read the <a href="{}">privacy notice</a>.'),
         reverse("pages:privacy"),
     )
+
+
+# Unicode categories a name never needs: control, format (zero-width characters,
+# bidi overrides, tag characters), surrogates, private use and unassigned.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def person_name(raw: str, message) -> str:
+    """A patient's name as staff will read it: control and format characters
+    (which can hide it or turn a printed list around) taken out, spaces folded;
+    ValidationError(`message`) unless two characters are left, a letter among them."""
+    kept = "".join(
+        char for char in raw if unicodedata.category(char) not in INVISIBLE_CATEGORIES
+    )
+    name = " ".join(kept.split())
+    if len(name) < 2 or not any(unicodedata.category(c).startswith("L") for c in name):
+        raise ValidationError(message)
+    return name
 
 
 class SlotFilterForm(forms.Form):
@@ -253,10 +272,7 @@ class BookingForm(forms.Form):
         )
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if len(name) < 2:
-            raise ValidationError(_("Enter your full name."))
-        return name
+        return person_name(self.cleaned_data["name"], _("Enter your full name."))
 
     def clean_phone(self):
         return normalise_mobile(self.cleaned_data["phone"])

@@ -405,3 +405,32 @@ def test_staff_see_bookings_by_day(client, django_user_model, slot, follow_up):
     )
     assert "Test Testesen" in day_list.content.decode()
     assert BookingAccess.objects.filter(action="day-list").count() == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u200b\u200b\u200b",  # zero-width spaces
+        "\u202e\u202e",  # right-to-left overrides
+        "\U000e0041\U000e0042\U000e0043",  # tag characters
+        "\x01\x02\x03",  # control characters
+        "12 34",  # no letter
+    ],
+)
+def test_a_name_needs_a_visible_letter(client, slot, follow_up, name):
+    response = client.post(book_url(slot), {**FORM, "name": name})
+    assert response.status_code == 400
+    assert "Skriv inn fullt navn." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_a_name_loses_control_and_format_characters(
+    client, slot, follow_up, django_capture_on_commit_callbacks
+):
+    """A right-to-left override showed raw in the printed day list (issue 29)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            book_url(slot), {**FORM, "name": "\u202eKari\u200b \x07Nord\u00admann"}
+        )
+    assert response.status_code == 302
+    assert Booking.objects.get().name == "Kari Nordmann"
