@@ -193,3 +193,17 @@ def test_a_form_body_in_a_charset_we_do_not_read_is_a_400_in_the_pages_language(
     assert plain.status_code == 400  # the booking form again, with its errors
     assert "kunne ikke leses" not in plain.content.decode()
     assert 'value="x"' in plain.content.decode()
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", "", "١"])
+def test_an_admin_action_on_rows_that_are_not_numbers_is_a_400(admin_client, selected):
+    """Issue 29: `_selected_action=abc` was a 500 (the queryset filter raised)."""
+    for url, action in (
+        ("/admin/booking/booking/", "mark_attended"),
+        ("/admin/clinics/clinic/", "delete_selected"),
+    ):
+        response = admin_client.post(
+            url, {"action": action, "_selected_action": ["1", selected]}
+        )
+        assert response.status_code == 400
+        assert "<h1>Forespørselen kunne ikke leses</h1>" in response.content.decode()
