@@ -81,7 +81,7 @@ class UndecodableBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _kind, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+        _kind, params = parse_header_parameters(request.headers.get("content-type", ""))
         charset = params.get("charset", "").strip().strip('"')
         if charset and self.unreadable(charset):
             # Nothing after this may read the body in that charset (the 400 page
