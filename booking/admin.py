@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from booking.admin_book import BookViews
+from booking.admin_book import BookViews, PhonePatientForm
 from booking.calendars import CalendarError, normalise_calendar_url
 from booking.emails import absolute
 from booking.formatting import slot_time
-from booking.forms import person_name
 from booking.models import (
     AppointmentType,
     Booking,
@@ -44,7 +43,6 @@ from booking.services import (
     booking_move,
     busy_calendar_sync,
     calendar_feed_rotate,
-    normalise_mobile,
     slot_set_withdrawn,
     slots_generate,
     waitlist_remove,
@@ -208,19 +206,12 @@ class SlotChoiceField(forms.ModelChoiceField):
             ) from error
 
 
-class PhoneBookingForm(forms.Form):
-    """A booking staff take by phone or at the desk. The form validates what was
-    typed; BookingAdmin.add_view books it with booking_create, like the web form."""
+class PhoneBookingForm(PhonePatientForm):
+    """The booking list's "add": the staff form with a time to choose. The form
+    validates what was typed; BookingAdmin.add_view books it with booking_create."""
 
     slot = SlotChoiceField(label=_("time"), queryset=Slot.objects.none())
-    appointment_type = forms.ModelChoiceField(
-        label=_("appointment type"),
-        queryset=AppointmentType.objects.filter(is_active=True),
-    )
-    name = forms.CharField(label=_("name"), max_length=120)
-    phone = forms.CharField(label=_("mobile number"), max_length=20)
-    email = forms.EmailField(label=_("e-mail"), required=False)
-    is_new_patient = forms.BooleanField(label=_("new patient"), required=False)
+    field_order = ["slot"]
 
     def __init__(self, *args, slots, lookup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,14 +219,6 @@ class PhoneBookingForm(forms.Form):
         assert isinstance(field, SlotChoiceField)
         field.queryset = slots
         field.lookup = lookup
-
-    def clean_name(self):
-        return person_name(
-            self.cleaned_data["name"], _("Enter the patient's full name.")
-        )
-
-    def clean_phone(self):
-        return normalise_mobile(self.cleaned_data["phone"])
 
 
 class MoveForm(forms.ModelForm):

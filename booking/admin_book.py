@@ -43,8 +43,11 @@ from clinics.models import Clinic
 
 
 class PhonePatientForm(forms.Form):
-    """A patient on the phone or at the desk: a landline or no number will do (the
-    clinic calls back), an e-mail address is optional."""
+    """A patient on the phone or at the desk, the one staff form for it (the book's
+    time, and the booking list's "add" with its time field): a landline or no
+    number will do (the clinic calls back; SMS go to mobiles only), an e-mail
+    address is optional. Online bookings have their own rule (BookingForm: a
+    mobile number is needed)."""
 
     appointment_type = forms.ModelChoiceField(
         label=gettext_lazy("appointment type"), queryset=AppointmentType.objects.none()
@@ -63,16 +66,23 @@ class PhonePatientForm(forms.Form):
         label=gettext_lazy("new patient"), required=False
     )
 
-    def __init__(self, *args, slot: Slot, **kwargs):
+    def __init__(self, *args, slot: Slot | None = None, **kwargs):
+        """With `slot`, the kinds of appointment that fit it; else every bookable
+        kind (the service refuses one that does not fit the time chosen)."""
         super().__init__(*args, **kwargs)
         field = self.fields["appointment_type"]
         assert isinstance(field, forms.ModelChoiceField)
-        fitting = [
-            kind.pk
-            for kind in AppointmentType.objects.filter(is_active=True)
-            if kind.offered_by(slot.practitioner.profession) and kind.fits_in(slot)
-        ]
-        field.queryset = AppointmentType.objects.filter(pk__in=fitting)
+        kinds = AppointmentType.objects.filter(is_active=True)
+        if slot is not None:
+            kinds = kinds.filter(
+                pk__in=[
+                    kind.pk
+                    for kind in kinds
+                    if kind.offered_by(slot.practitioner.profession)
+                    and kind.fits_in(slot)
+                ]
+            )
+        field.queryset = kinds
 
     def clean_name(self):
         return person_name(

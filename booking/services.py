@@ -409,9 +409,12 @@ def booking_create(
         # (the clinic calls back).
         phone = normalise_mobile(phone) if online else normalise_phone(phone)
         if online:
+            # The cap is on what is booked online with the number: a course of
+            # treatments the clinic booked by phone does not use it up.
             _lock_phone(phone)
             future = Booking.objects.filter(
                 phone=phone,
+                channel=Booking.Channel.WEB,
                 status=Booking.Status.CONFIRMED,
                 slot__starts_at__gt=now,
             ).count()

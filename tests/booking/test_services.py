@@ -198,6 +198,30 @@ def test_a_phone_number_may_hold_only_a_few_future_bookings(
         booking_create(slot_id=slots[2].pk, appointment_type=follow_up, **PATIENT)
 
 
+def test_bookings_the_clinic_made_by_phone_leave_the_online_cap_free(
+    practitioner, follow_up, settings
+):
+    """A course of three treatments booked by phone (issue 30): the patient can
+    still book online with the same number."""
+    settings.BOOKING_MAX_FUTURE_PER_PHONE = 3
+    slots = [
+        SlotFactory(
+            practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=d)
+        )
+        for d in (2, 3, 4, 5)
+    ]
+    for slot in slots[:3]:
+        booking_create(
+            slot_id=slot.pk,
+            appointment_type=follow_up,
+            channel=Booking.Channel.PHONE,
+            **PATIENT,
+        )
+    online = booking_create(slot_id=slots[3].pk, appointment_type=follow_up, **PATIENT)
+    assert online.channel == "web"
+    assert Booking.objects.filter(phone="+4791234567").count() == 4
+
+
 @pytest.mark.parametrize("raw", ["12345", "22 00 00 00", "800 12 345", "abc"])
 def test_only_norwegian_mobile_numbers_are_taken(raw):
     with pytest.raises(ValidationError):

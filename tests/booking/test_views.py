@@ -373,6 +373,32 @@ def test_staff_book_by_phone_through_the_same_service(
     assert Booking.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("phone", "stored"), [("22 33 44 55", "+4722334455"), ("", "")]
+)
+def test_the_booking_lists_add_takes_a_landline_or_no_number_like_the_book(
+    client, django_user_model, slot, follow_up, phone, stored
+):
+    """One staff rule for phone bookings (issue 30): the list's add form asked for a
+    mobile number where the appointment book takes a landline or none."""
+    admin = django_user_model.objects.create_superuser("sjef", "s@example.invalid", "x")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:booking_booking_add"),
+        {
+            "slot": slot.pk,
+            "appointment_type": follow_up.pk,
+            "name": "Per Fasttelefon",
+            "phone": phone,
+        },
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.channel, booking.phone) == ("phone", stored)
+    # No SMS to a landline or to nobody.
+    assert not booking.sms_messages.exists()
+
+
 def test_a_practitioner_without_times_points_to_the_others(
     client, clinic, slot, follow_up
 ):
