@@ -169,11 +169,12 @@ ci-sqlite:
 
 # The front's tests (nginx) and the separate-process tests (server: gunicorn workers,
 # manage.py processes) choose their own databases, SQLite files and PostgreSQL
-# databases of their own whichever suite runs them: once (above) is enough.
+# databases of their own whichever suite runs them: once (above) is enough. The
+# browser tests (e2e) look at pages, which the database does not change: once too.
 ci-postgres: services
 	psql "$(PG_ADMIN_URL)" -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS $(PG_CI_DB)' -c 'CREATE DATABASE $(PG_CI_DB)'
 	DATABASE_URL=$(PG_CI_URL) REDIS_URL=$(REDIS_CI_URL) DJANGO_CACHE_PREFIX=nemus-ci-$$$$ \
-	  $(BIN)/pytest --create-db $(XDIST) -m "not nginx and not server" $(PYTEST_ARGS)
+	  $(BIN)/pytest --create-db $(XDIST) -m "not nginx and not server and not e2e" $(PYTEST_ARGS)
 
 # The quick part, for the edit-test loop: no browser, no gunicorn, no nginx; on both
 # cores with pytest-xdist. `make test` runs everything.

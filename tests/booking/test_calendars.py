@@ -266,7 +266,9 @@ def server():
     CalendarServer.seen = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), CalendarServer)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     CalendarServer.url = f"http://127.0.0.1:{httpd.server_port}/kari.ics"
     yield CalendarServer

@@ -73,7 +73,9 @@ def provider(settings):
     FakeProvider.accepted = []
     FakeProvider.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeProvider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     settings.SMS_BACKEND = "booking.sms.TwilioBackend"
     settings.SMS_API_URL = f"http://127.0.0.1:{server.server_port}"

@@ -56,7 +56,9 @@ def epj():
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
     Handler.url = f"http://127.0.0.1:{httpd.server_port}/kari.ics"
     yield Handler
     httpd.shutdown()
