@@ -7,6 +7,7 @@ showed it, so two receptionists never act on a stale view unknowingly.
 Mounted by BookingAdmin.get_urls under /admin/booking/booking/timebok/."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -40,6 +41,23 @@ from booking.services import (
 )
 from booking.staff import parse_day, staff_clinic_ids
 from clinics.models import Clinic
+
+# The book's address keeps DESIGN.md's Norwegian query keys (as the finder's
+# QUERY_NAMES do); the code names them in English.
+QUERY_NAMES = {"day": "dato", "view": "visning", "practitioner": "behandler"}
+WEEK_VIEW = "uke"
+
+
+def book_url(clinic_id: int, day=None, *, week=False, practitioner=None) -> str:
+    """The appointment book of a clinic: a day, or a practitioner's week."""
+    path = reverse("admin:booking_book", args=[clinic_id])
+    params = {
+        QUERY_NAMES["day"]: day.isoformat() if day else None,
+        QUERY_NAMES["view"]: WEEK_VIEW if week else None,
+        QUERY_NAMES["practitioner"]: practitioner,
+    }
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{path}?{query}" if query else path
 
 
 class PhonePatientForm(forms.Form):
@@ -115,13 +133,8 @@ class BookViews:
             raise Http404
         return clinic
 
-    def url(self, clinic, day=None, **query) -> str:
-        path = reverse("admin:booking_book", args=[clinic.pk])
-        params = {"dato": day.isoformat()} if day else {}
-        params.update({k: v for k, v in query.items() if v})
-        if not params:
-            return path
-        return path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    def url(self, clinic, day=None, *, week=False, practitioner=None) -> str:
+        return book_url(clinic.pk, day, week=week, practitioner=practitioner)
 
     # --- Pages ---------------------------------------------------------------------
 
@@ -151,7 +164,7 @@ class BookViews:
 
     def render_book(self, request, clinic, *, status=200, query=None):
         query = query if query is not None else request.GET
-        asked = query.get("dato", "")
+        asked = query.get(QUERY_NAMES["day"], "")
         day = parse_day(asked) if asked else timezone.localdate()
         if day is None:
             messages.warning(
@@ -161,9 +174,9 @@ class BookViews:
             )
             day = timezone.localdate()
             status = 400
-        week = query.get("visning") == "uke"
+        week = query.get(QUERY_NAMES["view"]) == WEEK_VIEW
         practitioner_id = None
-        asked_practitioner = query.get("behandler", "")
+        asked_practitioner = query.get(QUERY_NAMES["practitioner"], "")
         if week:
             day = day - dt.timedelta(days=day.weekday())
             try:
@@ -186,7 +199,6 @@ class BookViews:
                 status = 400
             practitioner_id = book.shown[0].pk
         step = dt.timedelta(days=7 if week else 1)
-        view = "uke" if week else ""
         who = practitioner_id if week else None
         today = timezone.localdate()
         context = {
@@ -206,11 +218,13 @@ class BookViews:
                 if week
                 else date_format(day, "DAY_FORMAT").capitalize()
             ),
-            "previous_url": self.url(clinic, day - step, visning=view, behandler=who),
-            "next_url": self.url(clinic, day + step, visning=view, behandler=who),
-            "today_url": self.url(clinic, today, visning=view, behandler=who),
+            "previous_url": self.url(clinic, day - step, week=week, practitioner=who),
+            "next_url": self.url(clinic, day + step, week=week, practitioner=who),
+            "today_url": self.url(clinic, today, week=week, practitioner=who),
             "day_url": self.url(clinic, day),
-            "week_url": self.url(clinic, day, visning="uke"),
+            "week_url": self.url(clinic, day, week=True),
+            "query_names": QUERY_NAMES,
+            "week_view": WEEK_VIEW,
             "now": timezone.now(),
             "can_change": request.user.has_perm("booking.change_booking"),
             "can_add": request.user.has_perm("booking.add_booking"),
@@ -457,8 +471,7 @@ def conflict_items(request, clinic_ids=None):
                     "name": booking.slot.practitioner.name,
                     "reference": booking.reference,
                 },
-                reverse("admin:booking_book", args=[booking.slot.clinic_id])
-                + f"?dato={day.isoformat()}",
+                book_url(booking.slot.clinic_id, day),
             )
         )
     return items
