@@ -506,7 +506,8 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
         _erase_personal_data(booking)
         booking.save()
         waitlist_slots_opened([booking.slot_id])
-        # Nothing left to tell of a time that is gone but that it is gone.
+        # Of the e-mails not yet sent, only the cancellation and the clinic's
+        # notice still have something to say.
         booking.emails.filter(sent_at__isnull=True).exclude(
             kind__in=[BookingEmail.Kind.CLINIC_NOTICE, BookingEmail.Kind.CANCELLED]
         ).delete()
