@@ -16,3 +16,27 @@ class BookingConfig(AppConfig):
         from nemus_site.admin_site import front_page_notice
 
         front_page_notice(conflicts_notice)
+
+        from booking import models
+        from nemus_site.page_cache import public_content
+
+        # Times change with bookings and calendars; the outbox, the waiting list,
+        # staff and feeds show on no public page; the rest (types, policies,
+        # schedules) are staff edits.
+        public_content(
+            self,
+            times=[models.Slot, models.Booking, models.BusyTime],
+            never=[
+                models.BookingEmail,
+                models.BookingSms,
+                models.BookingAccess,
+                models.ClinicStaff,
+                models.WaitlistEntry,
+                models.WaitlistOpening,
+                models.WaitlistOffer,
+                models.WaitlistMessage,
+                models.BusyCalendar,
+                models.CalendarFeed,
+                models.CalendarFeedFetch,
+            ],
+        )

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ClinicsConfig(AppConfig):
     name = "clinics"
     verbose_name = _("Clinics")
+
+    def ready(self):
+        from nemus_site.page_cache import public_content
+
+        # Every model of this app shows on public pages, changed by staff edits.
+        public_content(self)

@@ -123,24 +123,28 @@ def _savepoint_for_cache():
     return contextlib.nullcontext()
 
 
-# Models whose rows never show on a public page; saving them keeps the cache.
-NOT_SHOWN = {
-    "booking.bookingemail",
-    "booking.bookingsms",
-    "booking.bookingaccess",
-    "booking.clinicstaff",
-    "booking.waitlistentry",
-    "booking.waitlistopening",
-    "booking.waitlistoffer",
-    "booking.waitlistmessage",
-    "booking.busycalendar",
-    "booking.calendarfeed",
-    "booking.calendarfeedfetch",
-    "nemus_site.ratelimitcounter",
-}
-# Models that change with bookings, not with staff edits: the `times` group.
-TIMES_MODELS = {"booking.slot", "booking.booking", "booking.busytime"}
-CONTENT_APPS = {"conditions", "clinics", "booking", "nemus_site"}
+# What a saved row means for the cached public pages, as each app declares it in
+# its AppConfig.ready (public_content): {app label: {model label: group or None}}.
+# An app not declared shows nothing on public pages.
+_DECLARED: dict[str, dict[str, str | None]] = {}
+
+
+def public_content(app_config, *, times=(), never=()) -> None:
+    """Declare that `app_config`'s models show on public pages: saving one forgets
+    the pages of staff edits (EDITS); those in `times` change with bookings (the
+    TIMES group), those in `never` show nowhere (saving them keeps every page)."""
+    overrides: dict[str, str | None] = {m._meta.label_lower: TIMES for m in times}
+    overrides.update({m._meta.label_lower: None for m in never})
+    _DECLARED[app_config.label] = overrides
+
+
+def groups_changed_by(meta) -> tuple[str, ...]:
+    """The groups of pages a saved row of this model changes (none, one)."""
+    overrides = _DECLARED.get(meta.app_label)
+    if overrides is None:
+        return ()
+    group = overrides.get(meta.label_lower, EDITS)
+    return (group,) if group else ()
 
 
 def content_changed(sender, raw=False, **_kwargs) -> None:
@@ -151,9 +155,8 @@ def content_changed(sender, raw=False, **_kwargs) -> None:
     migration lives at most PUBLIC_PAGE_CACHE_SECONDS."""
     if raw or sender.__module__ == "__fake__":
         return
-    meta = sender._meta
-    if meta.app_label in CONTENT_APPS and meta.label_lower not in NOT_SHOWN:
-        groups = (TIMES,) if meta.label_lower in TIMES_MODELS else (EDITS,)
+    groups = groups_changed_by(sender._meta)
+    if groups:
         public_pages_changed(groups)
         if transaction.get_connection(router.db_for_write(sender)).in_atomic_block:
             # Again once the transaction commits: a page rendered from the old rows

@@ -1,6 +1,7 @@
 """The public page cache: what is kept, for whom, and when it is forgotten."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from booking.services import booking_create, slots_generate
 from conditions.models import ConditionItem
 from nemus_site.page_cache import EDITS, TIMES, current_versions
 from tests.booking.conftest import PATIENT
+from tests.conftest import ROOT
 from tests.factories import (
     AppointmentTypeFactory,
     ClinicFactory,
@@ -200,3 +202,32 @@ def test_a_booking_is_saved_while_the_cache_is_down(monkeypatch):
     monkeypatch.setattr(cache, "set", broken)
     booking = booking_create(slot_id=slot.pk, appointment_type=kind, **PATIENT)
     assert booking.pk is not None
+
+
+def test_each_app_declares_what_its_saves_do_to_public_pages():
+    """Issue 30: nemus_site named booking's models; each app now declares them in
+    its AppConfig.ready, with the same effect as before."""
+    from django.apps import apps
+
+    from nemus_site.page_cache import groups_changed_by
+
+    def effect(label):
+        return groups_changed_by(apps.get_model(label)._meta)
+
+    assert effect("booking.Slot") == effect("booking.Booking") == (TIMES,)
+    assert effect("booking.BusyTime") == (TIMES,)
+    assert effect("booking.AppointmentType") == effect("booking.WeeklySchedule")
+    assert effect("booking.AppointmentType") == (EDITS,)
+    for label in (
+        "booking.BookingEmail",
+        "booking.WaitlistEntry",
+        "booking.CalendarFeedFetch",
+        "nemus_site.RateLimitCounter",
+        "auth.User",
+        "sessions.Session",
+    ):
+        assert effect(label) == (), label
+    for label in ("clinics.Clinic", "conditions.ConditionItem", "nemus_site.Page"):
+        assert effect(label) == (EDITS,), label
+    source = (ROOT / "nemus_site" / "page_cache.py").read_text()
+    assert not re.search(r"[\"'](booking|clinics|conditions)\.", source)
