@@ -1,6 +1,8 @@
 import copy
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -8,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -206,13 +208,32 @@ class DayViewFacts:
 
     clinic: Clinic
     types: list
-    empty_filter_html: dict = field(default_factory=dict)  # by language
+    # The empty filter form's fields by language: only staff-edited choices.
+    empty_filter_html: Mapping[str, str]
 
 
 def _day_view_facts(slug) -> DayViewFacts:
+    """Built whole, never changed afterwards: every request of the worker shares
+    it (the empty form is rendered here in each language)."""
     clinic = _clinic_for_slots(slug)
-    professions = {p.profession for p in clinic.practitioners.all()}
-    return DayViewFacts(clinic, appointment_types_for(professions=professions))
+    practitioners = list(clinic.practitioners.all())
+    types = appointment_types_for(professions={p.profession for p in practitioners})
+    earliest_day, latest_day = ClinicBookingPolicy.for_clinic(clinic).window_days(
+        timezone.now()
+    )
+    html = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            form = SlotFilterForm(
+                appointment_types=types,
+                practitioners=practitioners,
+                earliest_day=earliest_day,
+                latest_day=latest_day,
+            )
+            html[language] = render_to_string(
+                "booking/_filter_fields.html", {"form": form}
+            )
+    return DayViewFacts(clinic, types, MappingProxyType(html))
 
 
 def day_view_context(
@@ -250,13 +271,9 @@ def day_view_context(
         fixed_type is None and choice["appointment_type"]
     )
     filter_fields_html = ""
-    if facts is not None and not form.is_bound:
-        # The empty form shows only staff-edited choices: rendered once.
-        filter_fields_html = facts.empty_filter_html.get(get_language())
-        if filter_fields_html is None:
-            filter_fields_html = facts.empty_filter_html[get_language()] = (
-                render_to_string("booking/_filter_fields.html", {"form": form})
-            )
+    if facts is not None and not form.is_bound and fixed_type is None:
+        # The empty form shows only staff-edited choices: rendered with the facts.
+        filter_fields_html = facts.empty_filter_html.get(get_language(), "")
     context = {
         "clinic": clinic,
         "policy": policy,

@@ -103,3 +103,24 @@ def test_without_the_cache_every_request_makes_its_own(client, monkeypatch):
     response = client.get(ARTICLE)
     assert response.status_code == 200
     assert "Korsryggsmerter" in response.content.decode()
+
+
+def test_the_day_views_kept_facts_are_built_whole_and_read_only(client):
+    """Issue 30: the empty filter form was added to the shared facts per request;
+    now both languages are rendered when the facts are built, and nothing can add
+    to them afterwards."""
+    from booking.views import _day_view_facts
+
+    clinic = ClinicFactory(name="NEMUS Fakta", slug="nemus-fakta")
+    PractitionerFactory(clinic=clinic)
+    AppointmentTypeFactory()
+    facts = _day_view_facts(clinic.slug)
+    assert set(facts.empty_filter_html) == {"nb", "en"}
+    assert ">Time<" in facts.empty_filter_html["nb"]
+    assert ">Appointment<" in facts.empty_filter_html["en"]
+    with pytest.raises(TypeError):
+        facts.empty_filter_html["de"] = "<p>"
+    nb = client.get(f"/timebestilling/{clinic.slug}/").content.decode()
+    en = client.get(f"/en/booking/{clinic.slug}/").content.decode()
+    assert facts.empty_filter_html["nb"] in nb
+    assert facts.empty_filter_html["en"] in en
