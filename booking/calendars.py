@@ -233,23 +233,17 @@ def calendar_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetc
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
-            except TimeoutError as error:
-                connection.close()
-                raise CalendarError(_timed_out()) from error
-            except (OSError, http.client.HTTPException) as error:
-                connection.close()
-                if expired.is_set():
-                    raise CalendarError(_timed_out()) from error
-                raise CalendarError("connection failed") from error
-            try:
                 fetched = _answer(response, sock, deadline, etag, last_modified)
             except _Redirect as redirect:
                 url = normalise_calendar_url(urljoin(url, redirect.location))
                 continue
-            except CalendarError as error:
-                if expired.is_set():
+            except (CalendarError, OSError, http.client.HTTPException) as error:
+                # Once the watchdog has shut the socket, the deadline broke it.
+                if expired.is_set() or isinstance(error, TimeoutError):
                     raise CalendarError(_timed_out()) from error
-                raise
+                if isinstance(error, CalendarError):
+                    raise
+                raise CalendarError("connection failed") from error
             finally:
                 connection.close()
             if expired.is_set():  # cut off at the deadline: not the whole body
