@@ -4,9 +4,8 @@ import re
 
 from django.core.exceptions import BadRequest
 from django.db import InternalError, OperationalError
-from django.http import HttpResponsePermanentRedirect, QueryDict
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils.datastructures import MultiValueDict
 from django.utils.http import parse_header_parameters
 
 from nemus_site.models import Redirect
@@ -84,10 +83,9 @@ class UndecodableBodyMiddleware:
         _kind, params = parse_header_parameters(request.headers.get("content-type", ""))
         charset = params.get("charset", "").strip().strip('"')
         if charset and self.unreadable(charset):
-            # Nothing after this may read the body in that charset (the 400 page
-            # included): the request is read as UTF-8, with no form data.
+            # Answered here: no later middleware or view reads the body. Should
+            # anything still ask, it is read as UTF-8.
             request.encoding = "utf-8"
-            request._post, request._files = QueryDict(), MultiValueDict()
             logger.info("body refused: charset %r", charset[:40])
             return render(request, "400.html", status=400)
         return self.get_response(request)
