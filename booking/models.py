@@ -233,15 +233,20 @@ class SlotQuerySet(models.QuerySet):
 
     def fitting(self, appointment_type):
         """Slots with a practitioner offering the type, long enough for it."""
+        return self.fitting_to(
+            professions=appointment_type.professions,
+            length=dt.timedelta(minutes=appointment_type.duration_minutes),
+        )
+
+    def fitting_to(self, *, professions, length: dt.timedelta):
+        """Slots with a practitioner of one of `professions`, at least `length`
+        long (an appointment type's, as values: see selectors.open_filters)."""
         return self.annotate(
             length=models.ExpressionWrapper(
                 models.F("ends_at") - models.F("starts_at"),
                 output_field=models.DurationField(),
             )
-        ).filter(
-            practitioner__profession__in=appointment_type.professions,
-            length__gte=dt.timedelta(minutes=appointment_type.duration_minutes),
-        )
+        ).filter(practitioner__profession__in=professions, length__gte=length)
 
 
 class WithdrawnBy(models.TextChoices):

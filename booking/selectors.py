@@ -64,7 +64,7 @@ def slot_list_open(
     if not policy.online_booking:
         return Slot.objects.none()
     earliest, latest = policy.window(now)
-    slots = (
+    return (
         open_in_window(
             clinic_id=clinic.pk,
             now=now,
@@ -72,25 +72,63 @@ def slot_list_open(
             latest=latest,
             start=start,
             end=end,
+            **open_filters(
+                appointment_type=appointment_type,
+                profession=profession,
+                practitioner_id=practitioner_id,
+            ),
         )
         .select_related("practitioner")
         .order_by("starts_at", "practitioner__name")
     )
-    if practitioner_id:
+
+
+def open_filters(
+    *,
+    appointment_type: AppointmentType | None = None,
+    profession: str = "",
+    practitioner_id: int | None = None,
+) -> dict:
+    """A patient's choices as the values open_in_window takes (each a value a
+    compiled query can take: ids, strings, a list of strings, a length)."""
+    fits = appointment_type is not None
+    return {
+        "practitioner_id": practitioner_id or None,
+        "profession": profession,
+        "professions": list(appointment_type.professions) if fits else None,
+        "length": (
+            dt.timedelta(minutes=appointment_type.duration_minutes) if fits else None
+        ),
+    }
+
+
+def open_in_window(
+    *,
+    clinic_id,
+    now,
+    earliest,
+    latest,
+    start,
+    end,
+    practitioner_id=None,
+    profession="",
+    professions=None,
+    length=None,
+):
+    """A clinic's slots bookable at `now` in the online window [earliest, latest)
+    (ClinicBookingPolicy.window), starting from `start` until `end`; of one
+    practitioner, of one profession, or fitting an appointment type (its
+    professions and length: open_filters) when given."""
+    slots = Slot.objects.bookable_in(now=now, earliest=earliest, latest=latest).filter(
+        clinic_id=clinic_id, starts_at__gte=start, starts_at__lt=end
+    )
+    if practitioner_id is not None:
         slots = slots.filter(practitioner_id=practitioner_id)
     if profession:
         slots = slots.filter(practitioner__profession=profession)
-    if appointment_type is not None:
-        slots = slots.fitting(appointment_type)
+    if professions is not None:
+        slots = slots.fitting_to(professions=professions, length=length)
     return slots
-
-
-def open_in_window(*, clinic_id, now, earliest, latest, start, end):
-    """A clinic's slots bookable at `now` in the online window [earliest, latest)
-    (ClinicBookingPolicy.window), starting from `start` until `end`."""
-    return Slot.objects.bookable_in(now=now, earliest=earliest, latest=latest).filter(
-        clinic_id=clinic_id, starts_at__gte=start, starts_at__lt=end
-    )
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -197,18 +235,6 @@ class DayIndex(Expression):
         return f"CASE {' '.join(whens)} END", params
 
 
-def slot_day_counts(
-    slots, *, first_day: dt.date, last_day: dt.date, distinct_times: bool
-) -> dict[dt.date, int]:
-    """{Oslo date: open times} for a queryset of slots from `first_day` to
-    `last_day`, in one grouped query. With `distinct_times`, times offered by
-    several practitioners count once."""
-    if last_day < first_day:
-        return {}
-    rows = _day_counts(slots, first_day, last_day, distinct_times)
-    return _by_day(rows, first_day, last_day)
-
-
 def _by_day(rows, first_day: dt.date, last_day: dt.date) -> dict[dt.date, int]:
     """{date: count} from _day_counts' (day index, count) rows."""
     days = _days(first_day, last_day)
@@ -240,12 +266,13 @@ def _day_counts(slots, first_day, last_day, distinct_times):
     )
 
 
-# The day view without filters, its two questions about the window compiled once
-# per shape (nemus_site/compiled.py): building them took longer than running them.
+# The day view's three questions about a clinic's window, compiled once per shape
+# (nemus_site/compiled.py): building them took longer than running them.
 DAY_COUNTS = CompiledQuery(
     lambda *, first_day, last_day, distinct_times, **window: _day_counts(
         open_in_window(**window), first_day, last_day, distinct_times
     ),
+    model=Slot,
     columns=["day_index", "n"],
 )
 DAY_TIMES = CompiledQuery(
@@ -254,18 +281,16 @@ DAY_TIMES = CompiledQuery(
         .order_by("starts_at", "practitioner__name")
         .values_list("pk", "starts_at", "ends_at", "practitioner_id")
     ),
+    model=Slot,
     columns=["pk", "starts_at", "ends_at", "practitioner_id"],
 )
 FIRST_START = CompiledQuery(
     lambda **window: (
         open_in_window(**window).order_by("starts_at").values_list("starts_at")[:1]
     ),
+    model=Slot,
     columns=["starts_at"],
 )
-
-
-def _first_start(slots) -> dt.datetime | None:
-    return slots.order_by("starts_at").values_list("starts_at", flat=True).first()
 
 
 def slot_day_get(
@@ -281,7 +306,7 @@ def slot_day_get(
     practitioners=None,
 ) -> SlotDay:
     """The day view: the first open time in the whole online window, the strip of
-    two weeks with each day's count, and the chosen day's slots (three queries; a
+    two weeks with each day's count, and the chosen day's times (three queries; a
     fourth only when the next day with times lies past the strip), whatever the
     number of practitioners and slots: each walks the (clinic, starts_at) index
     over two weeks at most.
@@ -289,52 +314,30 @@ def slot_day_get(
     Without `day` the view opens on the first day with a time: in the strip `weeks`
     weeks from today when given, else anywhere in the window (the strip then starts
     at that day's week). `day` must lie inside the window (forms.SlotFilterForm).
-    `practitioners`, the clinic's, when the caller has them: the day's slots then
-    take theirs instead of loading one with each slot."""
+    `practitioners`, the clinic's, when the caller has them: the day's times then
+    take theirs (any other is loaded)."""
     now = now or timezone.now()
     policy = ClinicBookingPolicy.for_clinic(clinic)
     today, last_day = policy.window_days(now)
     earliest, latest = policy.window(now)
-    # Without filters (the page as first opened) the first time and the counts
-    # are asked with queries compiled once; with them, built here.
-    plain = policy.online_booking and not (
-        appointment_type or profession or practitioner_id
-    )
     in_window = {
         "clinic_id": clinic.pk,
         "now": now,
         "earliest": earliest,
         "latest": latest,
         "end": latest,
+        **open_filters(
+            appointment_type=appointment_type,
+            profession=profession,
+            practitioner_id=practitioner_id,
+        ),
     }
-    built: list = []
-
-    def window():
-        """The ORM's queryset of the window, for filters and fallbacks: built
-        once, when first needed (the page as first opened needs none), and
-        narrowed for each query: building it is most of the cost."""
-        if not built:
-            built.append(
-                slot_list_open(
-                    clinic=clinic,
-                    start=now,
-                    end=latest,
-                    now=now,
-                    appointment_type=appointment_type,
-                    profession=profession,
-                    practitioner_id=practitioner_id,
-                )
-            )
-        return built[0]
-
-    def open_between(start: dt.datetime, end: dt.datetime):
-        return window().filter(starts_at__gte=start, starts_at__lt=end)
 
     def first_from(start):
-        if plain:
-            rows = FIRST_START.rows(start=start, **in_window)
-            return rows[0][0] if rows else None
-        return _first_start(window().filter(starts_at__gte=start))
+        if not policy.online_booking:
+            return None
+        rows = FIRST_START.rows(**in_window, start=start)
+        return rows[0][0] if rows else None
 
     first = first_from(now)
     first_day = timezone.localtime(first, OSLO).date() if first else None
@@ -349,19 +352,15 @@ def slot_day_get(
     # The strip's days, and a chosen day outside it (a hand-made address).
     low, high = min(start, day or start), max(strip_end, day or strip_end)
     counts = {}
-    if first_day is not None and plain:
+    if first_day is not None:
         rows = DAY_COUNTS.rows(
             first_day=low,
             last_day=high,
             distinct_times=not by_practitioner,
-            start=now,
             **in_window,
+            start=now,
         )
         counts = _by_day(rows, low, high)
-    elif first_day is not None:
-        counts = slot_day_counts(
-            window(), first_day=low, last_day=high, distinct_times=not by_practitioner
-        )
     strip = [
         StripDay(date=date, count=counts.get(date, 0))
         for date in (start + dt.timedelta(days=n) for n in range(STRIP_DAYS))
@@ -385,8 +384,7 @@ def slot_day_get(
         next_day=next_day,
         by_practitioner=by_practitioner,
     )
-    by_id = {p.pk: p for p in practitioners or ()}
-    if day is not None and counts.get(day) and plain and by_id:
+    if day is not None and counts.get(day):
         rows = DAY_TIMES.rows(
             **{
                 **in_window,
@@ -394,22 +392,14 @@ def slot_day_get(
                 "end": local_midnight(day + dt.timedelta(days=1)),
             }
         )
-        if all(practitioner_id in by_id for _pk, _s, _e, practitioner_id in rows):
-            result.slots = [
-                OpenTime(pk, starts_at, ends_at, by_id[practitioner_id])
-                for pk, starts_at, ends_at, practitioner_id in rows
-            ]
-            return result
-    if day is not None and counts.get(day):
-        slots = open_between(
-            local_midnight(day), local_midnight(day + dt.timedelta(days=1))
-        )
-        result.slots = list(slots.select_related(None) if by_id else slots)
-        if by_id and all(slot.practitioner_id in by_id for slot in result.slots):
-            for slot in result.slots:
-                slot.practitioner = by_id[slot.practitioner_id]
-        elif by_id:  # a practitioner the caller did not have (just added)
-            result.slots = list(slots)
+        by_id = {p.pk: p for p in practitioners or ()}
+        missing = {row[3] for row in rows} - by_id.keys()
+        if missing:  # none given, or one just added
+            by_id.update(Practitioner.objects.in_bulk(missing))
+        result.slots = [
+            OpenTime(pk, starts_at, ends_at, by_id[practitioner_id])
+            for pk, starts_at, ends_at, practitioner_id in rows
+        ]
     return result
 
 
@@ -471,7 +461,7 @@ def _first_open_query(*, now, earliest, latest, clinic_ids, profession):
 
 # Built and compiled once per shape (nemus_site/compiled.py): the finder asks it on
 # every rendering, and building it took twenty times as long as running it.
-FIRST_OPEN = CompiledQuery(_first_open_query, columns=["pk", "first"])
+FIRST_OPEN = CompiledQuery(_first_open_query, model=Clinic, columns=["pk", "first"])
 
 
 def _first_open(groups, *, now, profession: str) -> dict[int, dt.datetime]:

@@ -128,23 +128,10 @@ def busiest_clinic():
 
 def fullest_day(clinic) -> str:
     """?dag= of the day with the most open times in the first two weeks."""
-    import datetime as dt
+    from booking.selectors import slot_day_get
 
-    from django.utils import timezone
-
-    from booking.selectors import slot_day_counts, slot_list_open
-
-    now = timezone.now()
-    today = timezone.localdate(now)
-    counts = slot_day_counts(
-        slot_list_open(
-            clinic=clinic, start=now, end=now + dt.timedelta(days=14), now=now
-        ),
-        first_day=today,
-        last_day=today + dt.timedelta(days=14),
-        distinct_times=False,
-    )
-    return max(counts, key=lambda day: (counts[day], day)).isoformat()
+    strip = slot_day_get(clinic=clinic, weeks=0).strip
+    return max(strip, key=lambda day: (day.count, day.date)).date.isoformat()
 
 
 @pytest.mark.parametrize("which", ["first view", "fullest day"])

@@ -1,22 +1,31 @@
-"""Queries compiled once and run again with new values give what the ORM gives."""
+"""Queries compiled once and run again with new values give what the ORM gives, on
+either database; what cannot be kept safely is built by the ORM every time."""
 
 import datetime as dt
+import threading
 
 import pytest
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.db import connections, router
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Now
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone, translation
 
-from booking.models import Slot
+from booking.models import AppointmentType, Slot
 from booking.selectors import (
     DAY_COUNTS,
+    DAY_TIMES,
     FIRST_OPEN,
+    FIRST_START,
+    _by_day,
+    _day_counts,
     _first_open_query,
+    open_filters,
     open_in_window,
-    slot_day_counts,
 )
 from booking.services import booking_create
 from clinics.models import Clinic
-from nemus_site.compiled import CompiledQuery
+from nemus_site.compiled import COMPILER_PARTS, CompiledQuery
 from tests.booking.conftest import PATIENT
 from tests.factories import (
     AppointmentTypeFactory,
@@ -46,6 +55,12 @@ def clinics():
     return made
 
 
+def kept(query: CompiledQuery, **values):
+    """What the query keeps for these values' shape: its compiled form, or None
+    (built every time)."""
+    return query.compiled[query.key(values)]
+
+
 def first_open(**values):
     return sorted(FIRST_OPEN.rows(**values)), sorted(
         tuple(row) for row in _first_open_query(**values)
@@ -61,15 +76,30 @@ def test_each_shape_and_each_value_gives_what_the_orm_gives(clinics):
     ids = [clinic.pk for clinic in clinics]
     for chosen in (ids, ids[:1], ids[1:]):
         for profession in ("", "kiropraktor", "fysioterapeut"):
-            kept, built = first_open(
+            rows, built = first_open(
                 **window(now), clinic_ids=chosen, profession=profession
             )
-            assert kept == built
-            assert [pk for pk, _first in kept] == sorted(chosen)
+            assert rows == built
+            assert [pk for pk, _first in rows] == sorted(chosen)
+            assert kept(
+                FIRST_OPEN, **window(now), clinic_ids=chosen, profession=profession
+            )
     # New values, the same shape: the SQL kept is run with them.
     later = now + dt.timedelta(days=3)
-    kept, built = first_open(**window(later), clinic_ids=ids, profession="")
-    assert kept == built == [(pk, None) for pk in sorted(ids)]
+    rows, built = first_open(**window(later), clinic_ids=ids, profession="")
+    assert rows == built == [(pk, None) for pk in sorted(ids)]
+
+
+def test_an_empty_list_gives_no_rows_as_the_orm_does(clinics):
+    values = {**window(timezone.now()), "clinic_ids": [], "profession": ""}
+    rows, built = first_open(**values)
+    assert rows == built == []
+    assert kept(FIRST_OPEN, **values) is None
+    # The same query with ids is still kept and answers.
+    rows, _built = first_open(
+        **window(timezone.now()), clinic_ids=[clinics[0].pk], profession=""
+    )
+    assert len(rows) == 1 and rows[0][1] is not None
 
 
 def test_a_booking_shows_in_the_next_run(clinics):
@@ -93,6 +123,7 @@ def test_columns_come_in_the_order_asked_for(clinics):
             .annotate(first=Subquery(first.values("starts_at")[:1]))
             .values_list("first", "pk", "name")
         ),
+        model=Clinic,
         columns=["first", "pk", "name"],
     )
     ids = [clinic.pk for clinic in clinics]
@@ -102,43 +133,158 @@ def test_columns_come_in_the_order_asked_for(clinics):
             (clinic.slots.order_by("starts_at")[0].starts_at, clinic.pk, clinic.name)
             for clinic in clinics
         )
+    assert kept(query, ids=ids)
 
 
-def test_a_query_using_a_value_worked_out_from_another_is_built_each_time(clinics):
+@pytest.mark.parametrize(
+    "build",
+    [
+        # A datetime worked out from the value.
+        lambda now: Slot.objects.filter(
+            Q(starts_at__lt=now) | Q(starts_at__lt=now + dt.timedelta(days=2, hours=11))
+        ),
+        # A date worked out from it (on PostgreSQL the date goes to the database
+        # as a date object, on SQLite as a string).
+        lambda now: Slot.objects.filter(
+            Q(starts_at__lt=now) | Q(starts_at__date__lte=now.date())
+        ),
+        # The value in the SQL's text as well as among its parameters.
+        lambda now: Slot.objects.filter(starts_at__lt=now).extra(
+            where=[f"starts_at < '{now.year + 1}-01-01'"]
+        ),
+    ],
+    ids=["datetime", "date", "text"],
+)
+def test_a_query_using_a_value_worked_out_from_another_is_built_each_time(
+    clinics, build
+):
+    """Each of these uses the value itself too: only the second set of stand-ins
+    shows that another parameter (or the SQL) changes with it."""
     query = CompiledQuery(
-        lambda *, now: Slot.objects.filter(
-            starts_at__lt=now + dt.timedelta(days=2, hours=11)
-        ).values_list("pk"),
+        lambda *, now: build(now).values_list("pk"), model=Slot, columns=["pk"]
+    )
+    now = timezone.now() + dt.timedelta(minutes=1)
+    first = query.rows(now=now)
+    assert kept(query, now=now) is None
+    assert sorted(first) == sorted(build(now).values_list("pk"))
+    later = now + dt.timedelta(days=5)
+    assert sorted(query.rows(now=later)) == sorted(build(later).values_list("pk"))
+    assert len(query.rows(now=later)) == 6
+
+
+def test_a_limit_from_a_value_is_built_each_time(clinics):
+    query = CompiledQuery(
+        lambda *, n: Slot.objects.order_by("pk").values_list("pk")[:n],
+        model=Slot,
         columns=["pk"],
     )
-    now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    assert len(query.rows(now=now)) == 2  # the two at 9 and 10 o'clock
-    assert query.compiled and list(query.compiled.values()) == [False]
-    assert len(query.rows(now=now + dt.timedelta(hours=2))) == 6
+    assert len(query.rows(n=2)) == 2
+    assert kept(query, n=2) is None
+    assert len(query.rows(n=5)) == 5
 
 
-def test_the_day_counts_kept_equal_the_orm_ones(clinics):
+def test_the_language_is_part_of_the_key():
+    kind = AppointmentTypeFactory(
+        slug="first", name_nb="Førstegangstime", name_en="First visit"
+    )
+    query = CompiledQuery(
+        lambda *, pk: AppointmentType.objects.filter(pk=pk).values_list("name"),
+        model=AppointmentType,
+        columns=["name"],
+    )
+    for _ in range(2):
+        with translation.override("nb"):
+            assert query.rows(pk=kind.pk) == [("Førstegangstime",)]
+        with translation.override("en"):
+            assert query.rows(pk=kind.pk) == [("First visit",)]
+    assert len(query.compiled) == 2
+
+
+def test_the_database_is_part_of_the_key(monkeypatch):
+    query = CompiledQuery(
+        lambda *, pk: Slot.objects.filter(pk=pk).values_list("pk"),
+        model=Slot,
+        columns=["pk"],
+    )
+    default = query.key({"pk": 1})
+    monkeypatch.setattr(router, "db_for_read", lambda model, **hints: "replica")
+    assert query.key({"pk": 1}) != default
+    assert query.key({"pk": 1})[1] == "replica"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_thread_runs_what_one_kept_with_its_own_connection(clinics):
+    now = timezone.now()
+    values = {**window(now), "clinic_ids": [c.pk for c in clinics], "profession": ""}
+    here = sorted(FIRST_OPEN.rows(**values))
+    assert kept(FIRST_OPEN, **values)
+    there: list = []
+
+    def run():
+        try:
+            there.append(sorted(FIRST_OPEN.rows(**values)))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert there == [here]
+    assert all(isinstance(first, dt.datetime) for _pk, first in here)  # converted
+
+
+def test_the_day_views_queries_are_kept_and_give_what_the_orm_gives(clinics):
+    """The queries the day view asks, plain and filtered: each is compiled (this
+    fails when Django's compiler changes what compiled.py reads) and gives what
+    the ORM gives with the same values."""
     clinic = clinics[1]
     now = timezone.now()
     today = timezone.localdate()
-    values = {
-        **window(now),
-        "clinic_id": clinic.pk,
-        "start": now,
-        "end": now + dt.timedelta(days=30),
-    }
-    for distinct in (True, False):
-        rows = DAY_COUNTS.rows(
-            first_day=today,
-            last_day=today + dt.timedelta(days=13),
-            distinct_times=distinct,
-            **values,
-        )
-        counted = slot_day_counts(
-            open_in_window(**values),
-            first_day=today,
-            last_day=today + dt.timedelta(days=13),
-            distinct_times=distinct,
-        )
-        assert {today + dt.timedelta(days=i): n for i, n in rows} == counted
-        assert sum(counted.values()) == 2
+    kind = AppointmentTypeFactory(
+        slug="kiro-30", professions=["kiropraktor"], duration_minutes=30
+    )
+    person = clinic.practitioners.get(profession="fysioterapeut")
+    for filters in (
+        open_filters(),
+        open_filters(appointment_type=kind),
+        open_filters(profession="fysioterapeut"),
+        open_filters(practitioner_id=person.pk),
+    ):
+        values = {**window(now), "clinic_id": clinic.pk, **filters}
+        values.update(start=now, end=values["latest"])
+        orm = open_in_window(**values)
+        for distinct in (True, False):
+            days = {
+                "first_day": today,
+                "last_day": today + dt.timedelta(days=13),
+                "distinct_times": distinct,
+            }
+            rows = DAY_COUNTS.rows(**days, **values)
+            assert kept(DAY_COUNTS, **days, **values)
+            assert _by_day(rows, today, days["last_day"]) == _by_day(
+                _day_counts(orm, today, days["last_day"], distinct),
+                today,
+                days["last_day"],
+            )
+            assert sum(n for _day, n in rows) == (2 if filters == open_filters() else 1)
+        assert FIRST_START.rows(**values) == [
+            (orm.order_by("starts_at").values_list("starts_at", flat=True)[0],)
+        ]
+        assert kept(FIRST_START, **values)
+        times = DAY_TIMES.rows(**values)
+        assert kept(DAY_TIMES, **values)
+        assert times == [
+            (slot.pk, slot.starts_at, slot.ends_at, slot.practitioner_id)
+            for slot in orm.order_by("starts_at", "practitioner__name")
+        ]
+
+
+def test_what_compiled_py_reads_of_djangos_compiler_is_there(clinics):
+    compiler = Slot.objects.filter(starts_at__lt=Now()).values_list("pk").query
+    compiler = compiler.get_compiler("default")
+    compiler.as_sql()
+    for part in COMPILER_PARTS:
+        assert hasattr(compiler, part), part
+    assert isinstance(compiler, SQLCompiler)
+    (expression, _sql, alias), *_rest = compiler.select[: compiler.col_count]
+    assert alias == "pk" and expression.target.name == "id"
