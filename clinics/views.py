@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -50,76 +52,79 @@ class FinderEntry:
     next_open: object  # the first free time, or None
 
 
+@dataclass(frozen=True)
 class FinderFacts:
-    """The clinic directory and each clinic's card parts that change only when
-    staff edit, rendered the first time a clinic is listed: kept per worker and
-    language until the next edit (nemus_site/fragments.py)."""
+    """The clinic directory and every clinic's card parts, the open/closed badge,
+    the empty search form and the map of every clinic: what changes only when
+    staff edit. Built whole for one language (finder_facts), never changed
+    afterwards: kept per worker until the next edit (nemus_site/fragments.py)."""
 
-    def __init__(self):
-        # With each clinic's booking policy: the next open times need it.
-        self.directory = clinic_directory(related=["booking_policy"])
-        self.cards: dict[int, dict] = {}
-        self._default_parts = None
-        self.days: dict[tuple, tuple] = {}
-        self.days_of = None
-        # The open/closed badge, both ways (components/open_now.html).
-        self.status = {
-            is_open: mark_safe(  # a template's output, escaped there
-                render_to_string("components/open_now.html", {"open": is_open}).strip()
-            )
-            for is_open in (True, False)
-        }
+    directory: object  # clinics.selectors.ClinicDirectory
+    cards: Mapping[int, Mapping[str, str]]  # clinic id -> card part -> HTML
+    status: Mapping[bool, str]  # open now? -> the badge (components/open_now.html)
+    default_parts: Mapping[str, str]  # the finder without a search: form and map
 
-    def default_parts(self) -> dict:
-        """The finder without a search: its empty form and its map of every clinic
-        (by name), both rendered once."""
-        if self._default_parts is None:
-            everyone = [self.directory.markers[c.pk] for c in self.directory.clinics]
-            self._default_parts = {
-                "form_html": render_to_string(
-                    "clinics/_finder_form.html",
-                    {
-                        "form": ClinicSearchForm(),
-                        "action": reverse("clinics:list"),
-                        "show_position": True,
-                    },
-                ),
-                "map_html": render_to_string(
-                    "clinics/_map.html",
-                    {
-                        "markers": everyone,
-                        "map_settings": map_settings(),
-                        "map_id": "clinic-map",
-                        "json_id": "clinic-map-markers",
-                        "label": _("Map of the clinics in the list"),
-                    },
-                ),
-            }
-        return self._default_parts
 
-    def day(self, clinic, day) -> tuple[list, str]:
-        """The clinic's open intervals on `day` and their description
-        (hours.day_facts), worked out once a day (only today's are kept)."""
-        if self.days_of != day:
-            self.days, self.days_of = {}, day
-        found = self.days.get((clinic.pk, day))
-        if found is None:
-            found = self.days[clinic.pk, day] = hours.day_facts(clinic, day)
-        return found
+def _rendered(template, context) -> str:
+    return mark_safe(render_to_string(template, context).strip())  # escaped there
 
-    def card(self, clinic) -> dict:
-        card = self.cards.get(clinic.pk)
-        if card is None:
-            card = self.cards[clinic.pk] = {
-                part: mark_safe(  # a template's output, escaped there
-                    render_to_string(
+
+def finder_facts() -> FinderFacts:
+    # With each clinic's booking policy: the next open times need it.
+    directory = clinic_directory(related=["booking_policy"])
+    cards = {
+        clinic.pk: MappingProxyType(
+            {
+                **{
+                    part: _rendered(
                         "clinics/_clinic_card.html", {"clinic": clinic, "part": part}
-                    ).strip()
-                )
-                for part in CARD_PARTS
+                    )
+                    for part in CARD_PARTS
+                },
+                "booking_url": reverse("booking:clinic", args=[clinic.slug]),
             }
-            card["booking_url"] = reverse("booking:clinic", args=[clinic.slug])
-        return card
+        )
+        for clinic in directory.clinics
+    }
+    default_parts = {
+        "form_html": render_to_string(
+            "clinics/_finder_form.html",
+            {
+                "form": ClinicSearchForm(),
+                "action": reverse("clinics:list"),
+                "show_position": True,
+            },
+        ),
+        "map_html": render_to_string(
+            "clinics/_map.html",
+            {
+                "markers": [directory.markers[c.pk] for c in directory.clinics],
+                "map_settings": map_settings(),
+                "map_id": "clinic-map",
+                "json_id": "clinic-map-markers",
+                "label": _("Map of the clinics in the list"),
+            },
+        ),
+    }
+    return FinderFacts(
+        directory=directory,
+        cards=MappingProxyType(cards),
+        status=MappingProxyType(
+            {
+                is_open: _rendered("components/open_now.html", {"open": is_open})
+                for is_open in (True, False)
+            }
+        ),
+        default_parts=MappingProxyType(default_parts),
+    )
+
+
+def finder_day(facts: FinderFacts, day) -> Mapping[int, tuple]:
+    """Every clinic's open intervals on `day` and their description
+    (hours.day_facts): kept per worker, language and day until the next edit."""
+    return MappingProxyType(
+        {clinic.pk: hours.day_facts(clinic, day) for clinic in facts.directory.clinics}
+    )
 
 
 class ClinicListView(PublicPageMixin, TemplateView):
@@ -137,9 +142,8 @@ class ClinicListView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
-        facts = edits_fragment(
-            request, ("finder", translation.get_language()), FinderFacts
-        )
+        language = translation.get_language()
+        facts = edits_fragment(request, ("finder", language), finder_facts)
         form = ClinicSearchForm(request.GET or None)
         origin, profession = origin_from_search(form)
         everyone = facts.directory.nearest(origin=origin, profession=profession)
@@ -148,13 +152,18 @@ class ClinicListView(PublicPageMixin, TemplateView):
         # The clinics are shared by every request: what changes goes beside them.
         next_open = next_open_slot_by_clinic(clinics=[clinic for clinic, _d in shown])
         now = hours.local_now()
+        days = edits_fragment(
+            request,
+            ("finder-day", language, now.date()),
+            lambda: finder_day(facts, now.date()),
+        )
         entries = []
         for clinic, distance in shown:
-            intervals, today = facts.day(clinic, now.date())
+            intervals, today = days[clinic.pk]
             entries.append(
                 FinderEntry(
                     clinic,
-                    facts.card(clinic),
+                    facts.cards[clinic.pk],
                     distance,
                     hours.open_at(intervals, now),
                     today,
@@ -185,7 +194,7 @@ class ClinicListView(PublicPageMixin, TemplateView):
             markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],
             map_settings=map_settings(),
             # No search: the form and the map as they always are.
-            default_parts=facts.default_parts() if not form.is_bound else None,
+            default_parts=facts.default_parts if not form.is_bound else None,
             breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],
         )
         return context

@@ -124,3 +124,52 @@ def test_the_day_views_kept_facts_are_built_whole_and_read_only(client):
     en = client.get(f"/en/booking/{clinic.slug}/").content.decode()
     assert facts.empty_filter_html["nb"] in nb
     assert facts.empty_filter_html["en"] in en
+
+
+def test_the_finders_kept_facts_are_built_whole_and_read_only(client):
+    """Issue 30: each clinic's card and the day's hours were added to the shared
+    facts as requests listed them; now every clinic's are made when the facts are
+    built, and a request only reads them."""
+    import datetime as dt
+
+    from clinics import hours
+    from clinics.views import finder_day, finder_facts
+    from nemus_site import fragments
+
+    clinics = [ClinicFactory(name=f"NEMUS Kort {n}") for n in range(3)]
+    for clinic in clinics:
+        OpeningHoursFactory(clinic=clinic)
+    facts = finder_facts()
+    assert set(facts.cards) >= {clinic.pk for clinic in clinics}
+    card = facts.cards[clinics[0].pk]
+    assert "NEMUS Kort 0" in card["heading"]
+    assert card["booking_url"] == f"/timebestilling/{clinics[0].slug}/"
+    with pytest.raises(TypeError):
+        card["heading"] = "<p>"
+    with pytest.raises(TypeError):
+        facts.cards[0] = {}
+    with pytest.raises(AttributeError):
+        facts.cards = {}  # frozen
+    today = hours.local_now().date()
+    days = finder_day(facts, today)
+    assert set(days) == set(facts.cards)
+    with pytest.raises(TypeError):
+        days[0] = ([], "")
+    # What the requests use is what was built: nothing is added to it after.
+    client.get("/klinikker/")
+
+    def kept_finder():
+        [kept] = [
+            v for k, v in fragments.store.values.items() if k[:2] == ("finder", "nb")
+        ]
+        return kept
+
+    kept = kept_finder()
+    assert set(kept.cards) == set(facts.cards)
+    before = {pk: dict(parts) for pk, parts in kept.cards.items()}
+    client.get("/klinikker/?alle=1")
+    client.get("/klinikker/?q=0150")
+    client.get("/en/clinics/")
+    assert kept_finder() is kept
+    assert {pk: dict(parts) for pk, parts in kept.cards.items()} == before
+    assert finder_day(facts, today + dt.timedelta(days=1)) is not days
