@@ -53,13 +53,12 @@ from booking.services import (
     waitlist_remove,
 )
 from clinics import hours
-from clinics.forms import ClinicSearchForm
+from clinics.forms import ClinicSearchPageMixin
 from clinics.models import Clinic, Practitioner
 from clinics.selectors import (
     clinic_list_for_map,
     clinic_list_nearest,
     distance_km,
-    origin_from_search,
 )
 from nemus_site.client_ip import client_ip
 from nemus_site.fragments import edits_fragment
@@ -84,7 +83,7 @@ SOONEST_CLINICS = 5
 SOONEST_TIMES = 4
 
 
-class BookingStartView(PublicPageMixin, TemplateView):
+class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
     """Soonest near me: the clinics nearest the search (postcode, place or
     position), each with its next few times, one tap from the form. Without a
     search it asks for one and lists every clinic with its next open time."""
@@ -93,16 +92,9 @@ class BookingStartView(PublicPageMixin, TemplateView):
 
     template_name = "booking/booking_start.html"
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if response.context_data["origin"].bad_input:
-            response.status_code = 400
-        return response
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = ClinicSearchForm(self.request.GET or None)
-        origin, profession = origin_from_search(form)
+        form, origin, profession = self.clinic_search()
         # Names, addresses and phones: no hours or staff needed here.
         clinics = clinic_list_nearest(
             origin=origin, profession=profession, details=False

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Profession
+from clinics.selectors import origin_from_search
 
 
 class ClinicSearchForm(forms.Form):
@@ -39,3 +40,21 @@ class ClinicSearchForm(forms.Form):
     def clean_q(self):
         # A query longer than any place name is cut, never an error.
         return " ".join(self.cleaned_data["q"].split())
+
+
+class ClinicSearchPageMixin:
+    """A page that lists clinics near a search (the finder, soonest near me):
+    `clinic_search()` reads the form from the query; a search it cannot place is
+    answered 400 with the page and its message."""
+
+    def clinic_search(self):
+        """(form, origin, profession) of this request's query."""
+        form = ClinicSearchForm(self.request.GET or None)
+        origin, profession = origin_from_search(form)
+        return form, origin, profession
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["origin"].bad_input:
+            response.status_code = 400
+        return response

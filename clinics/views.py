@@ -12,14 +12,13 @@ from django.views.generic import TemplateView
 
 from booking.selectors import clinics_annotate_next_open, next_open_slot_by_clinic
 from clinics import hours
-from clinics.forms import ClinicSearchForm
+from clinics.forms import ClinicSearchForm, ClinicSearchPageMixin
 from clinics.models import Profession
 from clinics.selectors import (
     clinic_directory,
     clinic_get,
     map_markers,
     map_settings,
-    origin_from_search,
 )
 from nemus_site.fragments import edits_fragment
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
@@ -127,25 +126,18 @@ def finder_day(facts: FinderFacts, day) -> Mapping[int, tuple]:
     )
 
 
-class ClinicListView(PublicPageMixin, TemplateView):
+class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
     """The finder: the list is the page; the map only adds to it."""
 
     page_groups = (EDITS, TIMES)  # next open time, open times
     template_name = "clinics/clinic_list.html"
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if response.context_data["origin"].bad_input:
-            response.status_code = 400
-        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
         language = translation.get_language()
         facts = edits_fragment(request, ("finder", language), finder_facts)
-        form = ClinicSearchForm(request.GET or None)
-        origin, profession = origin_from_search(form)
+        form, origin, profession = self.clinic_search()
         everyone = facts.directory.nearest(origin=origin, profession=profession)
         show_all = request.GET.get("alle") == "1"
         shown = everyone if show_all else everyone[:FINDER_PAGE_SIZE]
