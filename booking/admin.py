@@ -349,17 +349,9 @@ class BookingAdmin(ClinicScopedAdmin):
             request.POST or None, slots=lookup.bookable(), lookup=lookup
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
                 booking = booking_create(
-                    slot_id=data["slot"].pk,
-                    appointment_type=data["appointment_type"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    is_new_patient=data["is_new_patient"],
-                    privacy_notice_read=False,
-                    channel=Booking.Channel.PHONE,
+                    slot_id=form.cleaned_data["slot"].pk, **form.booking_values()
                 )
             except ValidationError as error:  # the booking's own checks
                 form.add_error(None, error)

@@ -338,34 +338,30 @@ def test_staff_opening_a_booking_is_recorded_and_staff_see_only_their_clinic(
     )
 
 
-def test_staff_book_by_phone_through_the_same_service(
-    client, django_user_model, slot, follow_up
-):
+@pytest.fixture
+def add_by_phone(client, django_user_model, slot, follow_up):
+    """Post the booking list's "add" as an administrator: the time and kind of
+    the fixtures, the patient as given."""
     admin = django_user_model.objects.create_superuser("sjef", "s@example.invalid", "x")
     client.force_login(admin)
-    response = client.post(
-        reverse("admin:booking_booking_add"),
-        {
-            "slot": slot.pk,
-            "appointment_type": follow_up.pk,
-            "name": "Per Telefon",
-            "phone": "45 67 89 01",
-            "email": "",
-            "is_new_patient": "on",
-        },
+
+    def post(**patient):
+        return client.post(
+            reverse("admin:booking_booking_add"),
+            {"slot": slot.pk, "appointment_type": follow_up.pk, **patient},
+        )
+
+    return post
+
+
+def test_staff_book_by_phone_through_the_same_service(add_by_phone):
+    response = add_by_phone(
+        name="Per Telefon", phone="45 67 89 01", email="", is_new_patient="on"
     )
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert (booking.channel, booking.phone) == ("phone", "+4745678901")
-    again = client.post(
-        reverse("admin:booking_booking_add"),
-        {
-            "slot": slot.pk,
-            "appointment_type": follow_up.pk,
-            "name": "To",
-            "phone": "45678902",
-        },
-    )
+    again = add_by_phone(name="To", phone="45678902")
     # Said at the time it is about, with what reception typed kept.
     form = again.context["adminform"].form
     assert form.errors["slot"] == ["Noen andre bestilte den tiden like før deg."]
@@ -377,21 +373,11 @@ def test_staff_book_by_phone_through_the_same_service(
     ("phone", "stored"), [("22 33 44 55", "+4722334455"), ("", "")]
 )
 def test_the_booking_lists_add_takes_a_landline_or_no_number_like_the_book(
-    client, django_user_model, slot, follow_up, phone, stored
+    add_by_phone, phone, stored
 ):
     """One staff rule for phone bookings (issue 30): the list's add form asked for a
     mobile number where the appointment book takes a landline or none."""
-    admin = django_user_model.objects.create_superuser("sjef", "s@example.invalid", "x")
-    client.force_login(admin)
-    response = client.post(
-        reverse("admin:booking_booking_add"),
-        {
-            "slot": slot.pk,
-            "appointment_type": follow_up.pk,
-            "name": "Per Fasttelefon",
-            "phone": phone,
-        },
-    )
+    response = add_by_phone(name="Per Fasttelefon", phone=phone)
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert (booking.channel, booking.phone) == ("phone", stored)
