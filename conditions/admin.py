@@ -51,20 +51,25 @@ URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 LANGUAGES = ("nb", "en")
 
 
+# A part's own fields, in the order staff fill them in: in the article's inline and
+# on the part's own page.
+PART_FIELDS = [
+    "order",
+    "kind",
+    "heading",
+    "lead",
+    "after",
+    "source",
+    "needs_clinical_review",
+]
+
+
 class ConditionPartInline(TranslationStackedInline):
     model = ConditionPart
     formfield_overrides = URL_FIELDS_HTTPS
     extra = 0
     show_change_link = True
-    fields = [
-        "order",
-        "kind",
-        "heading",
-        "lead",
-        "after",
-        "source",
-        "needs_clinical_review",
-    ]
+    fields = PART_FIELDS
 
 
 class WarningSignInline(TranslationStackedInline):
@@ -380,17 +385,7 @@ class ConditionPartAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_select_related = ["condition"]
     inlines = [ConditionItemInline]
     readonly_fields = ["readability_report"]
-    fields = [
-        "condition",
-        "order",
-        "kind",
-        "heading",
-        "lead",
-        "after",
-        "source",
-        "needs_clinical_review",
-        "readability_report",
-    ]
+    fields = ["condition", *PART_FIELDS, "readability_report"]
 
     @admin.display(description=_("readability (LIX)"))
     def readability_report(self, obj):
