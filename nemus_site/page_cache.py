@@ -368,6 +368,10 @@ class PublicPageCacheMiddleware:
         except Exception:
             cache_failed()
             return self.get_response(request)
+        if not mine and not self._lock_held(lock_key):
+            # The add failed without anyone holding the lock: Django's cache table
+            # drops a write the database refuses (read-only during a restore).
+            return self._render(request, digest, versions, seconds, stale_seconds)
         if not mine:
             now = time.time()
             if page is not None and page.usable_stale(now, seconds, stale_seconds):
@@ -387,6 +391,14 @@ class PublicPageCacheMiddleware:
             if mine:
                 with contextlib.suppress(Exception):
                     cache.delete(lock_key)
+
+    @staticmethod
+    def _lock_held(lock_key) -> bool:
+        try:
+            return cache.get(lock_key) is not None
+        except Exception:
+            cache_failed()
+            return False
 
     def _wait_for(self, digest, versions, seconds):
         deadline = time.monotonic() + WAIT_SECONDS

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from booking.models import Booking
+from nemus_site.page_cache import PublicPageCacheMiddleware
 from tests.booking.test_views import FORM
 from tests.text import page_text
 
@@ -24,7 +25,16 @@ def set_read_only(on: bool) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_read_only_database_gives_a_kind_503_and_reads_go_on(client, slot, follow_up):
+def test_a_read_only_database_gives_a_kind_503_and_reads_go_on(
+    client, slot, follow_up, monkeypatch
+):
+    # The cache table is read-only too: its lock is never taken, and no page waits
+    # for a render nobody is doing (it waited 3 s, every page).
+    monkeypatch.setattr(
+        PublicPageCacheMiddleware,
+        "_wait_for",
+        lambda *args: pytest.fail("waited for a render lock nobody held"),
+    )
     with translation.override("nb"):
         url = reverse(
             "booking:book", kwargs={"clinic": slot.clinic.slug, "slot_id": slot.pk}
