@@ -253,7 +253,7 @@ def calendar_fetch(url: str, *, etag: str = "", last_modified: str = "") -> Fetc
 
 
 def _timed_out() -> str:
-    return f"timed out (the limit is {settings.CALENDAR_DEADLINE_SECONDS} s)"
+    return f"timed out (the limit is {settings.CALENDAR_DEADLINE_SECONDS:g} s)"
 
 
 class _Redirect(Exception):
