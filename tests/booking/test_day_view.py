@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from booking.models import ClinicBookingPolicy
+from booking.models import ClinicBookingPolicy, Slot
 from booking.services import booking_create
 from clinics.hours import OSLO
 from clinics.models import Profession
@@ -229,9 +229,11 @@ def seed(clinic, *, practitioners: int, days: int, hours: tuple[int, ...]):
             clinic=clinic,
             profession=Profession.PHYSIOTHERAPIST if n % 2 else Profession.CHIROPRACTOR,
         )
-        for day in range(1, days + 1):
-            for hour in hours:
-                SlotFactory(practitioner=person, starts_at=at(day, hour))
+        Slot.objects.bulk_create(
+            SlotFactory.build(practitioner=person, starts_at=at(day, hour))
+            for day in range(1, days + 1)
+            for hour in hours
+        )
 
 
 @pytest.mark.parametrize(
