@@ -14,9 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Models whose rows data migrations put in as production content (the article, its
-# warning signs and sources, the staff pages, redirects), in saving order.
+# Models whose rows data migrations put in as production content (the staff roles,
+# the appointment types, the article, its warning signs and sources, the staff
+# pages, redirects), in saving order.
 CONTENT_MODELS = [
+    "auth.Group",
+    "booking.AppointmentType",
     "nemus_site.Page",
     "nemus_site.Redirect",
     "conditions.Source",
@@ -30,17 +33,32 @@ CONTENT_MODELS = [
 @pytest.fixture(scope="session", autouse=True)
 def migrated_content_snapshot(django_db_setup, django_db_blocker) -> str:
     """The content rows as the migrations left them, taken once at the start of the
-    session (before any transactional test flushes them)."""
+    session (before any transactional test flushes them).
+
+    A database kept from an earlier run (`--reuse-db`, local runs) may have had
+    them flushed by that run's transactional tests: the snapshot written beside it
+    when it was made puts them back."""
     from django.apps import apps
     from django.core import serializers
+    from django.db import connection
 
+    name = Path(str(connection.settings_dict["NAME"])).name
+    kept = ROOT / "var" / f"test-content-{connection.vendor}-{name}.json"
     with django_db_blocker.unblock():
         rows = [
             row
             for label in CONTENT_MODELS
             for row in apps.get_model(label).objects.order_by("pk")
         ]
-        return serializers.serialize("json", rows)
+        if not rows and kept.exists():
+            snapshot = kept.read_text(encoding="utf-8")
+            restore_migrated_content(snapshot)
+            return snapshot
+        # Permissions by name: a flush makes them again, with other ids.
+        snapshot = serializers.serialize("json", rows, use_natural_foreign_keys=True)
+        kept.parent.mkdir(exist_ok=True)
+        kept.write_text(snapshot, encoding="utf-8")
+        return snapshot
 
 
 def restore_migrated_content(snapshot: str) -> None:
