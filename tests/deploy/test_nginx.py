@@ -32,7 +32,14 @@ pytestmark = [pytest.mark.nginx, pytest.mark.django_db]
 
 ARTICLE = "/plager/korsryggsmerter/"
 # Short shared-cache times for this module, so expiry can be watched in seconds.
-FRESH, STALE = 4, 4
+FRESH, STALE = 1, 1
+
+
+def at_a_second_start() -> None:
+    """Wait until the wall clock is just past a whole second: nginx counts a copy's
+    life in whole seconds (a copy stored in second k is fresh while the clock's
+    second is at most k + FRESH), so one stored now has all of its life ahead."""
+    time.sleep((1.05 - time.time() % 1) % 1)
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +107,7 @@ def test_the_config_is_valid_for_nginx(front):
 def test_a_public_page_is_served_from_the_cache_without_reaching_gunicorn(app, front):
     path = "/klinikker/"
     before = app_hits(app, path)
+    at_a_second_start()
     first = front.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
     second = front.get(path, headers={"Accept-Encoding": "br, gzip"})
     assert (first.status, second.status) == (200, 200)
@@ -111,6 +119,7 @@ def test_a_public_page_is_served_from_the_cache_without_reaching_gunicorn(app, f
     assert "Klinikker" in brotli.decompress(second.body).decode()
     assert "public" in second.header("Cache-Control")
     # gzip is a copy of its own (one request to gunicorn), then kept too.
+    at_a_second_start()
     zipped = front.get(path, headers={"Accept-Encoding": "gzip"})
     assert zipped.header("Content-Encoding") == "gzip"
     assert "Klinikker" in gzip.decompress(zipped.body).decode()
@@ -189,10 +198,13 @@ def test_a_page_is_fresh_briefly_then_stale_while_revalidating_then_gone(app, fr
     path = "/personvern/"
     front.get(path)  # may be kept from an earlier test; start a fresh copy
     time.sleep(FRESH + STALE + 1)
+    at_a_second_start()
     assert front.get(path).header("X-Cache-Status") == "EXPIRED"
-    kept = time.monotonic()  # nginx counts the copy's age from about now
+    # nginx counts in whole seconds: a copy stored in second k is fresh until
+    # k + FRESH has passed, then stale for STALE seconds.
+    stored = int(time.time())
     assert front.get(path).header("X-Cache-Status") == "HIT"
-    time.sleep(max(0, kept + FRESH + 1.5 - time.monotonic()))
+    time.sleep(max(0, stored + FRESH + 1.5 - time.time()))
     # Past s-maxage, inside stale-while-revalidate: the kept copy, and a new one
     # fetched in the background.
     assert front.get(path).header("X-Cache-Status") in {"STALE", "UPDATING"}
