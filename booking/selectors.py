@@ -91,15 +91,16 @@ def open_filters(
 ) -> dict:
     """A patient's choices as the values open_in_window takes (each a value a
     compiled query can take: ids, strings, a list of strings, a length)."""
-    fits = appointment_type is not None
-    return {
+    values: dict[str, object] = {
         "practitioner_id": practitioner_id or None,
         "profession": profession,
-        "professions": list(appointment_type.professions) if fits else None,
-        "length": (
-            dt.timedelta(minutes=appointment_type.duration_minutes) if fits else None
-        ),
+        "professions": None,
+        "length": None,
     }
+    if appointment_type is not None:
+        values["professions"] = list(appointment_type.professions)
+        values["length"] = dt.timedelta(minutes=appointment_type.duration_minutes)
+    return values
 
 
 def open_in_window(

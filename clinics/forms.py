@@ -1,5 +1,9 @@
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from clinics.models import Profession
 from clinics.selectors import origin_from_search
@@ -42,7 +46,14 @@ class ClinicSearchForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
 
-class ClinicSearchPageMixin:
+# What the mixin is mixed into, for the type checker.
+if TYPE_CHECKING:
+    _SearchPage = TemplateView
+else:
+    _SearchPage = object
+
+
+class ClinicSearchPageMixin(_SearchPage):
     """A page that lists clinics near a search (the finder, soonest near me):
     `clinic_search()` reads the form from the query; a search it cannot place is
     answered 400 with the page and its message."""
@@ -55,6 +66,7 @@ class ClinicSearchPageMixin:
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        assert isinstance(response, TemplateResponse) and response.context_data
         if response.context_data["origin"].bad_input:
             response.status_code = 400
         return response
