@@ -369,8 +369,12 @@ class PublicPageCacheMiddleware:
             cache_failed()
             return self.get_response(request)
         if not mine and not self._lock_held(lock_key):
-            # The add failed without anyone holding the lock: Django's cache table
-            # drops a write the database refuses (read-only during a restore).
+            # Nobody holds the lock: its holder has just finished (its page is
+            # there now), or the add failed: Django's cache table drops a write
+            # the database refuses (read-only during a restore).
+            fresh = self._shared_current(digest, versions, seconds)
+            if fresh is not None:
+                return fresh.response(request, "hit")
             return self._render(request, digest, versions, seconds, stale_seconds)
         if not mine:
             now = time.time()
