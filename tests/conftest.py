@@ -1,3 +1,6 @@
+import contextlib
+import fcntl
+import hashlib
 import os
 import random
 import shutil
@@ -75,43 +78,172 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class GunicornServer:
-    """gunicorn started as `make run` starts it, on its own SQLite file and port."""
+def _run_folder(tmp_path_factory) -> Path:
+    """A folder of this run's, shared by its xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
-    def __init__(self, tmp_path: Path, extra_env: dict[str, str]):
+
+@contextlib.contextmanager
+def _run_lock(folder: Path, name: str):
+    """One worker at a time makes what `name` stands for (the others then find it)."""
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _process_env(**extra: str) -> dict[str, str]:
+    """A separate process's environment: production settings, no Redis, no
+    browser tests' async switch."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
+        "DJANGO_SECRET_KEY": "test-process-secret-key-not-for-production",
+        **extra,
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _migrate(database_url: str) -> None:
+    env = _process_env(DATABASE_URL=database_url)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "createcachetable")
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """The static files collected once a run for every server the tests start
+    (collectstatic compresses each file twice: about 9 s each time)."""
+    folder = _run_folder(tmp_path_factory)
+    static = folder / "static"
+    with _run_lock(folder, "static"):
+        if not (static / "staticfiles.json").exists():
+            making = folder / "static-making"
+            shutil.rmtree(making, ignore_errors=True)
+            _manage(
+                _process_env(
+                    DJANGO_STATIC_ROOT=str(making),
+                    DATABASE_URL=f"sqlite:///{folder / 'static.sqlite3'}",
+                ),
+                "collectstatic",
+                "--noinput",
+            )
+            making.rename(static)
+    return static
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite database migrated once a run (with the cache table): servers and
+    race tests start on a copy of it."""
+    folder = _run_folder(tmp_path_factory)
+    database = folder / "migrated.sqlite3"
+    with _run_lock(folder, "migrated-sqlite"):
+        if not database.exists():
+            making = folder / "migrated-making.sqlite3"
+            making.unlink(missing_ok=True)
+            _migrate(f"sqlite:///{making}")
+            making.rename(database)
+    return database
+
+
+def _migrations_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(tmp_path_factory) -> str | None:
+    """The name of a PostgreSQL database migrated as the code's migrations are
+    (named after them, kept between runs): race tests' databases are copies of it
+    (CREATE DATABASE ... TEMPLATE). None without PostgreSQL on 127.0.0.1."""
+    from tests.booking.conftest import postgres_url
+
+    base = postgres_url()
+    if base is None:
+        return None
+    import psycopg
+
+    name = f"nemus_test_migrated_{_migrations_digest()}"
+    with (
+        _run_lock(_run_folder(tmp_path_factory), "migrated-postgres"),
+        psycopg.connect(f"{base}/postgres", autocommit=True) as conn,
+    ):
+        found = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if found is None:
+            making = f"{name}_making"
+            conn.execute(f"DROP DATABASE IF EXISTS {making} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {making}")
+            _migrate(f"{base}/{making}")
+            conn.execute(f"ALTER DATABASE {making} RENAME TO {name}")
+    return name
+
+
+# Set in a server's environment when its database is a migrated copy already.
+MIGRATED = "NEMUS_TEST_DATABASE_MIGRATED"
+
+
+class GunicornServer:
+    """gunicorn started as `make run` starts it, on its own SQLite file and port.
+
+    With `static` (collected_static) and `migrated` (migrated_sqlite) it starts on
+    a copy of them instead of collecting and migrating for itself."""
+
+    def __init__(
+        self,
+        tmp_path: Path,
+        extra_env: dict[str, str],
+        *,
+        static: Path | None = None,
+        migrated: Path | None = None,
+    ):
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp_path / f"gunicorn-{self.port}.log"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
-            "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-not-for-production",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-            "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
-            "SMS_FILE_PATH": str(tmp_path / "sms"),
-            "PORT": str(self.port),
-            **extra_env,
-        }
-        # Tests never talk to a developer's Redis or PostgreSQL from here, and the
-        # browser tests' async switch is not for a server.
-        self.env.pop("REDIS_URL", None)
-        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.database = tmp_path / "db.sqlite3"
+        self.static, self.migrated = static, migrated
+        self.env = _process_env(
+            **{
+                "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-not-for-production",
+                "DATABASE_URL": f"sqlite:///{self.database}",
+                "DJANGO_STATIC_ROOT": str(static or tmp_path / "static"),
+                "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+                "SMS_FILE_PATH": str(tmp_path / "sms"),
+                "PORT": str(self.port),
+                **extra_env,
+            }
+        )
         self.process: subprocess.Popen | None = None
 
     def manage(self, *args: str) -> None:
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-        )
+        _manage(self.env, *args)
 
     def start(self) -> None:
-        self.manage("migrate", "--noinput")
-        self.manage("createcachetable")
-        self.manage("collectstatic", "--noinput")
+        own_database = self.env["DATABASE_URL"] == f"sqlite:///{self.database}"
+        if own_database and self.migrated and not self.database.exists():
+            shutil.copyfile(self.migrated, self.database)
+        elif self.env.get(MIGRATED) != "1" and not (own_database and self.migrated):
+            self.manage("migrate", "--noinput")
+            self.manage("createcachetable")
+        if self.static is None:
+            self.manage("collectstatic", "--noinput")
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
@@ -147,14 +279,16 @@ class GunicornServer:
 
 
 @pytest.fixture
-def gunicorn_server(tmp_path):
+def gunicorn_server(tmp_path, collected_static, migrated_sqlite):
     """Start gunicorn with extra environment: `server = gunicorn_server({...})`."""
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
         pytest.fail("gunicorn is not installed in this environment")
     servers: list[GunicornServer] = []
 
     def start(extra_env: dict[str, str] | None = None) -> GunicornServer:
-        server = GunicornServer(tmp_path, extra_env or {})
+        server = GunicornServer(
+            tmp_path, extra_env or {}, static=collected_static, migrated=migrated_sqlite
+        )
         servers.append(server)
         server.start()
         return server

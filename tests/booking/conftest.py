@@ -1,5 +1,5 @@
 import datetime as dt
-import os
+import shutil
 import subprocess
 import sys
 import types
@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from tests.conftest import ROOT
+from tests.conftest import MIGRATED, ROOT, _process_env
 from tests.factories import (
     AppointmentTypeFactory,
     ClinicFactory,
@@ -81,42 +81,38 @@ def postgres_url():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_env(request, tmp_path):
+    """A migrated database of the test's own, on SQLite and on PostgreSQL: a copy of
+    the run's migrated one (tests/conftest.py), as DATABASE_URL."""
     if request.param == "sqlite":
-        yield {"DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}
+        database = tmp_path / "race.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), database)
+        yield {"DATABASE_URL": f"sqlite:///{database}", MIGRATED: "1"}
         return
     base = postgres_url()
     if base is None:
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     import psycopg
 
+    template = request.getfixturevalue("migrated_postgres")
     name = f"nemus_race_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield {"DATABASE_URL": f"{base}/{name}"}
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield {"DATABASE_URL": f"{base}/{name}", MIGRATED: "1"}
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def migrated_processes(database_env):
-    """What separate processes on `database_env`'s database need: its environment
-    (production settings, no Redis, e-mail and SMS kept in memory), after migrating
-    it.
+    """What separate processes on `database_env`'s (migrated) database need: its
+    environment (production settings, no Redis, e-mail and SMS kept in memory).
     As an object with `env`, like the gunicorn_server fixture, for `shell`."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "nemus_site.settings",
-        "DJANGO_SECRET_KEY": "race-test-secret-key-not-for-production",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "SMS_BACKEND": "booking.sms.MemoryBackend",
-        **database_env,
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
+    env = _process_env(
+        **{
+            "DJANGO_SECRET_KEY": "race-test-secret-key-not-for-production",
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "SMS_BACKEND": "booking.sms.MemoryBackend",
+            **database_env,
+        }
     )
     return types.SimpleNamespace(env=env)
 

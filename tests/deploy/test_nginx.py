@@ -43,7 +43,7 @@ def at_a_second_start() -> None:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, collected_static, migrated_sqlite):
     server = GunicornServer(
         tmp_path_factory.mktemp("app"),
         {
@@ -55,6 +55,8 @@ def app(tmp_path_factory):
             "NEMUS_SHARED_CACHE_STALE_SECONDS": str(STALE),
             "GUNICORN_WORKERS": "2",
         },
+        static=collected_static,
+        migrated=migrated_sqlite,
     )
     server.start()
     yield server
