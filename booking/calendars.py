@@ -426,8 +426,9 @@ def busy_intervals(
     child.start()
     sender.close()
     try:
-        # A little over the limit: the child checks it itself between events.
-        if not receiver.poll(seconds + 1):
+        # A little over the limit (a quarter, at most a second): the child checks
+        # it itself between events and says so; this is for a child that cannot.
+        if not receiver.poll(seconds + min(1.0, seconds / 4)):
             raise CalendarError(_too_slow(seconds))
         try:
             outcome, value = receiver.recv()
