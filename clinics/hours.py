@@ -107,3 +107,14 @@ def week_rows(clinic, today: dt.date) -> list[dict]:
 
 def local_now() -> dt.datetime:
     return timezone.localtime(timezone.now(), OSLO)
+
+
+def local_instant(day: dt.date, wall: dt.time) -> dt.datetime | None:
+    """The UTC instant of a wall-clock time in Oslo, or None when the clock skips it
+    (the hour lost when summer time starts). In the hour that repeats when it ends,
+    the first of the two is used, so a slot is never made twice."""
+    naive = dt.datetime.combine(day, wall)
+    aware = naive.replace(tzinfo=OSLO, fold=0)
+    if aware.astimezone(dt.UTC).astimezone(OSLO).replace(tzinfo=None) != naive:
+        return None
+    return aware.astimezone(dt.UTC)

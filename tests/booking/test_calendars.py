@@ -16,7 +16,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import services
 from booking.calendars import (
     FEED_EVENT_FIELDS,
     CalendarError,
@@ -41,6 +40,7 @@ from booking.services import (
     calendar_feed_rotate,
     slot_set_withdrawn,
 )
+from booking.services import calendars as calendar_services
 from clinics.hours import OSLO
 from tests.booking.conftest import PATIENT
 from tests.factories import BookingFactory, PractitionerFactory, SlotFactory
@@ -362,7 +362,7 @@ def test_a_time_booked_between_the_syncs_read_and_its_withdrawal_stays_booked(
     weighs them against the busy ones (issue 28): the time keeps its booking and
     is not withdrawn; 09.30 is."""
     calendar, slots = kari_calendar
-    weigh = services._overlapping
+    weigh = calendar_services._overlapping
     booked = []
 
     def weigh_while_a_patient_books(intervals, starts_at, ends_at):
@@ -377,7 +377,7 @@ def test_a_time_booked_between_the_syncs_read_and_its_withdrawal_stays_booked(
             )
         return weigh(intervals, starts_at, ends_at)
 
-    monkeypatch.setattr(services, "_overlapping", weigh_while_a_patient_books)
+    monkeypatch.setattr(calendar_services, "_overlapping", weigh_while_a_patient_books)
     assert busy_calendar_sync(calendar_id=calendar.pk, now=NOW) == (1, 0)
     assert withdrawn(slots) == {"half": "calendar"}
     [booking] = booked

@@ -1,0 +1,53 @@
+"""Why a booking service refused: errors the views and the admin show the patient
+or staff."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingError(Exception):
+    """A booking that cannot be made or changed; `message` is for the patient, and
+    `field` names what it is about (a form shows it there): "slot",
+    "appointment_type", "phone", or None for the booking as a whole."""
+
+    message = _("That time cannot be booked.")
+    field: str | None = None
+
+    def __init__(self, message=None, *, field=None):
+        super().__init__(str(message or self.message))
+        if message:
+            self.message = message
+        if field:
+            self.field = field
+
+
+class SlotTaken(BookingError):
+    message = _("Someone else booked that time just before you.")
+    field = "slot"
+
+
+class SlotUnavailable(BookingError):
+    message = _("That time can no longer be booked online.")
+    field = "slot"
+
+
+class TooManyBookings(BookingError):
+    message = _(
+        "This mobile number already has the most bookings we take online. "
+        "Call the clinic to book more."
+    )
+    field = "phone"
+
+
+class SlotChanged(BookingError):
+    """The time is no longer as the page showed it: someone acted first."""
+
+    message = _("Someone else changed this time just before you.")
+    field = "slot"
+
+
+class CancelTooLate(BookingError):
+    message = _("It is too late to cancel online. Call the clinic.")
+
+
+class ChangeTooLate(BookingError):
+    message = _("It is too late to change the time online. Call the clinic.")
