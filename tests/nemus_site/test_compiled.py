@@ -17,12 +17,11 @@ from booking.selectors import (
     DAY_TIMES,
     FIRST_OPEN,
     FIRST_START,
-    _by_day,
-    _day_counts,
-    _first_open_query,
     open_filters,
     open_in_window,
 )
+from booking.selectors.day_view import _by_day, _day_counts
+from booking.selectors.open_times import _first_open_query
 from booking.services import booking_create
 from clinics.models import Clinic
 from nemus_site.compiled import COMPILER_PARTS, CompiledQuery

@@ -1,0 +1,259 @@
+"""What a patient can book: the open slots of a clinic's online window and the
+patient's filters, each clinic's next open time, the soonest times near a search."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import (
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import DenseRank, RowNumber
+from django.utils import timezone
+
+from booking.models import (
+    AppointmentType,
+    ClinicBookingPolicy,
+    Slot,
+)
+from clinics.models import Clinic
+from nemus_site.compiled import CompiledQuery
+
+
+def appointment_types_for(*, professions) -> list[AppointmentType]:
+    """Active appointment types offered by at least one of the professions."""
+    wanted = set(professions)
+    return [
+        kind
+        for kind in AppointmentType.objects.filter(is_active=True)
+        if wanted & set(kind.professions)
+    ]
+
+
+def slot_list_open(
+    *,
+    clinic: Clinic,
+    start: dt.datetime,
+    end: dt.datetime,
+    appointment_type: AppointmentType | None = None,
+    profession: str = "",
+    practitioner_id: int | None = None,
+    now: dt.datetime | None = None,
+):
+    """Open slots a patient may book online at `clinic` between start and end, inside
+    the clinic's notice and horizon, filtered as asked: a queryset (one query)."""
+    policy = ClinicBookingPolicy.for_clinic(clinic)
+    now = now or timezone.now()
+    if not policy.online_booking:
+        return Slot.objects.none()
+    earliest, latest = policy.window(now)
+    return (
+        open_in_window(
+            clinic_id=clinic.pk,
+            now=now,
+            earliest=earliest,
+            latest=latest,
+            start=start,
+            end=end,
+            **open_filters(
+                appointment_type=appointment_type,
+                profession=profession,
+                practitioner_id=practitioner_id,
+            ),
+        )
+        .select_related("practitioner")
+        .order_by("starts_at", "practitioner__name")
+    )
+
+
+def open_filters(
+    *,
+    appointment_type: AppointmentType | None = None,
+    profession: str = "",
+    practitioner_id: int | None = None,
+) -> dict:
+    """A patient's choices as the values open_in_window takes (each a value a
+    compiled query can take: ids, strings, a list of strings, a length)."""
+    values: dict[str, object] = {
+        "practitioner_id": practitioner_id or None,
+        "profession": profession,
+        "professions": None,
+        "length": None,
+    }
+    if appointment_type is not None:
+        values["professions"] = list(appointment_type.professions)
+        values["length"] = dt.timedelta(minutes=appointment_type.duration_minutes)
+    return values
+
+
+def open_in_window(
+    *,
+    clinic_id,
+    now,
+    earliest,
+    latest,
+    start,
+    end,
+    practitioner_id=None,
+    profession="",
+    professions=None,
+    length=None,
+):
+    """A clinic's slots bookable at `now` in the online window [earliest, latest)
+    (ClinicBookingPolicy.window), starting from `start` until `end`; of one
+    practitioner, of one profession, or fitting an appointment type (its
+    professions and length: open_filters) when given."""
+    slots = Slot.objects.bookable_in(now=now, earliest=earliest, latest=latest).filter(
+        clinic_id=clinic_id, starts_at__gte=start, starts_at__lt=end
+    )
+    if practitioner_id is not None:
+        slots = slots.filter(practitioner_id=practitioner_id)
+    if profession:
+        slots = slots.filter(practitioner__profession=profession)
+    if professions is not None:
+        slots = slots.fitting_to(professions=professions, length=length)
+    return slots
+
+
+def _clinics_by_window(clinics) -> list[tuple[ClinicBookingPolicy, list[int]]]:
+    """The clinics that book online, grouped by their online window (notice and
+    horizon): [(a policy of the group, clinic ids)]. One query, none when the
+    clinics come with their policies (select_related, as the finder's directory
+    has them); usually one group."""
+    clinics = list(clinics)
+    if all(Clinic.booking_policy.is_cached(clinic) for clinic in clinics):
+        policies = {
+            clinic.pk: ClinicBookingPolicy.for_clinic(clinic) for clinic in clinics
+        }
+    else:
+        policies = {
+            p.clinic_id: p
+            for p in ClinicBookingPolicy.objects.filter(
+                clinic__in=[clinic.pk for clinic in clinics]
+            )
+        }
+    groups: dict[tuple, list[ClinicBookingPolicy]] = defaultdict(list)
+    for clinic in clinics:
+        policy = policies.get(clinic.pk) or ClinicBookingPolicy(clinic_id=clinic.pk)
+        if policy.online_booking:
+            groups[(policy.min_notice_hours, policy.max_days_ahead)].append(policy)
+    return [
+        (same[0], [policy.clinic_id for policy in same]) for same in groups.values()
+    ]
+
+
+def next_open_slot_by_clinic(
+    *, clinics, now=None, profession: str = ""
+) -> dict[int, dt.datetime]:
+    """The first bookable start per clinic id (with a practitioner of `profession`
+    when given): one query per distinct booking policy (usually one in all).
+
+    A subquery per clinic that walks the (clinic, starts_at) index from the earliest
+    allowed start and stops at the first open slot, rather than grouping every slot
+    of every clinic: the time stays flat as the weeks of slots grow."""
+    now = now or timezone.now()
+    groups = _clinics_by_window(clinics)
+    return _first_open(groups, now=now, profession=profession)
+
+
+def _first_open_query(*, now, earliest, latest, clinic_ids, profession):
+    open_here = Slot.objects.bookable_in(
+        now=now, earliest=earliest, latest=latest
+    ).filter(clinic_id=OuterRef("pk"))
+    if profession:
+        open_here = open_here.filter(practitioner__profession=profession)
+    first = open_here.order_by("starts_at").values("starts_at")[:1]
+    return (
+        Clinic.objects.filter(pk__in=clinic_ids)
+        .annotate(first=Subquery(first))
+        .order_by()
+        .values_list("pk", "first")
+    )
+
+
+# Built and compiled once per shape (nemus_site/compiled.py): the finder asks it on
+# every rendering, and building it took twenty times as long as running it.
+FIRST_OPEN = CompiledQuery(_first_open_query, model=Clinic, columns=["pk", "first"])
+
+
+def _first_open(groups, *, now, profession: str) -> dict[int, dt.datetime]:
+    result: dict[int, dt.datetime] = {}
+    for policy, clinic_ids in groups:
+        earliest, latest = policy.window(now)
+        rows = FIRST_OPEN.rows(
+            now=now,
+            earliest=earliest,
+            latest=latest,
+            clinic_ids=list(clinic_ids),
+            profession=profession,
+        )
+        # None filtered here: `first IS NOT NULL` in SQL ran the subquery twice.
+        result.update((pk, first) for pk, first in rows if first is not None)
+    return result
+
+
+# The soonest list looks this far past each clinic's first open time for its next
+# few: the window function then numbers a few days of slots, not the whole horizon.
+SOONEST_SPAN = dt.timedelta(days=3)
+
+
+def soonest_slots_by_clinic(
+    *, clinics, per_clinic: int = 4, profession: str = "", now=None
+) -> dict[int, list]:
+    """Each clinic's first `per_clinic` open times ({clinic id: [slots]}), at most one
+    per start time, within SOONEST_SPAN of its first: the policies, then two
+    queries per distinct booking window however many clinics, practitioners and
+    slots there are (the first open time per clinic, then a window function that
+    numbers each clinic's times there; only the first few leave the database)."""
+    now = now or timezone.now()
+    groups = _clinics_by_window(clinics)
+    first = _first_open(groups, now=now, profession=profession)
+    result: dict[int, list] = defaultdict(list)
+    for policy, all_ids in groups:
+        clinic_ids = [clinic_id for clinic_id in all_ids if clinic_id in first]
+        if not clinic_ids:
+            continue
+        near = Q()
+        for clinic_id in clinic_ids:
+            near |= Q(
+                clinic_id=clinic_id,
+                starts_at__lt=first[clinic_id] + SOONEST_SPAN,
+            )
+        slots = Slot.objects.bookable_online(policy=policy, now=now).filter(near)
+        if profession:
+            slots = slots.filter(practitioner__profession=profession)
+        ranked = (
+            slots.annotate(
+                # The n-th distinct start time of its clinic...
+                rank=Window(
+                    DenseRank(),
+                    partition_by=[F("clinic_id")],
+                    order_by=[F("starts_at").asc()],
+                ),
+                # ...once, however many practitioners are free then.
+                same_time=Window(
+                    RowNumber(),
+                    partition_by=[F("clinic_id"), F("starts_at")],
+                    order_by=[F("practitioner__name").asc(), F("pk").asc()],
+                ),
+            )
+            .filter(rank__lte=per_clinic, same_time=1)
+            .select_related("practitioner")
+            .order_by("clinic_id", "starts_at")
+        )
+        for slot in ranked:
+            result[slot.clinic_id].append(slot)
+    return dict(result)
+
+
+def clinics_annotate_next_open(*, clinics, now=None) -> list:
+    """The clinics, each with `next_open`: its first time bookable online, or None.
+    The finder, the clinic page, the article and the booking pages show it."""
+    clinics = list(clinics)
+    first = next_open_slot_by_clinic(clinics=clinics, now=now)
+    for clinic in clinics:
+        clinic.next_open = first.get(clinic.pk)
+    return clinics
