@@ -109,7 +109,7 @@ def test_the_day_views_kept_facts_are_built_whole_and_read_only(client):
     """Issue 30: the empty filter form was added to the shared facts per request;
     now both languages are rendered when the facts are built, and nothing can add
     to them afterwards."""
-    from booking.views import _day_view_facts
+    from booking.views.public import _day_view_facts
 
     clinic = ClinicFactory(name="NEMUS Fakta", slug="nemus-fakta")
     PractitionerFactory(clinic=clinic)

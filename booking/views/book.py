@@ -1,0 +1,229 @@
+"""Booking a time: the form, a refusal said clearly, the confirmation."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from booking.forms import BookingForm
+from booking.models import (
+    Booking,
+    Slot,
+)
+from booking.selectors import (
+    appointment_types_for,
+    booking_get_for_patient,
+    slot_list_open,
+)
+from booking.services import (
+    BookingError,
+    SlotTaken,
+    booking_create,
+)
+from booking.views.public import (
+    SESSION_CONFIRMATION,
+    WINDOW_MAX,
+    _clinic_or_404,
+    _crumbs,
+    fallback_context,
+)
+from nemus_site.client_ip import client_ip
+from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
+
+
+def _rate_limited(request) -> bool:
+    """Booking posts from one client address in the last hour, counted in the
+    database (nemus_site.ratelimit): a cache outage or cull never resets it."""
+    return rate_limit_hit(
+        key=rate_limit_key("booking-post", client_ip(request)),
+        limit=settings.BOOKING_RATE_LIMIT,
+        window=dt.timedelta(hours=1),
+    )
+
+
+def unavailable_page(request, clinic, message, status, *, time_prefix, crumbs=None):
+    """A kind page for a time that cannot be had, with the next few that can
+    (each leading to `time_prefix` + its id) or the phone when none is open."""
+    context = {
+        "clinic": clinic,
+        "message": message,
+        "time_prefix": time_prefix,
+        "breadcrumbs": crumbs
+        or _crumbs((clinic.name, reverse("booking:clinic", args=[clinic.slug]))),
+        **fallback_context(clinic),
+    }
+    now = timezone.now()
+    context["other_slots"] = list(
+        slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)[:6]
+    )
+    return render(request, "booking/slot_unavailable.html", context, status=status)
+
+
+def refusal_page(request, clinic, slot_id, *, time_prefix, crumbs=None):
+    """A time that cannot be booked here, answered for what it is: 409 when
+    someone has just booked it, 404 when this clinic has no such time, 410 when
+    it has gone (past, withdrawn, outside the window)."""
+    slot = Slot.objects.filter(pk=slot_id, clinic=clinic).first()
+    gone = _("That time can no longer be booked online.")
+    if slot is None:
+        status, message = 404, gone
+    elif slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
+        status, message = 409, SlotTaken.message
+    else:
+        status, message = 410, gone
+    return unavailable_page(
+        request, clinic, message, status, time_prefix=time_prefix, crumbs=crumbs
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class SlotBookView(View):
+    """The short form for one open time; post/redirect/get to the confirmation."""
+
+    template_name = "booking/booking_form.html"
+
+    def setup_slot(self, clinic_slug, slot_id):
+        clinic = _clinic_or_404(clinic_slug)
+        now = timezone.now()
+        slot = (
+            slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)
+            .filter(pk=slot_id)
+            .first()
+        )
+        types = []
+        if slot is not None:
+            types = [
+                t
+                for t in appointment_types_for(
+                    professions={slot.practitioner.profession}
+                )
+                if t.fits_in(slot)
+            ]
+        return clinic, slot, types
+
+    def refuse(self, request, clinic, slot_id):
+        return refusal_page(
+            request,
+            clinic,
+            slot_id,
+            time_prefix=reverse("booking:clinic", args=[clinic.slug]),
+        )
+
+    def render_form(self, request, clinic, slot, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "clinic": clinic,
+                "slot": slot,
+                "form": form,
+                "breadcrumbs": _crumbs(
+                    (clinic.name, reverse("booking:clinic", args=[clinic.slug])),
+                    (_("Your details"), ""),
+                ),
+            },
+            status=status,
+        )
+
+    def get(self, request, clinic, slot_id):
+        clinic, slot, types = self.setup_slot(clinic, slot_id)
+        if slot is None or not types:
+            return self.refuse(request, clinic, slot_id)
+        initial = {}
+        wanted = request.GET.get("type", "")
+        if any(t.slug == wanted for t in types):
+            initial["appointment_type"] = wanted
+        elif len(types) == 1:
+            initial["appointment_type"] = types[0].slug
+        return self.render_form(
+            request, clinic, slot, BookingForm(appointment_types=types, initial=initial)
+        )
+
+    def post(self, request, clinic, slot_id):
+        clinic, slot, types = self.setup_slot(clinic, slot_id)
+        if slot is None or not types:
+            return self.refuse(request, clinic, slot_id)
+        form = BookingForm(request.POST, appointment_types=types)
+        if _rate_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "Too many bookings from this connection. "
+                    "Wait an hour, or call the clinic."
+                ),
+            )
+            return self.render_form(request, clinic, slot, form, status=429)
+        if not form.is_valid():
+            return self.render_form(request, clinic, slot, form, status=400)
+        if form.cleaned_data["website"]:
+            form.add_error(
+                None, _("The booking could not be sent. Call the clinic to book.")
+            )
+            return self.render_form(request, clinic, slot, form, status=400)
+        data = form.cleaned_data
+        try:
+            booking = booking_create(
+                slot_id=slot.pk,
+                appointment_type=data["appointment_type"],
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                is_new_patient=data["is_new_patient"],
+                privacy_notice_read=data["privacy"],
+            )
+        except SlotTaken as error:
+            return unavailable_page(
+                request,
+                clinic,
+                error.message,
+                409,
+                time_prefix=reverse("booking:clinic", args=[clinic.slug]),
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+            return self.render_form(request, clinic, slot, form, status=400)
+        request.session[SESSION_CONFIRMATION] = {
+            "booking": booking.pk,
+            "key": booking.key,
+            "at": timezone.now().timestamp(),
+        }
+        return redirect("booking:confirmation")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmationView(View):
+    """The booking just made, with the patient's details, for a few minutes only
+    (BOOKING_CONFIRMATION_MINUTES): on a shared computer the next person must not
+    find them. After that the page says the e-mail has them."""
+
+    def get(self, request):
+        stored = request.session.get(SESSION_CONFIRMATION)
+        if not isinstance(stored, dict):
+            return redirect("booking:index")
+        age = timezone.now().timestamp() - float(stored.get("at", 0))
+        if age > settings.BOOKING_CONFIRMATION_MINUTES * 60:
+            del request.session[SESSION_CONFIRMATION]
+            return render(
+                request,
+                "booking/booking_confirmation.html",
+                {"expired": True, "breadcrumbs": _crumbs((_("Confirmation"), ""))},
+            )
+        booking = booking_get_for_patient(booking_id=stored.get("booking"))
+        if booking is None or booking.key != stored.get("key") or not booking.is_active:
+            return redirect("booking:index")
+        return render(
+            request,
+            "booking/booking_confirmation.html",
+            {
+                "booking": booking,
+                "slot": booking.slot,
+                "clinic": booking.slot.clinic,
+                "breadcrumbs": _crumbs((_("Confirmation"), "")),
+            },
+        )

@@ -1,0 +1,325 @@
+"""The public booking pages a patient finds times on: soonest near me, a clinic's day
+view, the phone number when nothing is open."""
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from booking.formatting import day_labels
+from booking.forms import SlotFilterForm
+from booking.models import (
+    ClinicBookingPolicy,
+)
+from booking.selectors import (
+    appointment_types_for,
+    clinics_annotate_next_open,
+    slot_day_get,
+    slot_list_open,
+    soonest_slots_by_clinic,
+)
+from clinics import hours
+from clinics.forms import ClinicSearchPageMixin
+from clinics.models import Clinic, Practitioner
+from clinics.selectors import (
+    clinic_list_for_map,
+    clinic_list_nearest,
+    distance_km,
+)
+from nemus_site.fragments import edits_fragment
+from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
+
+SESSION_CONFIRMATION = "booking_confirmation"
+# Further ahead than any clinic's online window.
+WINDOW_MAX = dt.timedelta(days=366)
+
+
+def _crumbs(*extra):
+    return [
+        (_("Home"), reverse("home")),
+        (_("Book an appointment"), reverse("booking:index")),
+        *extra,
+    ]
+
+
+# Clinics near the search shown with their soonest times; the rest behind "all".
+SOONEST_CLINICS = 5
+SOONEST_TIMES = 4
+
+
+class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
+    """Soonest near me: the clinics nearest the search (postcode, place or
+    position), each with its next few times, one tap from the form. Without a
+    search it asks for one and lists every clinic with its next open time."""
+
+    page_groups = (EDITS, TIMES)  # next open time, open times
+
+    template_name = "booking/booking_start.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, origin, profession = self.clinic_search()
+        # Names, addresses and phones: no hours or staff needed here.
+        clinics = clinic_list_nearest(
+            origin=origin, profession=profession, details=False
+        )
+        show_all = self.request.GET.get("alle") == "1"
+        nearest = clinics if show_all or not origin.found else clinics[:SOONEST_CLINICS]
+        now = timezone.now()
+        show_all_url = ""
+        if origin.found:
+            soonest = soonest_slots_by_clinic(
+                clinics=nearest,
+                per_clinic=SOONEST_TIMES,
+                profession=profession,
+                now=now,
+            )
+            for clinic in nearest:
+                clinic.soonest = soonest.get(clinic.pk, [])
+            if len(nearest) < len(clinics):
+                query = self.request.GET.copy()
+                query["alle"] = "1"
+                show_all_url = "?" + query.urlencode()
+        else:
+            clinics_annotate_next_open(clinics=nearest, now=now)
+        context.update(
+            form=form,
+            origin=origin,
+            clinics=nearest,
+            clinic_count=len(clinics),
+            show_all_url=show_all_url,
+            profession_query=f"?yrke={profession}" if profession else "",
+            breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],
+        )
+        return context
+
+
+def _clinic_or_404(slug):
+    clinic = (
+        Clinic.objects.with_details()
+        .select_related("booking_policy")
+        .filter(slug=slug)
+        .first()
+    )
+    if clinic is None:
+        raise Http404("No such clinic")
+    return clinic
+
+
+def fallback_context(clinic, *, now=None):
+    """What the page offers when no time is open: the phone, today's hours, and
+    clinics nearby that have open times."""
+    now = now or timezone.now()
+    # Names and positions are all the suggestions need: one light query.
+    nearby = sorted(
+        (c for c in clinic_list_for_map() if c.pk != clinic.pk),
+        key=lambda c: distance_km(
+            clinic.latitude, clinic.longitude, c.latitude, c.longitude
+        ),
+    )
+    nearby = clinics_annotate_next_open(clinics=nearby, now=now)
+    suggestions = [c for c in nearby if c.next_open is not None][:3]
+    return {
+        "today_hours": hours.describe_day(clinic, hours.local_now().date()),
+        "nearby": suggestions,
+    }
+
+
+def _clinic_for_slots(slug):
+    """The clinic with its policy and active practitioners: what the day view
+    needs (no hours unless nothing is open)."""
+    clinic = (
+        Clinic.objects.select_related("booking_policy")
+        .prefetch_related(
+            Prefetch(
+                "practitioners",
+                queryset=Practitioner.objects.filter(is_active=True).order_by(
+                    "profession", "name"
+                ),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if clinic is None:
+        raise Http404("No such clinic")
+    return clinic
+
+
+NO_CHOICE = {
+    "appointment_type": None,
+    "profession": "",
+    "practitioner_id": None,
+    "day": None,
+    "weeks": None,
+    "by_practitioner": True,
+}
+
+
+@dataclass(frozen=True)
+class DayViewFacts:
+    """What the public day view shows that only staff change: the clinic with
+    its policy and practitioners, the appointment types, the empty filter form's
+    fields. Kept per worker until the next edit (nemus_site/fragments.py)."""
+
+    clinic: Clinic
+    types: list
+    # The empty filter form's fields by language: only staff-edited choices.
+    empty_filter_html: Mapping[str, str]
+
+
+def _day_view_facts(slug) -> DayViewFacts:
+    """Built whole, never changed afterwards: every request of the worker shares
+    it (the empty form is rendered here in each language)."""
+    clinic = _clinic_for_slots(slug)
+    practitioners = list(clinic.practitioners.all())
+    types = appointment_types_for(professions={p.profession for p in practitioners})
+    earliest_day, latest_day = ClinicBookingPolicy.for_clinic(clinic).window_days(
+        timezone.now()
+    )
+    html = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            form = SlotFilterForm(
+                appointment_types=types,
+                practitioners=practitioners,
+                earliest_day=earliest_day,
+                latest_day=latest_day,
+            )
+            html[language] = render_to_string(
+                "booking/_filter_fields.html", {"form": form}
+            )
+    return DayViewFacts(clinic, types, MappingProxyType(html))
+
+
+def day_view_context(
+    request, clinic, *, time_prefix: str, fixed_type=None, facts=None
+) -> dict:
+    """What the day view template needs: the form that parses the query, the day
+    the selector builds, the links between days. `time_prefix` + a slot's id is
+    where a time leads (the booking form, or a change's confirmation);
+    `fixed_type` is the one appointment type a change keeps; `facts`, when the
+    caller has them kept (DayViewFacts), spare the types' query and the empty
+    form's rendering."""
+    practitioners = list(clinic.practitioners.all())
+    types = (
+        facts.types
+        if facts is not None
+        else appointment_types_for(professions={p.profession for p in practitioners})
+    )
+    now = timezone.now()
+    policy = ClinicBookingPolicy.for_clinic(clinic)
+    earliest_day, latest_day = policy.window_days(now)
+    form = SlotFilterForm(
+        request.GET or None,
+        appointment_types=types,
+        practitioners=practitioners,
+        earliest_day=earliest_day,
+        latest_day=latest_day,
+    )
+    if fixed_type is not None:
+        del form.fields["appointment_type"]
+    choice = form.choices() if form.is_bound else dict(NO_CHOICE)
+    if fixed_type is not None:
+        choice["appointment_type"] = fixed_type
+    day = slot_day_get(clinic=clinic, now=now, practitioners=practitioners, **choice)
+    filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
+        fixed_type is None and choice["appointment_type"]
+    )
+    filter_fields_html = ""
+    if facts is not None and not form.is_bound and fixed_type is None:
+        # The empty form shows only staff-edited choices: rendered with the facts.
+        filter_fields_html = facts.empty_filter_html.get(get_language(), "")
+    context = {
+        "clinic": clinic,
+        "policy": policy,
+        "filter_fields_html": filter_fields_html,
+        "form": form,
+        "slot_day": day,
+        "appointment_type": choice["appointment_type"],
+        "filtered": filtered,
+        "time_prefix": time_prefix,
+        "type_query": (
+            f"?type={choice['appointment_type'].slug}"
+            if choice["appointment_type"] and fixed_type is None
+            else ""
+        ),
+        "strip_days": [
+            (
+                strip_day,
+                form.query(day=strip_day.date.isoformat(), weeks=day.weeks),
+                day_labels(strip_day.date),
+            )
+            for strip_day in day.strip
+        ],
+        "earlier_url": form.query(weeks=day.weeks - 1) if day.has_earlier else "",
+        "later_url": form.query(weeks=day.weeks + 1) if day.has_later else "",
+        "grouping_urls": {
+            "practitioner": form.query(
+                grouping=None, day=day.day and day.day.isoformat(), weeks=day.weeks
+            ),
+            "time": form.query(
+                grouping=SlotFilterForm.BY_TIME,
+                day=day.day and day.day.isoformat(),
+                weeks=day.weeks,
+            ),
+        },
+        "next_day_url": (
+            form.query(day=day.next_day.isoformat()) if day.next_day else ""
+        ),
+        "first_day_url": (
+            form.query(day=day.first_day.isoformat()) if day.first_day else ""
+        ),
+    }
+    if day.first_day is None:
+        context.update(fallback_context(clinic, now=now))
+        if filtered:
+            # Nothing for this choice; perhaps for another practitioner or type.
+            context["unfiltered_first"] = slot_list_open(
+                clinic=clinic, start=now, end=now + WINDOW_MAX, now=now
+            ).first()
+    return context
+
+
+class ClinicSlotsView(PublicPageMixin, TemplateView):
+    """One clinic's open times, one day at a time, under a strip of two weeks.
+    The form parses the choices; the selector builds the day."""
+
+    page_groups = (EDITS, TIMES)  # next open time, open times
+
+    template_name = "booking/slot_list.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["form"].errors:
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        slug = kwargs["clinic"]
+        facts = edits_fragment(
+            self.request, ("day-view", slug), lambda: _day_view_facts(slug)
+        )
+        clinic = copy.copy(facts.clinic)  # shared by every request: annotate a copy
+        context.update(
+            day_view_context(
+                self.request,
+                clinic,
+                time_prefix=reverse("booking:clinic", args=[clinic.slug]),
+                facts=facts,
+            ),
+            breadcrumbs=_crumbs((clinic.name, "")),
+        )
+        return context
