@@ -40,7 +40,8 @@ BOOK = """
 import json, sys
 from django.utils import timezone
 from booking.links import cancel_token, waitlist_token
-from booking.models import AppointmentType, Clinic
+from booking.models import AppointmentType
+from clinics.models import Clinic
 from booking.services import booking_create, waitlist_join
 slot_id, phone, email = {slot}, "{phone}", "{email}"
 kind = AppointmentType.objects.get(slug="oppfolging")
