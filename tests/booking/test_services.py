@@ -355,3 +355,40 @@ def test_purge_deletes_old_bookings_but_keeps_recent_ones(practitioner, follow_u
     )
     assert bookings_purge(older_than_days=30) == 1
     assert list(Booking.objects.values_list("slot_id", flat=True)) == [recent.pk]
+
+
+def test_the_plan_of_slots_is_a_pure_step():
+    """slots_generate plans, then inserts, then withdraws (issue 31): the plan
+    needs no database. An hour's schedule in 30-minute slots, one slot there
+    already, and the next day away: the free half hour only."""
+    from booking.models import ScheduleException, WeeklySchedule
+    from booking.services.slots import _slots_planned, _Timeline
+    from clinics.hours import local_instant
+    from clinics.models import Practitioner
+
+    monday = dt.date(2026, 3, 2)
+    person = Practitioner(pk=7, clinic_id=3)
+    schedules = [
+        WeeklySchedule(
+            practitioner=person,
+            weekday=day.weekday(),
+            starts=dt.time(9),
+            ends=dt.time(10),
+            slot_minutes=30,
+        )
+        for day in (monday, monday + dt.timedelta(days=1))
+    ]
+    taken = _Timeline()
+    taken.add(local_instant(monday, dt.time(9)), local_instant(monday, dt.time(9, 30)))
+    away = {
+        7: [
+            ScheduleException(
+                starts_on=monday + dt.timedelta(days=1),
+                ends_on=monday + dt.timedelta(days=1),
+            )
+        ]
+    }
+    planned = _slots_planned(schedules, monday, 2, away, {7: taken})
+    assert [(s.clinic_id, s.practitioner_id, s.starts_at) for s in planned] == [
+        (3, 7, local_instant(monday, dt.time(9, 30)))
+    ]
