@@ -62,6 +62,18 @@ def _calendar_failed(calendar_id: int, reason: str) -> None:
     logger.warning("calendar not read: calendar=%s error=%s", calendar_id, reason)
 
 
+def _calendar_read(calendar, *, start, end):
+    """Fetch the calendar (a conditional request) and read its busy times from
+    `start` to `end`: (the answer, the intervals, or None when it has not changed
+    since the last reading). CalendarError when either step fails."""
+    fetched = calendar_fetch(
+        calendar.url, etag=calendar.etag, last_modified=calendar.last_modified
+    )
+    if fetched.body is None:
+        return fetched, None
+    return fetched, busy_intervals(fetched.body, start=start, end=end)
+
+
 def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
     """Read a practitioner's calendar and bring the open times in line with it:
     open slots overlapping a busy time are withdrawn (by the calendar), and slots
@@ -80,14 +92,7 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
     ).window(now)
     BusyCalendar.objects.filter(pk=calendar.pk).update(last_attempt_at=now)
     try:
-        fetched = calendar_fetch(
-            calendar.url, etag=calendar.etag, last_modified=calendar.last_modified
-        )
-        intervals = (
-            None
-            if fetched.body is None
-            else busy_intervals(fetched.body, start=now, end=end)
-        )
+        fetched, intervals = _calendar_read(calendar, start=now, end=end)
     except CalendarError as error:
         _calendar_failed(calendar.pk, error.reason)
         return 0, 0
@@ -104,24 +109,20 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
                 BusyTime(calendar=calendar, starts_at=first, ends_at=last)
                 for first, last in intervals
             )
-        intervals = sorted(intervals)
         slots = Slot.objects.filter(
             practitioner_id=calendar.practitioner_id,
             starts_at__lt=end,
             ends_at__gt=now,
         )
-        withdraw = [
-            slot.pk
-            for slot in slots.open().filter(is_withdrawn=False)
-            if _overlapping(intervals, slot.starts_at, slot.ends_at)
-        ]
-        reopen = [
-            slot.pk
-            for slot in slots.filter(
+        withdraw, reopen = _reconciled(
+            sorted(intervals),
+            open_slots=slots.open()
+            .filter(is_withdrawn=False)
+            .values_list("pk", "starts_at", "ends_at"),
+            calendar_withdrawn=slots.filter(
                 is_withdrawn=True, withdrawn_by=Slot.WithdrawnBy.CALENDAR
-            )
-            if not _overlapping(intervals, slot.starts_at, slot.ends_at)
-        ]
+            ).values_list("pk", "starts_at", "ends_at"),
+        )
         withdraw = _withdraw_if_open(withdraw, by=Slot.WithdrawnBy.CALENDAR)
         Slot.objects.filter(pk__in=reopen).update(is_withdrawn=False, withdrawn_by="")
         waitlist_slots_opened(reopen)
@@ -141,6 +142,23 @@ def busy_calendar_sync(*, calendar_id: int, now=None) -> tuple[int, int]:
         len(reopen),
     )
     return len(withdraw), len(reopen)
+
+
+def _reconciled(intervals, *, open_slots, calendar_withdrawn):
+    """Which open slots a busy time now covers (to withdraw), and which of those
+    the calendar withdrew are free again (to reopen): ([ids], [ids]). Pure: the
+    busy intervals sorted, the slots as (id, starts_at, ends_at)."""
+    withdraw = [
+        pk
+        for pk, starts_at, ends_at in open_slots
+        if _overlapping(intervals, starts_at, ends_at)
+    ]
+    reopen = [
+        pk
+        for pk, starts_at, ends_at in calendar_withdrawn
+        if not _overlapping(intervals, starts_at, ends_at)
+    ]
+    return withdraw, reopen
 
 
 def busy_calendars_sync(*, now=None) -> dict[str, int]:

@@ -611,3 +611,20 @@ def test_read_now_answers_with_the_failure(admin_client, kari_calendar, server):
     assert "recurrence INTERVAL=0 never ends" in text
     calendar.refresh_from_db()
     assert calendar.failures == 1
+
+
+def test_the_reconciliation_is_a_pure_step_of_intervals_against_slots():
+    """busy_calendar_sync reads, then reconciles (issue 31): the second step needs
+    no database, only the busy intervals and the slots as (id, start, end)."""
+
+    def at(hour, minute=0):
+        return dt.datetime(2026, 3, 2, hour, minute, tzinfo=OSLO)
+
+    busy = [(at(9), at(10)), (at(13), at(13, 30))]
+    open_slots = [(1, at(8, 30), at(9)), (2, at(9, 30), at(10)), (3, at(13), at(14))]
+    withdrawn = [(4, at(9), at(9, 30)), (5, at(11), at(11, 30))]
+    withdraw, reopen = calendar_services._reconciled(
+        busy, open_slots=open_slots, calendar_withdrawn=withdrawn
+    )
+    assert withdraw == [2, 3]  # 8.30-9.00 only touches the busy hour
+    assert reopen == [5]  # 9.00-9.30 is still busy
