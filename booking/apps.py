@@ -12,7 +12,7 @@ class BookingConfig(AppConfig):
 
         health.register("e-mail outbox", email_outbox_health)
 
-        from booking.admin.book import conflicts_notice
+        from booking.admin.conflicts import conflicts_notice
         from nemus_site.admin_site import front_page_notice
 
         front_page_notice(conflicts_notice)

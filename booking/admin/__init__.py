@@ -12,8 +12,8 @@ from booking.admin import (  # noqa: F401 (imported to register)
     staff,
     waitlist,
 )
-from booking.admin.book import PhonePatientForm
 from booking.admin.bookings import MoveForm, PhoneBookingForm
+from booking.admin.phone import PhonePatientForm
 from booking.admin.slots import SlotChoiceField
 
 __all__ = ["MoveForm", "PhoneBookingForm", "PhonePatientForm", "SlotChoiceField"]

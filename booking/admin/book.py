@@ -7,28 +7,31 @@ showed it, so two receptionists never act on a stale view unknowingly.
 Mounted by BookingAdmin.get_urls under /admin/booking/booking/timebok/."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from booking.admin.book_links import (
+    QUERY_NAMES,
+    WEEK_VIEW,
+    book_url,
+    query_of,
+    safe_back,
+)
+from booking.admin.conflicts import conflict_items
+from booking.admin.phone import PhonePatientForm
 from booking.formatting import slot_time
-from booking.forms import person_name
-from booking.models import AppointmentType, Booking, Slot
+from booking.models import Booking, Slot
 from booking.selectors import (
     STATE_LABELS,
     appointment_book_get,
     book_cell_get,
-    calendar_conflicts,
 )
 from booking.services import (
     BookingError,
@@ -36,94 +39,10 @@ from booking.services import (
     booking_create,
     booking_mark,
     booking_move,
-    normalise_phone,
     slot_set_withdrawn,
 )
 from booking.staff import parse_day, staff_clinic_ids
 from clinics.models import Clinic
-
-# The book's address keeps DESIGN.md's Norwegian query keys (as the finder's
-# QUERY_NAMES do); the code names them in English.
-QUERY_NAMES = {"day": "dato", "view": "visning", "practitioner": "behandler"}
-WEEK_VIEW = "uke"
-
-
-def book_url(clinic_id: int, day=None, *, week=False, practitioner=None) -> str:
-    """The appointment book of a clinic: a day, or a practitioner's week."""
-    path = reverse("admin:booking_book", args=[clinic_id])
-    params = {
-        QUERY_NAMES["day"]: day.isoformat() if day else None,
-        QUERY_NAMES["view"]: WEEK_VIEW if week else None,
-        QUERY_NAMES["practitioner"]: practitioner,
-    }
-    query = urlencode({key: value for key, value in params.items() if value})
-    return f"{path}?{query}" if query else path
-
-
-class PhonePatientForm(forms.Form):
-    """A patient on the phone or at the desk, the one staff form for it (the book's
-    time, and the booking list's "add" with its time field): a landline or no
-    number will do (the clinic calls back; SMS go to mobiles only), an e-mail
-    address is optional. Online bookings have their own rule (BookingForm: a
-    mobile number is needed)."""
-
-    appointment_type = forms.ModelChoiceField(
-        label=gettext_lazy("appointment type"), queryset=AppointmentType.objects.none()
-    )
-    name = forms.CharField(label=gettext_lazy("name"), max_length=120)
-    phone = forms.CharField(
-        label=gettext_lazy("phone"),
-        required=False,
-        max_length=20,
-        help_text=gettext_lazy(
-            "A mobile number gets the SMS; a landline or none: the clinic calls."
-        ),
-    )
-    email = forms.EmailField(label=gettext_lazy("e-mail"), required=False)
-    is_new_patient = forms.BooleanField(
-        label=gettext_lazy("new patient"), required=False
-    )
-
-    def __init__(self, *args, slot: Slot | None = None, **kwargs):
-        """With `slot`, the kinds of appointment that fit it; else every bookable
-        kind (the service refuses one that does not fit the time chosen)."""
-        super().__init__(*args, **kwargs)
-        field = self.fields["appointment_type"]
-        assert isinstance(field, forms.ModelChoiceField)
-        kinds = AppointmentType.objects.filter(is_active=True)
-        if slot is not None:
-            kinds = kinds.filter(
-                pk__in=[
-                    kind.pk
-                    for kind in kinds
-                    if kind.offered_by(slot.practitioner.profession)
-                    and kind.fits_in(slot)
-                ]
-            )
-        field.queryset = kinds
-
-    def clean_name(self):
-        return person_name(
-            self.cleaned_data["name"], _("Enter the patient's full name.")
-        )
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
-    def booking_values(self) -> dict:
-        """booking_create's arguments but the time, for a valid form: the patient
-        as typed, booked by phone (the patient has not read the privacy notice
-        here; the confirmation links to it)."""
-        data = self.cleaned_data
-        return {
-            "appointment_type": data["appointment_type"],
-            "name": data["name"],
-            "phone": data["phone"],
-            "email": data["email"],
-            "is_new_patient": data["is_new_patient"],
-            "privacy_notice_read": False,
-            "channel": Booking.Channel.PHONE,
-        }
 
 
 class BookViews:
@@ -279,7 +198,7 @@ class BookViews:
         permission = self.ACTIONS.get(action)
         if permission is None or not request.user.has_perm(permission):
             raise PermissionDenied
-        back = _query_of(request.POST.get("back", ""))
+        back = query_of(request.POST.get("back", ""))
         try:
             slot_id = int(request.POST.get("slot", ""))
         except ValueError:
@@ -324,7 +243,7 @@ class BookViews:
             messages.error(request, error.message)
             return self.render_book(request, clinic, status=400, query=back)
         messages.success(request, done % {"when": when})
-        return redirect(_safe_back(request, clinic, self))
+        return redirect(safe_back(request, clinic, self))
 
     def book_slot(self, request, clinic_id, slot_id):
         """Book a phone patient into an open time, through booking_create."""
@@ -336,7 +255,7 @@ class BookViews:
             raise Http404
         back = request.POST.get("back") or request.GET.get("back") or ""
         if cell.state != "open":
-            return self.stale(request, clinic, cell, _query_of(back))
+            return self.stale(request, clinic, cell, query_of(back))
         form = PhonePatientForm(request.POST or None, slot=cell.slot)
         if request.method == "POST" and form.is_valid():
             try:
@@ -344,7 +263,7 @@ class BookViews:
             except BookingError as error:
                 fresh = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
                 if fresh is not None and fresh.state != "open":
-                    return self.stale(request, clinic, fresh, _query_of(back))
+                    return self.stale(request, clinic, fresh, query_of(back))
                 form.add_error(
                     None if error.field == "slot" else error.field, error.message
                 )
@@ -359,7 +278,7 @@ class BookViews:
                         "reference": booking.reference,
                     },
                 )
-                return redirect(_safe_back(request, clinic, self, back))
+                return redirect(safe_back(request, clinic, self, back))
         context = {
             **self.model_admin.admin_site.each_context(request),
             "title": _("Book %(when)s") % {"when": slot_time(cell.slot.starts_at)},
@@ -392,7 +311,7 @@ class BookViews:
         back = request.POST.get("back") or request.GET.get("back") or ""
         if not booking.is_active:
             cell = book_cell_get(slot_id=booking.slot_id, clinic_ids=[clinic.pk])
-            return self.stale(request, clinic, cell, _query_of(back))
+            return self.stale(request, clinic, cell, query_of(back))
         now = timezone.now()
         targets = list(
             Slot.objects.bookable(now=now)
@@ -424,7 +343,7 @@ class BookViews:
                             "when": slot_time(Slot.objects.get(pk=target).starts_at),
                         },
                     )
-                    return redirect(_safe_back(request, clinic, self, back))
+                    return redirect(safe_back(request, clinic, self, back))
         context = {
             **self.model_admin.admin_site.each_context(request),
             "title": _("Move %(reference)s") % {"reference": booking.reference},
@@ -441,56 +360,3 @@ class BookViews:
             context,
             status=400 if error else 200,
         )
-
-
-def _query_of(back: str) -> dict:
-    """The query of the book page an action came from (its day and view)."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    return dict(parse_qsl(urlsplit(back).query))
-
-
-def _safe_back(request, clinic, views, back=None) -> str:
-    """Back to the book page the action came from: only a path of this book."""
-    back = back if back is not None else request.POST.get("back", "")
-    base = reverse("admin:booking_book", args=[clinic.pk])
-    if back.startswith(base) and "//" not in back:
-        return back
-    return base
-
-
-def conflict_items(request, clinic_ids=None):
-    """Booked times a practitioner's own calendar now marks busy, as (text, link
-    to the book's day) for the user's clinics."""
-    clinics = staff_clinic_ids(request.user)
-    if clinic_ids is not None:
-        clinics = clinic_ids if clinics is None else set(clinics) & set(clinic_ids)
-    items = []
-    for booking in calendar_conflicts(clinic_ids=clinics)[:50]:
-        day = timezone.localdate(booking.starts_at)
-        items.append(
-            (
-                _("%(when)s, %(name)s: %(reference)s (busy in their calendar)")
-                % {
-                    "when": slot_time(booking.starts_at),
-                    "name": booking.slot.practitioner.name,
-                    "reference": booking.reference,
-                },
-                book_url(booking.slot.clinic_id, day),
-            )
-        )
-    return items
-
-
-def conflicts_notice(request):
-    """The front page's notice of conflicts with practitioners' calendars."""
-    if not request.user.has_perm("booking.view_booking"):
-        return None
-    items = conflict_items(request)
-    if not items:
-        return None
-    return {
-        "id": "calendar-conflicts",
-        "title": _("Bookings at times the practitioner's calendar says busy"),
-        "items": items,
-    }

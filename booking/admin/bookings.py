@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booking.admin.base import ClinicScopedAdmin
-from booking.admin.book import BookViews, PhonePatientForm
+from booking.admin.book import BookViews
+from booking.admin.phone import PhonePatientForm
 from booking.admin.slots import BookingDayFilter, SlotChoiceField
 from booking.formatting import slot_time
 from booking.models import (
