@@ -90,7 +90,7 @@ class AppointmentBook:
         return len(self.days) > 1
 
 
-def _shown_bookings():
+def shown_bookings():
     return Prefetch(
         "bookings",
         queryset=Booking.objects.filter(status__in=SHOWN_STATUSES).select_related(
@@ -146,7 +146,7 @@ def appointment_book_get(
             starts_at__lt=local_midnight(dates[-1] + dt.timedelta(days=1)),
         )
         .select_related("practitioner")
-        .prefetch_related(_shown_bookings())
+        .prefetch_related(shown_bookings())
         .order_by("starts_at")
     )
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -194,7 +194,7 @@ def book_cell_get(*, slot_id: int, clinic_ids=None, now=None) -> BookCell | None
     is not a time of the user's clinics."""
     now = now or timezone.now()
     slots = Slot.objects.select_related("clinic", "practitioner").prefetch_related(
-        _shown_bookings()
+        shown_bookings()
     )
     if clinic_ids is not None:
         slots = slots.filter(clinic_id__in=clinic_ids)

@@ -16,7 +16,7 @@ from booking.models import (
     CalendarFeed,
     Slot,
 )
-from booking.selectors.book import _shown_bookings
+from booking.selectors.book import shown_bookings
 
 # --- Calendars -------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def calendar_feed_events(*, feed: CalendarFeed, now=None) -> list[dict]:
     now = now or timezone.now()
     slots = Slot.objects.filter(
         starts_at__gte=now - dt.timedelta(days=7)
-    ).prefetch_related(_shown_bookings())
+    ).prefetch_related(shown_bookings())
     if feed.practitioner_id:
         slots = slots.filter(practitioner_id=feed.practitioner_id)
     else:

@@ -30,9 +30,9 @@ from booking.services.errors import (
     TooManyBookings,
 )
 from booking.services.outbox import (
-    _send_queued,
     email_queue,
     emails_send,
+    send_queued,
     sms_queue,
     sms_send,
 )
@@ -172,7 +172,7 @@ def booking_create(
         queued = [email_queue(booking, kind) for kind in kinds]
         queued = [record for record in queued if record is not None]
         texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
-        transaction.on_commit(lambda: _send_queued(queued, texts))
+        transaction.on_commit(lambda: send_queued(queued, texts))
     # What a restore from backup would lose, to find the patient again (the
     # reference, the clinic and the time; never who): docs/operations.md.
     logger.info(
@@ -284,7 +284,7 @@ def _move(*, booking_id: int, new_slot_id: int, now, by_patient: bool) -> Bookin
             sent_at__isnull=True, kind=BookingSms.Kind.REMINDER
         ).delete()
         texts = [sms_queue(booking, BookingSms.Kind(kind))]
-        transaction.on_commit(lambda: _send_queued(queued, texts))
+        transaction.on_commit(lambda: send_queued(queued, texts))
         waitlist_slots_opened([old_slot_id])
     logger.info(
         "booking moved: booking=%s slot=%s by=%s",

@@ -88,10 +88,10 @@ def emails_send(records=None) -> tuple[int, int]:
         records = BookingEmail.objects.filter(
             sent_at__isnull=True, attempts__lt=BookingEmail.MAX_ATTEMPTS
         ).select_related("booking__slot__clinic", "booking__slot__practitioner")
-    return _tally(_send_one(record, send_booking_email) for record in records)
+    return tally(_send_one(record, send_booking_email) for record in records)
 
 
-def _tally(results) -> tuple[int, int]:
+def tally(results) -> tuple[int, int]:
     """(sent, not sent) of an outbox run's results."""
     results = list(results)
     return sum(results), len(results) - sum(results)
@@ -120,7 +120,7 @@ def reminders_queue(*, now=None) -> int:
     return count
 
 
-def _send_queued(emails, texts) -> None:
+def send_queued(emails, texts) -> None:
     """After a commit: the e-mails, then the SMS. A failure of one never stops the
     other, and neither ever undoes what was committed."""
     emails_send(emails)
@@ -164,7 +164,7 @@ def _claim(record: "BookingSms | WaitlistMessage", now) -> bool:
     return bool(claimed)
 
 
-def _send_claimed(record: "BookingSms | WaitlistMessage", now, deliver) -> bool:
+def send_claimed(record: "BookingSms | WaitlistMessage", now, deliver) -> bool:
     """Send one outbox message at most once: claimed first, then `deliver(record)`
     (which returns the provider's id or raises an SmsError), and the outcome
     recorded: sent, retry later, rejected for good, or uncertain (never again)."""
@@ -208,7 +208,7 @@ def _deliver_booking_sms(record: BookingSms) -> str:
 
 
 def _send_one_sms(record: BookingSms, now=None) -> bool:
-    return _send_claimed(record, now or timezone.now(), _deliver_booking_sms)
+    return send_claimed(record, now or timezone.now(), _deliver_booking_sms)
 
 
 def sms_send(records=None, *, now=None) -> tuple[int, int]:
@@ -216,11 +216,11 @@ def sms_send(records=None, *, now=None) -> tuple[int, int]:
     process left behind are marked uncertain first. Returns (sent, not sent)."""
     now = now or timezone.now()
     if records is None:
-        records = _outbox_due(BookingSms, now).select_related("booking__slot__clinic")
-    return _tally(_send_one_sms(record, now) for record in records)
+        records = outbox_due(BookingSms, now).select_related("booking__slot__clinic")
+    return tally(_send_one_sms(record, now) for record in records)
 
 
-def _outbox_due(model, now):
+def outbox_due(model, now):
     """The messages of an SMS-style outbox still to send. A claim older than
     SMS_CLAIM_LIFETIME was left by a process that died while sending: whether it
     went out is unknown, so it is marked uncertain first, never sent again."""

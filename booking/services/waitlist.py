@@ -25,7 +25,7 @@ from booking.models import (
     WaitlistOpening,
 )
 from booking.services.errors import BookingError
-from booking.services.outbox import _outbox_due, _send_claimed, _tally
+from booking.services.outbox import outbox_due, send_claimed, tally
 from booking.services.patients import normalise_mobile
 from booking.sms import (
     SmsRetry,
@@ -305,12 +305,12 @@ def waitlist_messages_send(records=None, *, now=None) -> tuple[int, int]:
     for the morning). Returns (sent, not sent)."""
     now = now or timezone.now()
     if records is None:
-        records = _outbox_due(WaitlistMessage, now).select_related(
+        records = outbox_due(WaitlistMessage, now).select_related(
             "entry__clinic", "offer__slot__practitioner"
         )
     quiet = waitlist_quiet(now)
-    return _tally(
-        _send_claimed(record, now, _deliver_waitlist_message)
+    return tally(
+        send_claimed(record, now, _deliver_waitlist_message)
         for record in records
         # An offer waits out the quiet hours, a retry too; a code never waits.
         if not (quiet and record.kind == WaitlistMessage.Kind.OFFER)

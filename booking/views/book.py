@@ -29,8 +29,8 @@ from booking.services import (
 from booking.views.public import (
     SESSION_CONFIRMATION,
     WINDOW_MAX,
-    _clinic_or_404,
-    _crumbs,
+    booking_crumbs,
+    clinic_or_404,
     fallback_context,
 )
 from nemus_site.client_ip import client_ip
@@ -55,7 +55,7 @@ def unavailable_page(request, clinic, message, status, *, time_prefix, crumbs=No
         "message": message,
         "time_prefix": time_prefix,
         "breadcrumbs": crumbs
-        or _crumbs((clinic.name, reverse("booking:clinic", args=[clinic.slug]))),
+        or booking_crumbs((clinic.name, reverse("booking:clinic", args=[clinic.slug]))),
         **fallback_context(clinic),
     }
     now = timezone.now()
@@ -89,7 +89,7 @@ class SlotBookView(View):
     template_name = "booking/booking_form.html"
 
     def setup_slot(self, clinic_slug, slot_id):
-        clinic = _clinic_or_404(clinic_slug)
+        clinic = clinic_or_404(clinic_slug)
         now = timezone.now()
         slot = (
             slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)
@@ -123,7 +123,7 @@ class SlotBookView(View):
                 "clinic": clinic,
                 "slot": slot,
                 "form": form,
-                "breadcrumbs": _crumbs(
+                "breadcrumbs": booking_crumbs(
                     (clinic.name, reverse("booking:clinic", args=[clinic.slug])),
                     (_("Your details"), ""),
                 ),
@@ -212,7 +212,10 @@ class ConfirmationView(View):
             return render(
                 request,
                 "booking/booking_confirmation.html",
-                {"expired": True, "breadcrumbs": _crumbs((_("Confirmation"), ""))},
+                {
+                    "expired": True,
+                    "breadcrumbs": booking_crumbs((_("Confirmation"), "")),
+                },
             )
         booking = booking_get_for_patient(booking_id=stored.get("booking"))
         if booking is None or booking.key != stored.get("key") or not booking.is_active:
@@ -224,6 +227,6 @@ class ConfirmationView(View):
                 "booking": booking,
                 "slot": booking.slot,
                 "clinic": booking.slot.clinic,
-                "breadcrumbs": _crumbs((_("Confirmation"), "")),
+                "breadcrumbs": booking_crumbs((_("Confirmation"), "")),
             },
         )

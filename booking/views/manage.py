@@ -27,8 +27,8 @@ from booking.services import (
 from booking.views.book import refusal_page
 from booking.views.public import (
     WINDOW_MAX,
-    _clinic_for_slots,
-    _crumbs,
+    booking_crumbs,
+    clinic_for_slots,
     day_view_context,
 )
 
@@ -47,7 +47,7 @@ def manage_page(request, booking, token, *, status=None, **extra):
     """The page the e-mail's link opens: the booking with its reference, "Change
     the time" and "Cancel", or what can no longer be done and the phone."""
     context = {
-        "breadcrumbs": _crumbs((_("Your appointment"), "")),
+        "breadcrumbs": booking_crumbs((_("Your appointment"), "")),
         "booking": booking,
         "token": token,
         **extra,
@@ -109,7 +109,7 @@ class CancelView(View):
 
 
 def _change_crumbs(token, *extra):
-    return _crumbs(
+    return booking_crumbs(
         (_("Your appointment"), reverse("booking:cancel", args=[token])), *extra
     )
 
@@ -124,7 +124,7 @@ class ChangeTimesView(View):
         refused = _change_refused(request, booking, token)
         if refused:
             return refused
-        clinic = _clinic_for_slots(booking.slot.clinic.slug)
+        clinic = clinic_for_slots(booking.slot.clinic.slug)
         context = day_view_context(
             request,
             clinic,

@@ -45,7 +45,7 @@ SESSION_CONFIRMATION = "booking_confirmation"
 WINDOW_MAX = dt.timedelta(days=366)
 
 
-def _crumbs(*extra):
+def booking_crumbs(*extra):
     return [
         (_("Home"), reverse("home")),
         (_("Book an appointment"), reverse("booking:index")),
@@ -105,7 +105,7 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         return context
 
 
-def _clinic_or_404(slug):
+def clinic_or_404(slug):
     clinic = (
         Clinic.objects.with_details()
         .select_related("booking_policy")
@@ -136,7 +136,7 @@ def fallback_context(clinic, *, now=None):
     }
 
 
-def _clinic_for_slots(slug):
+def clinic_for_slots(slug):
     """The clinic with its policy and active practitioners: what the day view
     needs (no hours unless nothing is open)."""
     clinic = (
@@ -179,10 +179,10 @@ class DayViewFacts:
     empty_filter_html: Mapping[str, str]
 
 
-def _day_view_facts(slug) -> DayViewFacts:
+def day_view_facts(slug) -> DayViewFacts:
     """Built whole, never changed afterwards: every request of the worker shares
     it (the empty form is rendered here in each language)."""
-    clinic = _clinic_for_slots(slug)
+    clinic = clinic_for_slots(slug)
     practitioners = list(clinic.practitioners.all())
     types = appointment_types_for(professions={p.profession for p in practitioners})
     earliest_day, latest_day = ClinicBookingPolicy.for_clinic(clinic).window_days(
@@ -310,7 +310,7 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         slug = kwargs["clinic"]
         facts = edits_fragment(
-            self.request, ("day-view", slug), lambda: _day_view_facts(slug)
+            self.request, ("day-view", slug), lambda: day_view_facts(slug)
         )
         clinic = copy.copy(facts.clinic)  # shared by every request: annotate a copy
         context.update(
@@ -320,6 +320,6 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
                 time_prefix=reverse("booking:clinic", args=[clinic.slug]),
                 facts=facts,
             ),
-            breadcrumbs=_crumbs((clinic.name, "")),
+            breadcrumbs=booking_crumbs((clinic.name, "")),
         )
         return context

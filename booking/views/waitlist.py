@@ -27,7 +27,7 @@ from booking.services import (
     waitlist_join,
     waitlist_remove,
 )
-from booking.views.public import _clinic_for_slots, _crumbs
+from booking.views.public import booking_crumbs, clinic_for_slots
 from nemus_site.client_ip import client_ip
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
@@ -43,7 +43,9 @@ def _entry_for_token(token):
 
 
 def _waitlist_crumbs(clinic, *extra):
-    return _crumbs((clinic.name, reverse("booking:clinic", args=[clinic.slug])), *extra)
+    return booking_crumbs(
+        (clinic.name, reverse("booking:clinic", args=[clinic.slug])), *extra
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -54,7 +56,7 @@ class WaitlistJoinView(View):
     template_name = "booking/waitlist_join.html"
 
     def setup_form(self, request, slug):
-        clinic = _clinic_for_slots(slug)
+        clinic = clinic_for_slots(slug)
         policy = ClinicBookingPolicy.for_clinic(clinic)
         earliest_day, latest_day = policy.window_days(timezone.now())
         form = WaitlistForm(
@@ -143,7 +145,7 @@ class WaitlistEntryView(View):
                 breadcrumbs=_waitlist_crumbs(clinic, (_("Waiting list"), "")),
             )
         else:
-            context["breadcrumbs"] = _crumbs((_("Waiting list"), ""))
+            context["breadcrumbs"] = booking_crumbs((_("Waiting list"), ""))
             status = 404
         return render(request, self.template_name, context, status=status)
 

@@ -109,12 +109,12 @@ def test_the_day_views_kept_facts_are_built_whole_and_read_only(client):
     """Issue 30: the empty filter form was added to the shared facts per request;
     now both languages are rendered when the facts are built, and nothing can add
     to them afterwards."""
-    from booking.views.public import _day_view_facts
+    from booking.views.public import day_view_facts
 
     clinic = ClinicFactory(name="NEMUS Fakta", slug="nemus-fakta")
     PractitionerFactory(clinic=clinic)
     AppointmentTypeFactory()
-    facts = _day_view_facts(clinic.slug)
+    facts = day_view_facts(clinic.slug)
     assert set(facts.empty_filter_html) == {"nb", "en"}
     assert ">Time<" in facts.empty_filter_html["nb"]
     assert ">Appointment<" in facts.empty_filter_html["en"]
