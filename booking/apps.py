@@ -7,6 +7,12 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking")
 
     def ready(self):
+        from django.core import checks
+
+        from booking.outside.sms import sms_backend_check
+
+        checks.register(sms_backend_check)
+
         from booking.selectors import email_outbox_health
         from nemus_site import health
 

@@ -282,9 +282,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEMUS <ikke-svar@nemus.no>")
 
 # --- SMS ---------------------------------------------------------------------------
-# booking.sms: files in var/sms by default (and always in demo mode), or Twilio's
-# Messages API ("booking.sms.TwilioBackend") with an account, a token and a sender.
-SMS_BACKEND = env_str("SMS_BACKEND", "booking.sms.FileBackend")
+# booking.outside.sms: files in var/sms by default (and always in demo mode), or
+# Twilio's Messages API ("booking.outside.sms.TwilioBackend") with an account, a
+# token and a sender. A path that does not import fails `manage.py check` (booking).
+SMS_BACKEND = env_str("SMS_BACKEND", "booking.outside.sms.FileBackend")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
 SMS_API_URL = env_str("SMS_API_URL", "https://api.twilio.com")
 SMS_ACCOUNT = env_str("SMS_ACCOUNT")

@@ -46,9 +46,10 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         "socket_timeout": 2,
     }
 
-# SMS in memory (booking.sms.MemoryBackend.outbox), like e-mail's locmem; where a
-# test turns demo mode on (which forces files), they go to the temporary directory.
-SMS_BACKEND = "booking.sms.MemoryBackend"
+# SMS in memory (booking.outside.sms.MemoryBackend.outbox), like e-mail's locmem;
+# where a test turns demo mode on (which forces files), they go to the temporary
+# directory.
+SMS_BACKEND = "booking.outside.sms.MemoryBackend"
 SMS_FILE_PATH = str(Path(tempfile.gettempdir()) / "nemus-test-sms")
 
 # The calendar tests' local servers.

@@ -328,7 +328,7 @@ def _norwegian_first():
     from django.conf import settings
     from django.utils import translation
 
-    from booking.sms import MemoryBackend
+    from booking.outside.sms import MemoryBackend
 
     translation.activate(settings.LANGUAGE_CODE)
     MemoryBackend.outbox.clear()

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.admin.base import ClinicScopedAdmin
-from booking.calendars import CalendarError, normalise_calendar_url
-from booking.emails import absolute
 from booking.models import (
     BusyCalendar,
     CalendarFeed,
 )
+from booking.outside.calendars import CalendarError, normalise_calendar_url
+from booking.outside.emails import absolute
 from booking.services import (
     busy_calendar_sync,
     calendar_feed_rotate,

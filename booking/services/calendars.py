@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from booking.calendars import CalendarError, busy_intervals, calendar_fetch
 from booking.models import (
     BusyCalendar,
     BusyTime,
@@ -19,6 +18,7 @@ from booking.models import (
     Slot,
     new_feed_token,
 )
+from booking.outside.calendars import CalendarError, busy_intervals, calendar_fetch
 from booking.services.waitlist import waitlist_slots_opened
 from nemus_site.page_cache import TIMES, public_pages_changed
 

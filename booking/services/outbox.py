@@ -9,18 +9,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from booking.emails import (
-    send_booking_email,
-    sms_body,
-)
 from booking.models import (
     Booking,
     BookingEmail,
     BookingSms,
     WaitlistMessage,
 )
-from booking.services.patients import is_mobile
-from booking.sms import (
+from booking.outside.emails import (
+    send_booking_email,
+    sms_body,
+)
+from booking.outside.sms import (
     SmsRejected,
     SmsRetry,
     SmsUncertain,
@@ -28,6 +27,7 @@ from booking.sms import (
     sms_backend,
     sms_segments,
 )
+from booking.services.patients import is_mobile
 from clinics.hours import OSLO, local_instant
 
 logger = logging.getLogger(__name__)

@@ -12,10 +12,6 @@ from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from booking.emails import (
-    send_waitlist_email,
-    waitlist_sms_body,
-)
 from booking.models import (
     ClinicBookingPolicy,
     Slot,
@@ -24,15 +20,19 @@ from booking.models import (
     WaitlistOffer,
     WaitlistOpening,
 )
-from booking.services.errors import BookingError
-from booking.services.outbox import outbox_due, send_claimed, tally
-from booking.services.patients import normalise_mobile
-from booking.sms import (
+from booking.outside.emails import (
+    send_waitlist_email,
+    waitlist_sms_body,
+)
+from booking.outside.sms import (
     SmsRetry,
     new_message_key,
     sms_backend,
     sms_segments,
 )
+from booking.services.errors import BookingError
+from booking.services.outbox import outbox_due, send_claimed, tally
+from booking.services.patients import normalise_mobile
 from clinics.hours import OSLO
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 

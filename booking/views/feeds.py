@@ -3,11 +3,11 @@ behind a secret address."""
 
 from django.http import Http404, HttpResponse
 
-from booking.calendars import feed_ical
 from booking.models import (
     CalendarFeed,
     CalendarFeedFetch,
 )
+from booking.outside.calendars import feed_ical
 from booking.selectors import (
     calendar_feed_events,
 )

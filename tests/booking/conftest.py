@@ -110,7 +110,7 @@ def migrated_processes(database_env):
         **{
             "DJANGO_SECRET_KEY": "race-test-secret-key-not-for-production",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "SMS_BACKEND": "booking.sms.MemoryBackend",
+            "SMS_BACKEND": "booking.outside.sms.MemoryBackend",
             **database_env,
         }
     )

@@ -16,14 +16,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.calendars import (
-    FEED_EVENT_FIELDS,
-    CalendarError,
-    busy_intervals,
-    calendar_fetch,
-    normalise_calendar_url,
-    public_address,
-)
 from booking.models import (
     BusyCalendar,
     CalendarFeed,
@@ -31,6 +23,14 @@ from booking.models import (
     Slot,
     WaitlistEntry,
     WaitlistOpening,
+)
+from booking.outside.calendars import (
+    FEED_EVENT_FIELDS,
+    CalendarError,
+    busy_intervals,
+    calendar_fetch,
+    normalise_calendar_url,
+    public_address,
 )
 from booking.selectors import calendar_conflicts
 from booking.services import (

@@ -79,7 +79,7 @@ def test_the_confirmation_shows_details_for_minutes_only(
 def test_purge_removes_old_sms_files_and_feed_fetches(settings, tmp_path, practitioner):
     """Issue 29: SMS files (a number and a text each) were never purged, nor the
     counts of feed fetches."""
-    settings.SMS_BACKEND = "booking.sms.FileBackend"
+    settings.SMS_BACKEND = "booking.outside.sms.FileBackend"
     settings.SMS_FILE_PATH = str(tmp_path)
     settings.CALENDAR_FEED_FETCH_RETENTION_DAYS = 90
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"

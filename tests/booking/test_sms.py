@@ -15,8 +15,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from booking.emails import sms_body
 from booking.models import Booking, BookingSms
+from booking.outside.emails import sms_body
+from booking.outside.sms import sms_segments, sms_text
 from booking.services import (
     booking_cancel,
     booking_change,
@@ -24,7 +25,6 @@ from booking.services import (
     sms_reminders_queue,
     sms_send,
 )
-from booking.sms import sms_segments, sms_text
 from tests.booking.conftest import PATIENT
 from tests.factories import SlotFactory
 
@@ -77,7 +77,7 @@ def provider(settings):
         target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
     )
     thread.start()
-    settings.SMS_BACKEND = "booking.sms.TwilioBackend"
+    settings.SMS_BACKEND = "booking.outside.sms.TwilioBackend"
     settings.SMS_API_URL = f"http://127.0.0.1:{server.server_port}"
     settings.SMS_ACCOUNT = "AC0123456789"
     settings.SMS_TOKEN = "secret-token"
@@ -285,7 +285,7 @@ def test_change_cancel_and_reminder_each_send_one(
 def test_an_sms_failure_never_undoes_a_booking(
     slot, follow_up, django_capture_on_commit_callbacks, settings
 ):
-    settings.SMS_BACKEND = "booking.sms.TwilioBackend"
+    settings.SMS_BACKEND = "booking.outside.sms.TwilioBackend"
     settings.SMS_API_URL = "http://127.0.0.1:9"
     with django_capture_on_commit_callbacks(execute=True):
         booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
@@ -297,7 +297,7 @@ def test_an_sms_failure_never_undoes_a_booking(
 def test_the_file_backend_writes_each_message_once(
     slot, follow_up, django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    settings.SMS_BACKEND = "booking.sms.FileBackend"
+    settings.SMS_BACKEND = "booking.outside.sms.FileBackend"
     settings.SMS_FILE_PATH = str(tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
@@ -322,3 +322,20 @@ def test_the_command_sends_and_reports(booked, provider, capsys):
     call_command("send_booking_emails")
     assert "SMS sent: 1." in capsys.readouterr().out
     assert sms_body(BookingSms.objects.get()).startswith("NEMUS: Timen din er bestilt")
+
+
+def test_a_backend_path_that_does_not_import_stops_the_check(settings):
+    """The backends moved from booking.sms to booking.outside.sms (issue 31): a
+    setting with the old path is said at `manage.py check`, with the new one."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.SMS_BACKEND = "booking.sms.TwilioBackend"
+    with pytest.raises(SystemCheckError) as refused:
+        call_command("check")
+    assert "SMS_BACKEND 'booking.sms.TwilioBackend' cannot be imported" in str(
+        refused.value
+    )
+    assert "booking.outside.sms.FileBackend" in str(refused.value)
+    settings.SMS_BACKEND = "booking.outside.sms.TwilioBackend"
+    call_command("check")

@@ -25,6 +25,7 @@ from booking.models import (
     WaitlistOffer,
     WaitlistOpening,
 )
+from booking.outside.sms import MemoryBackend, sms_segments, sms_text
 from booking.services import (
     SlotTaken,
     WaitlistError,
@@ -40,7 +41,6 @@ from booking.services import (
     waitlist_offers_make,
     waitlist_purge,
 )
-from booking.sms import MemoryBackend, sms_segments, sms_text
 from clinics.hours import OSLO
 from clinics.models import Profession
 from tests.booking.conftest import PATIENT

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from booking.links import waitlist_token
 from booking.models import WaitlistEntry, WaitlistOffer
+from booking.outside.sms import MemoryBackend
 from booking.services import waitlist_code
-from booking.sms import MemoryBackend
 from clinics.hours import OSLO
 from tests.e2e.conftest import _new_context
 from tests.e2e.test_change import focus_by_tab

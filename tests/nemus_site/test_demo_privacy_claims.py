@@ -113,13 +113,13 @@ def test_the_privacy_notice_says_what_the_sms_do_and_who_carries_them(
     client, settings, no_page_cache
 ):
     settings.SMS_REMINDER_HOURS = 36
-    settings.SMS_BACKEND = "booking.sms.FileBackend"
+    settings.SMS_BACKEND = "booking.outside.sms.FileBackend"
     text = page_text(client.get("/personvern/").content.decode())
     assert "SMS til deg" in text
     assert "en påminnelse 36 timer før" in text
     assert "aldri hva timen gjelder" in text
     assert "SMS-utsending ingen: SMS skrives til filer på serveren" in text
-    settings.SMS_BACKEND = "booking.sms.TwilioBackend"
+    settings.SMS_BACKEND = "booking.outside.sms.TwilioBackend"
     settings.NEMUS_SMS_PROVIDER = "Twilio Ireland Ltd."
     text = page_text(client.get("/personvern/").content.decode())
     assert "SMS-utsending Twilio Ireland Ltd." in text

@@ -16,7 +16,7 @@ from booking.services import (
 from nemus_site.ratelimit import rate_limits_purge
 
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-SMS_FILE_BACKEND = "booking.sms.FileBackend"
+SMS_FILE_BACKEND = "booking.outside.sms.FileBackend"
 # Ten years: anything longer is a typing error, not a retention period.
 MAX_DAYS = 3650
 

@@ -1,12 +1,12 @@
 """Practitioners' own calendars (issue 20), an outside service: fetching an
 iCalendar address safely (fetch), reading the busy times out of it (read), and the
-feeds given out (feeds). `booking.calendars.X` names each."""
+feeds given out (feeds). `booking.outside.calendars.X` names each."""
 
-from booking.calendars.feeds import (
+from booking.outside.calendars.feeds import (
     FEED_EVENT_FIELDS,
     feed_ical,
 )
-from booking.calendars.fetch import (
+from booking.outside.calendars.fetch import (
     CHUNK,
     MAX_REDIRECTS,
     REFUSED_V6,
@@ -17,7 +17,7 @@ from booking.calendars.fetch import (
     normalise_calendar_url,
     public_address,
 )
-from booking.calendars.read import (
+from booking.outside.calendars.read import (
     FREQUENCIES,
     OWN_UID_SUFFIX,
     TOO_FREQUENT,

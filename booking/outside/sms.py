@@ -30,6 +30,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -165,11 +166,29 @@ class TwilioBackend:
         return str(answer.get("sid") or "")
 
 
+def sms_backend_check(app_configs=None, **kwargs) -> list:
+    """A system check (registered in BookingConfig.ready): SMS_BACKEND must name a
+    backend that imports, so a wrong path (the backends were booking.sms.* before
+    they moved here) stops `manage.py check` and the start, not the first SMS."""
+    try:
+        import_string(settings.SMS_BACKEND)
+    except ImportError:
+        return [
+            checks.Error(
+                f"SMS_BACKEND {settings.SMS_BACKEND!r} cannot be imported.",
+                hint="The backends are booking.outside.sms.FileBackend, "
+                "TwilioBackend and MemoryBackend (before: booking.sms.*).",
+                id="booking.E001",
+            )
+        ]
+    return []
+
+
 def sms_backend():
     """The configured backend; demo mode always writes files."""
     path = settings.SMS_BACKEND
     if settings.DEMO_MODE:
-        path = "booking.sms.FileBackend"
+        path = "booking.outside.sms.FileBackend"
     return import_string(path)()
 
 

@@ -18,7 +18,7 @@ import icalendar
 import recurring_ical_events
 from django.conf import settings
 
-from booking.calendars.fetch import CalendarError
+from booking.outside.calendars.fetch import CalendarError
 from clinics.hours import OSLO
 
 # Our own bookings, echoed back by a calendar that imported our feed.

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from booking.formatting import slot_time
 from booking.links import cancel_token, waitlist_token
 from booking.models import BookingEmail, WaitlistEntry, WaitlistMessage
-from booking.sms import sms_text
+from booking.outside.sms import sms_text
 
 
 def waitlist_url(entry) -> str:
