@@ -432,7 +432,7 @@ WAITLIST_CODE_MINUTES = env_int("WAITLIST_CODE_MINUTES", 15)
 WAITLIST_UNCONFIRMED_HOURS = env_int("WAITLIST_UNCONFIRMED_HOURS", 48)
 WAITLIST_SIGNUPS_PER_CONTACT = env_int("WAITLIST_SIGNUPS_PER_CONTACT", 3)
 WAITLIST_SIGNUPS_PER_IP = env_int("WAITLIST_SIGNUPS_PER_IP", 10)
-# Practitioners' calendars (booking/calendars.py): the whole fetch's deadline, the
+# Practitioners' calendars (booking/outside/calendars/): the whole fetch's deadline, the
 # body's size before and after gzip, how many events a window may hold and how long
 # reading them may take, and the
 # addresses tests may fetch from (production: none; loopback and private addresses
