@@ -3,9 +3,7 @@ changes only the clinics they belong to (ClinicStaff)."""
 
 from django.contrib import admin
 
-from booking.models import (
-    Slot,
-)
+from booking.models import Slot
 from booking.staff import staff_clinic_ids
 from clinics.models import Clinic, Practitioner
 

@@ -6,9 +6,7 @@ from django.utils.translation import gettext as _
 
 from booking.admin.book_links import book_url
 from booking.formatting import slot_time
-from booking.selectors import (
-    calendar_conflicts,
-)
+from booking.selectors import calendar_conflicts
 from booking.staff import staff_clinic_ids
 
 

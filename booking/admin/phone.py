@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from booking.forms import person_name
 from booking.models import AppointmentType, Booking, Slot
-from booking.services import (
-    normalise_phone,
-)
+from booking.services import normalise_phone
 
 
 class PhonePatientForm(forms.Form):

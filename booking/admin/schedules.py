@@ -13,9 +13,7 @@ from booking.models import (
     ScheduleException,
     WeeklySchedule,
 )
-from booking.services import (
-    slots_generate,
-)
+from booking.services import slots_generate
 from nemus_site.admin import LabelledTabularMixin
 
 

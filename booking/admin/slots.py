@@ -15,9 +15,7 @@ from booking.models import (
     Booking,
     Slot,
 )
-from booking.services import (
-    slot_set_withdrawn,
-)
+from booking.services import slot_set_withdrawn
 from booking.staff import parse_day
 from clinics.hours import OSLO
 

@@ -10,9 +10,7 @@ from booking.models import (
     WaitlistEntry,
 )
 from booking.selectors import waitlist_counts
-from booking.services import (
-    waitlist_remove,
-)
+from booking.services import waitlist_remove
 from booking.staff import staff_clinic_ids
 
 

@@ -1,12 +1,8 @@
 """The booking forms, in modules by job: the day view's filters, the booking
 form, the waiting list's; what they share in fields.py."""
 
-from booking.forms.book import (
-    BookingForm,
-)
-from booking.forms.day_view import (
-    SlotFilterForm,
-)
+from booking.forms.book import BookingForm
+from booking.forms.day_view import SlotFilterForm
 from booking.forms.fields import (
     INVISIBLE_CATEGORIES,
     choice_field,

@@ -5,9 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Prefetch,
-)
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -21,9 +19,6 @@ from booking.models import (
 from booking.selectors.day_view import local_midnight
 from clinics.hours import OSLO
 from clinics.models import Clinic, Practitioner
-
-# --- The appointment book (staff) ----------------------------------------------------
-
 
 STATE_LABELS = {
     "open": gettext_lazy("open"),

@@ -18,8 +18,6 @@ from booking.models import (
 )
 from booking.selectors.book import shown_bookings
 
-# --- Calendars -------------------------------------------------------------------
-
 
 def calendar_conflicts(*, clinic_ids=None, now=None):
     """Booked times (still to come) that a busy time in the practitioner's own

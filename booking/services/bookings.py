@@ -43,9 +43,6 @@ from clinics.hours import OSLO
 logger = logging.getLogger(__name__)
 
 
-# --- Bookings -----------------------------------------------------------------
-
-
 def _check_bookable(slot: Slot, appointment_type, *, now, online: bool) -> None:
     if slot.is_withdrawn or not slot.practitioner.is_active:
         raise SlotUnavailable()

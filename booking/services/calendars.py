@@ -25,9 +25,6 @@ from nemus_site.page_cache import TIMES, public_pages_changed
 logger = logging.getLogger(__name__)
 
 
-# --- Practitioners' calendars ------------------------------------------------------
-
-
 def _overlapping(intervals, starts_at, ends_at) -> bool:
     """Whether [starts_at, ends_at) overlaps any of the merged, sorted intervals:
     disjoint, so only the last one starting before it ends can."""

@@ -5,8 +5,6 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# --- Patient details ----------------------------------------------------------
-
 
 def normalise_mobile(raw: str) -> str:
     """A Norwegian mobile number in E.164 (+4791234567), or ValidationError."""

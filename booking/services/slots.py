@@ -17,9 +17,6 @@ from booking.services.waitlist import waitlist_slots_opened
 from clinics.hours import local_instant
 from nemus_site.page_cache import TIMES, public_pages_changed
 
-# --- Slots ---------------------------------------------------------------------------
-
-
 # The longest a slot can be (WeeklySchedule's check constraint): how far back an
 # interval that overlaps a new one can start.
 LONGEST_SLOT = dt.timedelta(minutes=240)

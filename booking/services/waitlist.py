@@ -39,9 +39,6 @@ from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 logger = logging.getLogger(__name__)
 
 
-# --- Waiting list ------------------------------------------------------------------
-
-
 # Wrong SMS codes an entry may be tried with before it must sign up again.
 WAITLIST_CODE_ATTEMPTS = 5
 

@@ -8,9 +8,7 @@ from booking.views.book import (
     refusal_page,
     unavailable_page,
 )
-from booking.views.feeds import (
-    calendar_feed,
-)
+from booking.views.feeds import calendar_feed
 from booking.views.manage import (
     CancelView,
     ChangeConfirmView,

@@ -8,9 +8,7 @@ from booking.models import (
     CalendarFeedFetch,
 )
 from booking.outside.calendars import feed_ical
-from booking.selectors import (
-    calendar_feed_events,
-)
+from booking.selectors import calendar_feed_events
 
 
 def calendar_feed(request, token):

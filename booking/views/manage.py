@@ -10,9 +10,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from booking.links import booking_link
-from booking.models import (
-    ClinicBookingPolicy,
-)
+from booking.models import ClinicBookingPolicy
 from booking.selectors import (
     booking_get_for_patient,
     slot_list_open,

@@ -19,9 +19,7 @@ from django.views.generic import TemplateView
 
 from booking.formatting import day_labels
 from booking.forms import SlotFilterForm
-from booking.models import (
-    ClinicBookingPolicy,
-)
+from booking.models import ClinicBookingPolicy
 from booking.selectors import (
     appointment_types_for,
     clinics_annotate_next_open,

@@ -14,9 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from booking.forms import WaitlistCodeForm, WaitlistForm
 from booking.links import waitlist_link, waitlist_token
-from booking.models import (
-    ClinicBookingPolicy,
-)
+from booking.models import ClinicBookingPolicy
 from booking.selectors import (
     waitlist_entry_get,
     waitlist_offers_open,

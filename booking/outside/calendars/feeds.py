@@ -4,8 +4,6 @@ import datetime as dt
 
 import icalendar
 
-# --- Feeds out -------------------------------------------------------------------
-
 # Every field an outgoing event may have (the feed test holds them to it).
 FEED_EVENT_FIELDS = {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"}
 

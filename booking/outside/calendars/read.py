@@ -28,9 +28,6 @@ TOO_FREQUENT = {"SECONDLY", "MINUTELY"}
 FREQUENCIES = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY"}
 
 
-# --- Reading -------------------------------------------------------------------
-
-
 def _instant(value, *, end: bool = False) -> dt.datetime:
     """An event's start or end as an aware datetime: a date is Oslo's midnight
     (an all-day event's end date is exclusive in iCalendar), a floating time is
