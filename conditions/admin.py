@@ -1,11 +1,10 @@
 from urllib.parse import urlsplit
 
-import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, resolve
@@ -42,7 +41,7 @@ from conditions.models import (
     WarningSign,
 )
 from conditions.readability import HARD, describe
-from conditions.services import condition_sign_off
+from conditions.signoff_admin import SignOffAdminMixin
 from conditions.views import ConditionDetailView
 from nemus_site.admin import LabelledTabularMixin
 
@@ -73,6 +72,9 @@ class ConditionPartInline(TranslationStackedInline):
 
 
 class WarningSignInline(TranslationStackedInline):
+    """Each sign beside the source sentence that supports it, and whether a
+    clinician has signed it off as it stands."""
+
     model = WarningSign
     form = WarningSignForm
     formset = WarningSignFormSet
@@ -83,10 +85,29 @@ class WarningSignInline(TranslationStackedInline):
         "text",
         "detail",
         "source",
-        "needs_clinical_review",
+        "source_heading",
+        "source_quote",
+        "level_note",
+        "review_status",
         "english_outdated",
     ]
-    readonly_fields = ["english_outdated"]
+    readonly_fields = ["review_status", "english_outdated"]
+
+    @admin.display(description=_("clinical sign-off"))
+    def review_status(self, obj):
+        if obj is None or obj.pk is None:
+            return _("New: a proposal until a clinician signs it off.")
+        signed = {row["id"]: row for row in obj.condition.signed_warning_signs or []}
+        if not obj.needs_clinical_review:
+            return _("Signed off as it stands.")
+        if obj.pk not in signed:
+            return _("Proposal: not signed off yet.")
+        before = signed[obj.pk].get("level")
+        if before != obj.level:
+            return _(
+                "Proposal: changed since the sign-off (level was “%(level)s”)."
+            ) % {"level": WarningSign.Level(before).label if before else "–"}
+        return _("Proposal: changed since the sign-off.")
 
 
 class ConditionItemInline(LabelledTabularMixin, TranslationTabularInline):
@@ -149,7 +170,7 @@ def readability_table(rows) -> str:
 
 
 @admin.register(Condition)
-class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ConditionAdmin(SignOffAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     list_display = [
         "title",
         "status",
@@ -323,26 +344,6 @@ class ConditionAdmin(VersionAdmin, TabbedTranslationAdmin):
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
-
-    def sign_off_view(self, request, object_id):
-        """A clinical reviewer's sign-off (POST from the change form's button)."""
-        condition = get_object_or_404(Condition, pk=object_id)
-        if request.method != "POST" or not request.user.has_perm(
-            "conditions.sign_off_review"
-        ):
-            raise PermissionDenied
-        with reversion.create_revision():
-            condition_sign_off(condition=condition, user=request.user)
-            reversion.set_user(request.user)
-            reversion.set_comment(_("Clinical review signed off"))
-            reversion.add_to_revision(condition)
-        self.message_user(
-            request,
-            _("Signed off: the page now says it was reviewed by %(name)s today.")
-            % {"name": condition.reviewer_name},
-            messages.SUCCESS,
-        )
-        return redirect("admin:conditions_condition_change", condition.pk)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_sign_off"] = bool(

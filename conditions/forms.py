@@ -7,12 +7,24 @@ from conditions.models import Condition, WarningSign
 
 NB_FIELDS = ("text_nb", "detail_nb")
 EN_FIELDS = ("text_en", "detail_en")
+# What a clinician signs off in a row: changing any of them makes it a proposal.
+REVIEWED_FIELDS = (
+    "level",
+    *NB_FIELDS,
+    *EN_FIELDS,
+    "source",
+    "source_quote",
+)
 
 
 class WarningSignForm(forms.ModelForm):
-    """A warning sign in the admin. A change to the Norwegian text that leaves the
-    English untouched marks the English as needing an update; editing the English
-    clears the mark."""
+    """A warning sign in the admin, with the source sentence that supports it.
+
+    A new row, or a change to its level, wording or source, is a proposal: the row
+    is flagged for clinical review, whoever edits it; only a clinician's sign-off
+    (conditions.services) clears the flag. A change to the Norwegian text that
+    leaves the English untouched marks the English as needing an update; editing
+    the English clears the mark."""
 
     class Meta:
         model = WarningSign
@@ -24,8 +36,14 @@ class WarningSignForm(forms.ModelForm):
             "detail_nb",
             "detail_en",
             "source",
-            "needs_clinical_review",
+            "source_heading",
+            "source_quote",
+            "level_note",
         ]
+        widgets = {
+            "source_quote": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "level_note": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -34,6 +52,8 @@ class WarningSignForm(forms.ModelForm):
             self.instance.english_outdated = False
         elif self.instance.pk and changed & set(NB_FIELDS):
             self.instance.english_outdated = True
+        if not self.instance.pk or changed & set(REVIEWED_FIELDS):
+            self.instance.needs_clinical_review = True
         return cleaned
 
 
@@ -67,3 +87,30 @@ class WarningSignFormSet(BaseInlineFormSet):
                 ),
                 code="last_emergency_sign",
             )
+
+
+class SignOffForm(forms.Form):
+    """A clinician's sign-off: a level for every warning sign, confirmed or changed,
+    and the fingerprint of the rows as the form showed them."""
+
+    seen = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, signs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signs = signs
+        for sign in signs:
+            self.fields[self.field_name(sign)] = forms.ChoiceField(
+                label=_("Level for “%(sign)s”") % {"sign": sign.text_nb},
+                choices=WarningSign.Level.choices,
+                initial=sign.level,
+                widget=forms.RadioSelect,
+            )
+
+    @staticmethod
+    def field_name(sign) -> str:
+        return f"level_{sign.pk}"
+
+    def levels(self) -> dict[int, str]:
+        return {
+            sign.pk: self.cleaned_data[self.field_name(sign)] for sign in self.signs
+        }

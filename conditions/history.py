@@ -5,7 +5,15 @@ is compared with the revision before it, field by field."""
 
 from reversion.models import Version
 
-SKIPPED = {"id", "created_at", "updated_at", "condition", "part"}
+# The sign-off's snapshot of the warning signs is the rows themselves again.
+SKIPPED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "condition",
+    "part",
+    "signed_warning_signs",
+}
 
 
 def _objects(revision) -> dict:

@@ -90,6 +90,14 @@ class Condition(models.Model):
         verbose_name=_("reviewed by"),
     )
     next_review = models.DateField(_("next review due"), null=True, blank=True)
+    # The warning signs as the last clinical sign-off saw them (see
+    # conditions.signoff): what the next sign-off shows as changed.
+    signed_warning_signs = models.JSONField(
+        _("warning signs at the last sign-off"),
+        default=list,
+        blank=True,
+        editable=False,
+    )
     needs_clinical_review = models.BooleanField(
         _("title and summary need clinical review"),
         default=False,
@@ -326,7 +334,7 @@ class WarningSign(models.Model):
     pages, the confirmation and its e-mail) renders these rows; none keeps a copy."""
 
     class Level(models.TextChoices):
-        EMERGENCY = "emergency", _("Emergency: call 113 (or legevakt 116 117) at once")
+        EMERGENCY = "emergency", _("Emergency: call 113 at once")
         SAME_DAY = "same_day", _("Same day: GP, or legevakt 116 117 when it is closed")
         NOT_BETTER = (
             "not_better",
@@ -359,9 +367,38 @@ class WarningSign(models.Model):
         on_delete=models.PROTECT,
         related_name="warning_signs",
         verbose_name=_("source"),
+        help_text=_("The page this sign is taken from."),
     )
+    # What the reviewer checks the row against: the source's own words, never
+    # shown to patients.
+    source_quote = models.TextField(
+        _("source sentence"),
+        help_text=_(
+            "Word for word, the sentence (or list item) of the source that supports "
+            "this sign's wording and level."
+        ),
+    )
+    source_heading = models.CharField(
+        _("heading in the source"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The heading the sentence stands under, which often gives its level, "
+            "e.g. “Call 999 or go to A&E if you have back pain and:”."
+        ),
+    )
+    level_note = models.TextField(
+        _("note for the reviewer"),
+        blank=True,
+        help_text=_(
+            "Where the source's level does not map onto our three, or what else "
+            "the reviewer should weigh. Not shown to patients."
+        ),
+    )
+    # Set when a row is added or its wording, level or source changes; cleared only
+    # by a clinician's sign-off (conditions.services.condition_sign_off).
     needs_clinical_review = models.BooleanField(
-        _("needs clinical review"), default=True
+        _("needs clinical review"), default=True, editable=False
     )
     english_outdated = models.BooleanField(
         _("English needs an update"),
@@ -374,6 +411,15 @@ class WarningSign(models.Model):
         verbose_name = _("warning sign")
         verbose_name_plural = _("warning signs")
         ordering = ["condition", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source_quote=""),
+                name="warning_sign_has_source_quote",
+                violation_error_message=_(
+                    "Give the sentence of the source that supports this sign."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.text

@@ -37,6 +37,38 @@ class LevelGroup:
     def anchor(self) -> str:
         return f"warning-{self.level.replace('_', '-')}"
 
+    @property
+    def runs(self) -> list["Run"]:
+        """The signs in lists: signs next to each other that share their "why it
+        matters" (the cauda equina signs) form one list with it said once after
+        it; the others are listed with their own."""
+        runs: list[Run] = []
+        signs = self.signs
+        index = 0
+        while index < len(signs):
+            detail = signs[index].detail
+            end = index + 1
+            while detail and end < len(signs) and signs[end].detail == detail:
+                end += 1
+            if end - index > 1:
+                runs.append(Run(signs[index:end], shared=detail))
+            elif runs and not runs[-1].shared:
+                runs[-1].signs.append(signs[index])
+            else:
+                runs.append(Run([signs[index]]))
+            index = end
+        return runs
+
+
+@dataclass
+class Run:
+    signs: list
+    shared: str = ""
+
+    @property
+    def shared_language(self) -> str:
+        return self.signs[0].shown_language
+
 
 @dataclass
 class WarningSigns:

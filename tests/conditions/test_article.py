@@ -183,7 +183,7 @@ def test_review_dates_show_only_once_a_clinician_signed_off(client, django_user_
     text = page_text(client.get(ARTICLE_NB).content.decode())
     assert (
         "Faglig gjennomgått av Kari Nordmann (20. november 2026). "
-        "Neste gjennomgang: 20. november 2027."
+        "Neste faglige gjennomgang: 20. november 2027."
     ) in text
 
 
@@ -191,7 +191,8 @@ def test_text_written_here_is_marked_for_clinical_review():
     condition = Condition.objects.get(slug_nb="korsryggsmerter")
     assert condition.reviewed_by is None
     assert condition.last_reviewed is None
-    assert condition.warning_signs.count() == 12
+    assert condition.warning_signs.count() == 18
+    assert not condition.warning_signs.filter(source_quote="").exists()
     assert not condition.warning_signs.filter(needs_clinical_review=False).exists()
     parts = list(condition.parts.order_by("order"))
     flags = {
@@ -298,4 +299,5 @@ def test_the_article_migration_is_reversible():
     condition = Condition.objects.get(slug_nb="korsryggsmerter")
     assert condition.parts.count() == 10
     assert ConditionItem.objects.filter(part__condition=condition).count() == 32
-    assert condition.warning_signs.count() == 12
+    assert condition.warning_signs.count() == 18
+    assert not condition.warning_signs.filter(source_quote="").exists()

@@ -99,3 +99,60 @@ def test_admin_pages_editors_use_pass_axe(axe_page, live_server, editor, path):
     assert axe_page.url.endswith(path.format(condition=condition.pk, part=part.pk))
     violations = run_axe(axe_page)
     assert violations == [], f"{path}: {violations}"
+
+
+REVIEWER_GROUP = importlib.import_module(
+    "conditions.migrations.0007_warning_sign_permissions"
+)
+
+
+@pytest.fixture
+def clinician():
+    """A member of Faglig ansvarlig, the group that may sign off."""
+    group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP.REVIEWERS)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in REVIEWER_GROUP.REVIEWER_PERMISSIONS
+        ]
+    )
+    user = get_user_model().objects.create_user(
+        "kari",
+        "k@example.invalid",
+        PASSWORD,
+        is_staff=True,
+        first_name="Kari",
+        last_name="Nordmann",
+    )
+    user.groups.add(group)
+    return user
+
+
+def test_a_clinician_signs_off_the_warning_signs_and_the_article_says_so(
+    axe_page, check_page, live_server, clinician
+):
+    condition = Condition.objects.get(slug_nb="korsryggsmerter")
+    age = condition.warning_signs.get(text_nb__startswith="du fikk vondt i ryggen")
+    log_in(axe_page, live_server, "kari")
+    url = reverse("admin:conditions_condition_sign_off", args=[condition.pk])
+    axe_page.goto(live_server.url + url)
+    violations = run_axe(axe_page)
+    assert violations == [], violations
+    assert axe_page.get_by_text("Alder under 20 eller over 55 år").is_visible()
+    levels = axe_page.get_by_role("group", name=f"Nivå for «{age.text_nb}»")
+    levels.get_by_label("Samme dag", exact=False).check()
+    axe_page.get_by_role("button", name="Godkjenn faglig gjennomgang").click()
+    axe_page.wait_for_url(f"**/conditions/condition/{condition.pk}/change/")
+    assert "Godkjent:" in axe_page.locator(".messagelist").inner_text()
+    age.refresh_from_db()
+    assert age.level == "same_day" and not age.needs_clinical_review
+
+    next_review = condition.__class__.objects.get(pk=condition.pk).next_review
+    page = check_page("/plager/korsryggsmerter/")
+    footer = page.locator(".nm-article__footer").inner_text()
+    assert "Faglig gjennomgått av Kari Nordmann" in footer
+    assert f"Neste faglige gjennomgang: {next_review.day}. " in footer
+    page = check_page("/en/conditions/low-back-pain/")
+    footer = page.locator(".nm-article__footer").inner_text()
+    assert "Clinically reviewed by Kari Nordmann" in footer
+    assert f"Next clinical review: {next_review.day} " in footer
