@@ -4,17 +4,12 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from conditions.models import Condition, WarningSign
+from conditions.signoff import SIGNED_FIELDS
 
 NB_FIELDS = ("text_nb", "detail_nb")
 EN_FIELDS = ("text_en", "detail_en")
 # What a clinician signs off in a row: changing any of them makes it a proposal.
-REVIEWED_FIELDS = (
-    "level",
-    *NB_FIELDS,
-    *EN_FIELDS,
-    "source",
-    "source_quote",
-)
+REVIEWED_FIELDS = SIGNED_FIELDS
 
 
 class WarningSignForm(forms.ModelForm):

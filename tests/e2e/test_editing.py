@@ -15,21 +15,31 @@ PASSWORD = "et-langt-testpassord-42"
 EDITOR_GROUP = importlib.import_module("conditions.migrations.0004_editor_group")
 
 
-@pytest.fixture
-def editor():
-    """A member of the Redaktør group (groups are emptied with the test database)."""
-    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP.EDITORS)
+def group_member(group_name, permissions, username, **fields):
+    """A staff user in a group as its migration grants it (groups are emptied with
+    the test database)."""
+    group, _ = Group.objects.get_or_create(name=group_name)
     group.permissions.set(
         [
             Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in EDITOR_GROUP.EDITOR_PERMISSIONS
+            for app, codename in permissions
         ]
     )
     user = get_user_model().objects.create_user(
-        "redaktor", "r@example.invalid", PASSWORD, is_staff=True
+        username, f"{username}@example.invalid", PASSWORD, is_staff=True, **fields
     )
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def editor():
+    """A member of the Redaktør group."""
+    return group_member(
+        EDITOR_GROUP.EDITORS,
+        EDITOR_GROUP.EDITOR_PERMISSIONS,
+        "redaktor",
+    )
 
 
 def log_in(page, live_server, username):
@@ -109,23 +119,13 @@ REVIEWER_GROUP = importlib.import_module(
 @pytest.fixture
 def clinician():
     """A member of Faglig ansvarlig, the group that may sign off."""
-    group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP.REVIEWERS)
-    group.permissions.set(
-        [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in REVIEWER_GROUP.REVIEWER_PERMISSIONS
-        ]
-    )
-    user = get_user_model().objects.create_user(
+    return group_member(
+        REVIEWER_GROUP.REVIEWERS,
+        REVIEWER_GROUP.REVIEWER_PERMISSIONS,
         "kari",
-        "k@example.invalid",
-        PASSWORD,
-        is_staff=True,
         first_name="Kari",
         last_name="Nordmann",
     )
-    user.groups.add(group)
-    return user
 
 
 def test_a_clinician_signs_off_the_warning_signs_and_the_article_says_so(
