@@ -9,19 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 # The rights that apply under each legal basis (Articles 15-22), as patients read them.
+# Restriction (Article 18) applies under every basis.
 RIGHTS = {
     "contract": _(
-        "See, correct and get a copy of your information; have it deleted by "
-        "cancelling."
+        "See, correct and get a copy of your information; have its use restricted "
+        "while a correction or objection is checked; have it deleted by cancelling."
+    ),
+    "waitlist": _(
+        "See, correct and get a copy of your information; have its use restricted; "
+        "have it deleted by taking yourself off the list (a link in every message)."
     ),
     "legal_obligation": _(
-        "See and correct your information. It cannot be deleted while the law "
-        "requires us to keep it."
+        "See and correct your information, and have its use restricted while a "
+        "correction is checked. It cannot be deleted while the law requires us to "
+        "keep it."
     ),
     "legitimate_interest": _(
-        "See your information, and object to its use; we then stop unless we must "
-        "keep it to protect the site."
+        "See your information, have its use restricted, and object to its use; we "
+        "then stop unless we must keep it to protect the site."
     ),
+    "nothing_kept": _("Nothing is kept, so there is nothing to see or delete."),
 }
 
 
@@ -71,22 +78,113 @@ def controller_facts() -> list[Fact]:
     ]
 
 
-def processor_facts() -> list[Fact]:
+def summary_facts() -> list[Fact]:
+    """ "In short": the five lines the notice starts with (what we keep, why, how
+    long, who sees it, how to reach us). Only the last comes from a setting."""
+    contact = settings.NEMUS_PRIVACY_CONTACT
     return [
-        Fact(_("Hosting"), settings.NEMUS_HOSTING_PROVIDER, "NEMUS_HOSTING_PROVIDER"),
         Fact(
+            _("What we keep"),
+            _(
+                "Your name, mobile number and e-mail address, whether you are new "
+                "to us, and the appointment you book. Never your national identity "
+                "number or a description of your complaint."
+            ),
+            "",
+        ),
+        Fact(
+            _("Why"),
+            _(
+                "To give you the appointment and the health care you ask for (GDPR "
+                "Article 9(2)(h)). It does not rest on consent: you cancel instead."
+            ),
+            "",
+        ),
+        Fact(
+            _("How long"),
+            _(
+                "Your booking is deleted %(days)s after the appointment, and at once "
+                "if you cancel."
+            )
+            % {"days": days(settings.BOOKING_RETENTION_DAYS)},
+            "",
+        ),
+        Fact(
+            _("Who sees it"),
+            _(
+                "Staff of the clinic you book with, and the services that deliver "
+                "our e-mails and SMS. No advertising or analytics."
+            ),
+            "",
+        ),
+        Fact(
+            _("How to reach us"),
+            _(
+                "Write to %(contact)s to see, correct, delete or restrict the use of "
+                "your information."
+            )
+            % {"contact": contact}
+            if contact
+            else "",
+            "NEMUS_PRIVACY_CONTACT",
+        ),
+    ]
+
+
+def rights_contact() -> Fact:
+    return Fact(
+        _("Where to write"), settings.NEMUS_PRIVACY_CONTACT, "NEMUS_PRIVACY_CONTACT"
+    )
+
+
+def _processor(label, name: str, setting: str, key: str | None) -> list[Fact]:
+    """A processor, and, when data really goes to it, where it processes the data
+    and what a transfer outside the EEA rests on (NEMUS_<key>_LOCATION and
+    NEMUS_<key>_TRANSFER_BASIS)."""
+    facts = [Fact(label, name, setting)]
+    if key is None:
+        return facts
+    where, basis = f"NEMUS_{key}_LOCATION", f"NEMUS_{key}_TRANSFER_BASIS"
+    return [
+        *facts,
+        Fact(
+            _("%(processor)s: where the data is processed") % {"processor": label},
+            getattr(settings, where),
+            where,
+        ),
+        Fact(
+            _("%(processor)s: basis for a transfer outside the EEA")
+            % {"processor": label},
+            getattr(settings, basis),
+            basis,
+        ),
+    ]
+
+
+def processor_facts() -> list[Fact]:
+    sms_to_files = settings.DEMO_MODE or settings.SMS_BACKEND.endswith(".FileBackend")
+    return [
+        *_processor(
+            _("Hosting"),
+            settings.NEMUS_HOSTING_PROVIDER,
+            "NEMUS_HOSTING_PROVIDER",
+            "HOSTING",
+        ),
+        *_processor(
             _("E-mail delivery"),
             _("none: e-mails are written to files on the server (demo)")
             if settings.DEMO_MODE
             else settings.NEMUS_EMAIL_PROVIDER,
             "NEMUS_EMAIL_PROVIDER",
+            None if settings.DEMO_MODE else "EMAIL",
         ),
-        Fact(
+        *_processor(
             _("SMS delivery"),
             _("none: SMS are written to files on the server")
-            if settings.DEMO_MODE or settings.SMS_BACKEND.endswith(".FileBackend")
+            if sms_to_files
             else settings.NEMUS_SMS_PROVIDER,
             "NEMUS_SMS_PROVIDER",
+            None if sms_to_files else "SMS",
         ),
         Fact(_("Map tiles"), settings.MAP_PROVIDER_NAME, "MAP_PROVIDER_NAME"),
     ]
@@ -176,7 +274,7 @@ def processings() -> list[Processing]:
                 "logged. The SMS or e-mail delivery service below carries the "
                 "messages."
             ),
-            rights=RIGHTS["contract"],
+            rights=RIGHTS["waitlist"],
         ),
         Processing(
             key="calendar_feeds",
@@ -200,19 +298,6 @@ def processings() -> list[Processing]:
                 "the feed."
             ),
             rights=RIGHTS["contract"],
-        ),
-        Processing(
-            key="busy_calendars",
-            name=_("Practitioners' own calendars"),
-            purpose=_(
-                "So the site never offers a time the practitioner has already "
-                "given away: we read when they are busy in their own calendar, "
-                "nothing about whom they see."
-            ),
-            basis=_("Article 6(1)(f) (our legitimate interest in correct times)."),
-            retention=_("Only the busy times, replaced at each reading."),
-            recipients=_("No one; the site reads them by itself."),
-            rights=RIGHTS["legitimate_interest"],
         ),
         Processing(
             key="access_log",
@@ -281,5 +366,49 @@ def processings() -> list[Processing]:
             retention=_("NEMUS keeps nothing; the map provider's own terms apply."),
             recipients=settings.MAP_PROVIDER_NAME or "–",
             rights=RIGHTS["legitimate_interest"],
+        ),
+        Processing(
+            key="position",
+            name=_("Your position"),
+            purpose=_(
+                "Only when you press “Use my position” and allow it: to list the "
+                "clinics nearest you. Your browser rounds the position to about a "
+                "kilometre and sends it in the page's address."
+            ),
+            basis=_("Article 6(1)(f): you asked for the clinics nearest you."),
+            retention=_(
+                "Not stored. The server logs never keep that part of the address."
+            ),
+            recipients=_("No one; the site sorts the clinics by itself."),
+            rights=RIGHTS["nothing_kept"],
+        ),
+    ]
+
+
+def staff_processings() -> list[Processing]:
+    """What the site processes about practitioners and other staff, for the staff
+    notice (not the patients' table)."""
+    return [
+        Processing(
+            key="busy_calendars",
+            name=_("Your own calendar, if you link it"),
+            purpose=_(
+                "So the site never offers an appointment at a time you have already "
+                "given away: it reads when you are busy in the calendar you link, "
+                "never whom you see or what your events say."
+            ),
+            basis=_(
+                "Article 6(1)(f) (our legitimate interest in offering only "
+                "appointments that can be kept)."
+            ),
+            retention=_(
+                "Only the busy times, replaced at each reading and deleted when the "
+                "calendar is unlinked."
+            ),
+            recipients=_("No one; the site reads them by itself."),
+            rights=_(
+                "See what is read, have its use restricted, and object: ask the "
+                "clinic's administrator to unlink the calendar."
+            ),
         ),
     ]

@@ -471,6 +471,17 @@ NEMUS_HOSTING_PROVIDER = env_str("NEMUS_HOSTING_PROVIDER")
 NEMUS_EMAIL_PROVIDER = env_str("NEMUS_EMAIL_PROVIDER")
 # The SMS provider (e.g. "Twilio Ireland Ltd."), named when SMS really go out.
 NEMUS_SMS_PROVIDER = env_str("NEMUS_SMS_PROVIDER")
+# Where each processor processes the data (e.g. "Norway", "the EU (Ireland)") and, for
+# one outside the EEA, what a transfer rests on (e.g. "EU standard contractual clauses"
+# or "Not needed: within the EEA"). Empty values are named to staff on the notice.
+NEMUS_HOSTING_LOCATION = env_str("NEMUS_HOSTING_LOCATION")
+NEMUS_HOSTING_TRANSFER_BASIS = env_str("NEMUS_HOSTING_TRANSFER_BASIS")
+NEMUS_EMAIL_LOCATION = env_str("NEMUS_EMAIL_LOCATION")
+NEMUS_EMAIL_TRANSFER_BASIS = env_str("NEMUS_EMAIL_TRANSFER_BASIS")
+NEMUS_SMS_LOCATION = env_str("NEMUS_SMS_LOCATION")
+NEMUS_SMS_TRANSFER_BASIS = env_str("NEMUS_SMS_TRANSFER_BASIS")
+# Where patients write to use their rights (an e-mail or postal address).
+NEMUS_PRIVACY_CONTACT = env_str("NEMUS_PRIVACY_CONTACT")
 # Days the host keeps server logs and backups: set to what the host really does.
 NEMUS_LOG_RETENTION_DAYS = env_int("NEMUS_LOG_RETENTION_DAYS", 14)
 NEMUS_BACKUP_RETENTION_DAYS = env_int("NEMUS_BACKUP_RETENTION_DAYS", 30)

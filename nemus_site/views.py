@@ -63,6 +63,9 @@ class PageView(PublicPageMixin, TemplateView):
             context["controller"] = privacy.controller_facts()
             context["processors"] = privacy.processor_facts()
             context["processings"] = privacy.processings()
+            context["privacy_short"] = privacy.summary_facts()
+            context["staff_processings"] = privacy.staff_processings()
+            context["rights_contact"] = privacy.rights_contact()
         if page.key == Page.Key.BUSINESSES:
             # "Our physiotherapists visit the workplace": the clinics that have them.
             context["physiotherapy_clinics"] = clinic_list_with_profession(

@@ -166,3 +166,29 @@ def test_businesses_page_lists_clinics_with_physiotherapists_and_a_contact(clien
     assert ">Uten<" not in section
     assert '<a href="mailto:post@nemus.no">post@nemus.no</a>' in html
     assert '<a href="/klinikker/">finn nærmeste klinikk</a>' in html
+
+
+def test_an_unset_transfer_basis_is_missing_to_staff_and_a_dash_to_patients(
+    client, admin_client, settings, no_page_cache
+):
+    settings.DEMO_MODE = False
+    settings.SMS_BACKEND = "booking.outside.sms.TwilioBackend"
+    settings.NEMUS_SMS_PROVIDER = "Twilio Ireland Ltd."
+    settings.NEMUS_SMS_LOCATION = "EU (Irland) og USA"
+    settings.NEMUS_SMS_TRANSFER_BASIS = ""
+    patient = page_text(client.get("/personvern/").content.decode())
+    assert "SMS-utsending: hvor opplysningene behandles EU (Irland) og USA" in patient
+    assert "SMS-utsending: grunnlag for overføring ut av EØS –" in patient
+    assert "NEMUS_SMS_TRANSFER_BASIS" not in patient
+    staff = page_text(admin_client.get("/personvern/").content.decode())
+    assert (
+        "SMS-utsending: grunnlag for overføring ut av EØS – Mangler (vises bare for "
+        "ansatte): sett NEMUS_SMS_TRANSFER_BASIS."
+    ) in staff
+    settings.NEMUS_SMS_TRANSFER_BASIS = "EUs standardavtaler (SCC)"
+    patient = page_text(client.get("/personvern/").content.decode())
+    assert "grunnlag for overføring ut av EØS EUs standardavtaler (SCC)" in patient
+    # SMS written to files go nowhere: no place or transfer to name.
+    settings.SMS_BACKEND = "booking.outside.sms.FileBackend"
+    patient = page_text(client.get("/personvern/").content.decode())
+    assert "SMS-utsending: hvor" not in patient

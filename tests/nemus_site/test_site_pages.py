@@ -45,7 +45,6 @@ def test_privacy_notice_states_legal_basis_storage_retention_and_access(client):
         "SMS til deg",
         "Ventelisten",
         "Kalenderstrømmer for klinikkens ansatte",
-        "Behandlernes egne kalendere",
         "Slettes når du melder deg av",
         "Aldri navnet ditt, kontaktopplysningene dine eller noe om helsen din.",
     ):
@@ -54,6 +53,73 @@ def test_privacy_notice_states_legal_basis_storage_retention_and_access(client):
     assert "Article 9(2)(h)" in en
     assert "Deleted 30 days after the appointment; at once if you cancel." in en
     assert "Calendar feeds for the clinic's staff" in en and "The waiting list" in en
+
+
+def privacy_sections(html: str) -> list[str]:
+    """The notice's h2 headings, in order."""
+    article = html[html.index("<h1>") : html.index("</article>")]
+    return re.findall(r"<h2[^>]*>(.*?)</h2>", article)
+
+
+@pytest.mark.parametrize(
+    ("url", "short", "labels", "table"),
+    [
+        (
+            "/personvern/",
+            "Kort fortalt",
+            [
+                "Hva vi lagrer",
+                "Hvorfor",
+                "Hvor lenge",
+                "Hvem ser det",
+                "Slik når du oss",
+            ],
+            "Hva vi behandler, hvorfor og hvor lenge",
+        ),
+        (
+            "/en/privacy/",
+            "In short",
+            ["What we keep", "Why", "How long", "Who sees it", "How to reach us"],
+            "What we process, why, and for how long",
+        ),
+    ],
+)
+def test_the_short_version_leads_the_privacy_notice(
+    client, settings, url, short, labels, table
+):
+    settings.NEMUS_PRIVACY_CONTACT = "personvern@nemus.no"
+    html = client.get(url).content.decode()
+    sections = privacy_sections(html)
+    assert sections[0] == short
+    assert sections.index(table) > 0
+    first = html[html.index('id="privacy-short-heading"') :]
+    first = first[: first.index("</section>")]
+    assert re.findall(r"<dt>(.*?)</dt>", first) == labels
+    assert "personvern@nemus.no" in first
+    text = page_text(html)
+    assert text.index(short) < text.index(table)
+
+
+def test_the_notice_names_every_right_the_address_the_position_and_staff_rows(
+    client, settings
+):
+    settings.NEMUS_PRIVACY_CONTACT = "personvern@nemus.no"
+    html = client.get("/personvern/").content.decode()
+    text = page_text(html)
+    assert "begrense bruken av dem" in text and "(artikkel 18)" in text
+    assert "Her skriver du til oss personvern@nemus.no" in text
+    assert "ved å skrive til oss" not in text
+    waitlist = html[html.index('id="processing-waitlist"') :]
+    waitlist = waitlist[: waitlist.index("</tr>")]
+    assert "få dem slettet ved å melde deg av ventelisten" in waitlist
+    assert "avbestille" not in waitlist
+    position = html[html.index('id="processing-position"') :]
+    assert "Bruk min posisjon" in position[: position.index("</tr>")]
+    # Staff data is in the staff notice, not in the patients' table.
+    patients = html[: html.index('id="privacy-staff-heading"')]
+    staff = html[html.index('id="privacy-staff-heading"') :]
+    assert 'id="processing-busy_calendars"' not in patients
+    assert "Din egen kalender, hvis du kobler den til" in staff
 
 
 def test_accessibility_statement_states_the_law_the_aim_and_where_to_report(client):
