@@ -6,8 +6,8 @@ import functools
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language
+from django.utils.formats import date_format, number_format, time_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from clinics.hours import OSLO
@@ -23,6 +23,13 @@ def _slot_time(moment, _language: str) -> str:
     # Kept: the finder writes twenty clinics' next times on each rendering, and
     # most are the same few moments.
     return date_format(timezone.localtime(moment, OSLO), "SLOT_FORMAT")
+
+
+def nok(amount: int) -> str:
+    """'590 kr' / 'NOK 590', grouped as each language groups ('1 250 kr' /
+    'NOK 1,250')."""
+    grouped = number_format(amount, force_grouping=True)
+    return pgettext("money", "NOK %(amount)s") % {"amount": grouped}
 
 
 def clock(moment) -> str:

@@ -335,7 +335,13 @@ class WarningSign(models.Model):
 
     class Level(models.TextChoices):
         EMERGENCY = "emergency", _("Emergency: call 113 at once")
-        SAME_DAY = "same_day", _("Same day: GP, or legevakt 116 117 when it is closed")
+        SAME_DAY = (
+            "same_day",
+            _(
+                "Same day: GP, or the out-of-hours service (legevakt) on 116 117 "
+                "when the GP is closed"
+            ),
+        )
         NOT_BETTER = (
             "not_better",
             _("Not better after some weeks: GP or one of our clinics"),

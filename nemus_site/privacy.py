@@ -201,7 +201,8 @@ def processings() -> list[Processing]:
             name=_("Your booking"),
             purpose=_(
                 "To give you the appointment you booked: your name, mobile number, "
-                "e-mail address, whether you are a new patient, and the time."
+                "e-mail address, whether you are a new patient, and the appointment "
+                "time."
             ),
             basis=_(
                 "Article 6(1)(b) (the appointment you ask for) and Article 9(2)(h) "
@@ -237,7 +238,8 @@ def processings() -> list[Processing]:
             name=_("SMS to you"),
             purpose=_(
                 "The confirmation, a reminder %(hours)s hours before, and changes "
-                "and cancellations, to your mobile number. They hold the time, the "
+                "and cancellations, to your mobile number. They hold the appointment "
+                "time, the "
                 "clinic and the booking reference, never what the appointment is "
                 "for."
             )
@@ -254,10 +256,12 @@ def processings() -> list[Processing]:
             key="waitlist",
             name=_("The waiting list"),
             purpose=_(
-                "To tell you when an earlier time is free at the clinic you chose: "
+                "To tell you when an earlier appointment is available at the clinic "
+                "you chose: "
                 "your mobile number or e-mail address, the clinic, the practitioner "
                 "or profession you chose and your last day. Messages hold the "
-                "time, the clinic and a link, never anything about your health."
+                "appointment time, the clinic and a link, never anything about your "
+                "health."
             ),
             basis=_(
                 "Article 6(1)(b) (steps you ask for before an appointment) and "
@@ -281,7 +285,8 @@ def processings() -> list[Processing]:
             name=_("Calendar feeds for the clinic's staff"),
             purpose=_(
                 "So practitioners see their day in their own calendar: a private "
-                "feed of their bookings with the time, the kind of appointment and "
+                "feed of their bookings with the appointment time, the kind of "
+                "appointment and "
                 "the booking reference. Never your name, your contact details or "
                 "anything about your health."
             ),

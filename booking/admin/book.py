@@ -186,7 +186,7 @@ class BookViews:
         messages.error(
             request,
             _(
-                "Someone else changed the time %(when)s first: it is now "
+                "Someone else changed the appointment at %(when)s first: it is now "
                 "%(state)s. Here is the book as it is now."
             )
             % {"when": when, "state": now_label},
@@ -223,7 +223,10 @@ class BookViews:
                 raise BookingError(_("There is no booking at that time."))
             elif action == "cancel":
                 booking_cancel(booking_id=cell.booking.pk, by_staff=True)
-                done = _("The booking at %(when)s is cancelled; the time is open.")
+                done = _(
+                    "The booking at %(when)s is cancelled; the appointment is "
+                    "available again."
+                )
             else:
                 booking_mark(
                     booking_id=cell.booking.pk,

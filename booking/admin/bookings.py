@@ -307,7 +307,9 @@ class BookingAdmin(ClinicScopedAdmin):
     def cancel_bookings(self, request, queryset):
         for booking in queryset:
             booking_cancel(booking_id=booking.pk, by_staff=True)
-        self.message_user(request, _("Cancelled. The times are open again."))
+        self.message_user(
+            request, _("Cancelled. The appointments are available again.")
+        )
 
     def get_urls(self):
         book = BookViews(self)

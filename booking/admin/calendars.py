@@ -100,7 +100,10 @@ class BusyCalendarAdmin(ClinicScopedAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(who)s: %(withdrawn)d times withdrawn, %(reopened)d reopened.")
+                    _(
+                        "%(who)s: %(withdrawn)d appointments withdrawn, "
+                        "%(reopened)d reopened."
+                    )
                     % {
                         "who": calendar.practitioner,
                         "withdrawn": withdrawn,

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.formatting import nok
 from booking.forms.fields import choice_field, person_name, privacy_label
 from booking.services import normalise_mobile
 
@@ -19,7 +20,7 @@ class BookingForm(forms.Form):
         label=_("Mobile number"),
         help_text=_(
             "The confirmation and a reminder come by SMS; the clinic also calls "
-            "if your time has to change."
+            "if your appointment has to change."
         ),
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -63,7 +64,7 @@ class BookingForm(forms.Form):
         choice_field(self, "appointment_type").choices = [
             (
                 kind.slug,
-                f"{kind.name} – {kind.duration_minutes} min, {kind.price_nok} kr",
+                f"{kind.name} – {kind.duration_minutes} min, {nok(kind.price_nok)}",
             )
             for kind in appointment_types
         ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from booking.formatting import nok
 from booking.forms.fields import choice_field
 from clinics.models import Profession
 
@@ -63,7 +64,7 @@ class SlotFilterForm(forms.Form):
         ] + [
             (
                 kind.slug,
-                f"{kind.name} ({kind.duration_minutes} min, {kind.price_nok} kr)",
+                f"{kind.name} ({kind.duration_minutes} min, {nok(kind.price_nok)})",
             )
             for kind in appointment_types
         ]
@@ -81,7 +82,9 @@ class SlotFilterForm(forms.Form):
             "appointment_type": _("This clinic does not offer that appointment."),
             "profession": _("No one of that profession works at this clinic."),
             "practitioner": _("That practitioner does not work at this clinic."),
-            "grouping": _("Times can be shown by practitioner or by time."),
+            "grouping": _(
+                "Appointments can be shown by practitioner or by time of day."
+            ),
         }
         for name, message in messages.items():
             self.fields[name].error_messages["invalid_choice"] = message

@@ -25,7 +25,7 @@ class WaitlistForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     channel = forms.ChoiceField(
-        label=_("How shall we tell you?"),
+        label=_("How should we contact you?"),
         choices=[("sms", _("SMS")), ("email", _("E-mail"))],
         initial="sms",
         widget=forms.RadioSelect,

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('given_up', models.BooleanField(default=False)),
                 ('provider_id', models.CharField(blank=True, max_length=64)),
                 ('segments', models.PositiveSmallIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('code', 'Confirmation code'), ('confirm_link', 'Confirmation link'), ('offer', 'Offer of a time')], max_length=16)),
+                ('kind', models.CharField(choices=[('code', 'Confirmation code'), ('confirm_link', 'Confirmation link'), ('offer', 'Offer of an appointment')], max_length=16)),
                 ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='booking.waitlistentry')),
                 ('offer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='booking.waitlistoffer')),
             ],

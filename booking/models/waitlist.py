@@ -129,7 +129,7 @@ class WaitlistMessage(SmsMessage):
     class Kind(models.TextChoices):
         CODE = "code", _("Confirmation code")
         CONFIRM_LINK = "confirm_link", _("Confirmation link")
-        OFFER = "offer", _("Offer of a time")
+        OFFER = "offer", _("Offer of an appointment")
 
     entry = models.ForeignKey(
         WaitlistEntry, on_delete=models.CASCADE, related_name="messages"

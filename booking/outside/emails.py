@@ -9,6 +9,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from booking.formatting import slot_time
 from booking.links import cancel_token, waitlist_token
@@ -88,7 +90,11 @@ def calendar_file(booking) -> bytes:
     event.add("dtend", slot.ends_at.astimezone(dt.UTC))
     event.add("summary", f"{booking.appointment_type.name} – {clinic.name}")
     event.add("location", f"{clinic.street_address}, {clinic.postcode} {clinic.town}")
-    event.add("description", f"{slot.practitioner.name}. Tlf. {clinic.phone}")
+    event.add(
+        "description",
+        _("%(practitioner)s. Phone %(phone)s")
+        % {"practitioner": slot.practitioner.name, "phone": clinic.phone},
+    )
     calendar.add_component(event)
     return calendar.to_ical()
 
@@ -119,20 +125,26 @@ def send_booking_email(record: BookingEmail) -> None:
         context["demo_mode"] = settings.DEMO_MODE
         subject = render_to_string(f"booking/email/{record.kind}_subject.txt", context)
         body = render_to_string(f"booking/email/{record.kind}.txt", context)
+        attachment = None
+        if record.kind in (
+            BookingEmail.Kind.CONFIRMATION,
+            BookingEmail.Kind.MOVED,
+            BookingEmail.Kind.CHANGED,
+        ):
+            # The event's text and the file's name in the patient's language.
+            attachment = (
+                pgettext("file name", "appointment.ics"),
+                calendar_file(booking),
+                "text/calendar; method=PUBLISH",
+            )
     message = EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
     )
-    if record.kind in (
-        BookingEmail.Kind.CONFIRMATION,
-        BookingEmail.Kind.MOVED,
-        BookingEmail.Kind.CHANGED,
-    ):
-        message.attach(
-            "time.ics", calendar_file(booking), "text/calendar; method=PUBLISH"
-        )
+    if attachment:
+        message.attach(*attachment)
     message.send()
 
 

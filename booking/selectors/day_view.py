@@ -57,7 +57,7 @@ class SlotDay:
     last_day: dt.date  # the last day inside the clinic's online window
     weeks: int  # the strip starts `weeks` weeks from today
     strip: list[StripDay]
-    day: dt.date | None  # the day shown (None: no time in the strip)
+    day: dt.date | None  # the day shown (None: no appointment in the strip)
     first_day: dt.date | None  # the first day with a time anywhere in the window
     next_day: dt.date | None  # the first day with a time after `day`
     slots: list = field(default_factory=list)  # the day's slots, by time

@@ -55,11 +55,11 @@ def _check_bookable(slot: Slot, appointment_type, *, now, online: bool) -> None:
         )
     if not appointment_type.fits_in(slot):
         raise SlotUnavailable(
-            _("That kind of appointment does not fit in that time."),
+            _("That kind of appointment is longer than the time available."),
             field="appointment_type",
         )
     if slot.starts_at <= now:
-        raise SlotUnavailable(_("That time has passed."))
+        raise SlotUnavailable(_("That appointment time has passed."))
     if online:
         policy = ClinicBookingPolicy.for_clinic(slot.clinic)
         if not policy.online_booking:
@@ -329,7 +329,7 @@ def booking_mark(*, booking_id: int, status: str, now=None) -> Booking:
         starts_at = booking.starts_at or booking.slot.starts_at
         if status == Booking.Status.NO_SHOW and starts_at > now:
             raise BookingError(
-                _("A patient can be marked absent once the time has begun.")
+                _("A patient can be marked absent once the appointment has begun.")
             )
         day = timezone.localtime(starts_at, OSLO).date()
         if (

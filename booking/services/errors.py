@@ -9,7 +9,7 @@ class BookingError(Exception):
     `field` names what it is about (a form shows it there): "slot",
     "appointment_type", "phone", or None for the booking as a whole."""
 
-    message = _("That time cannot be booked.")
+    message = _("That appointment cannot be booked.")
     field: str | None = None
 
     def __init__(self, message=None, *, field=None):
@@ -21,12 +21,12 @@ class BookingError(Exception):
 
 
 class SlotTaken(BookingError):
-    message = _("Someone else booked that time just before you.")
+    message = _("Someone else booked that appointment just before you.")
     field = "slot"
 
 
 class SlotUnavailable(BookingError):
-    message = _("That time can no longer be booked online.")
+    message = _("That appointment can no longer be booked online.")
     field = "slot"
 
 
@@ -41,7 +41,7 @@ class TooManyBookings(BookingError):
 class SlotChanged(BookingError):
     """The time is no longer as the page showed it: someone acted first."""
 
-    message = _("Someone else changed this time just before you.")
+    message = _("Someone else changed this appointment just before you.")
     field = "slot"
 
 
@@ -50,4 +50,4 @@ class CancelTooLate(BookingError):
 
 
 class ChangeTooLate(BookingError):
-    message = _("It is too late to change the time online. Call the clinic.")
+    message = _("It is too late to change the appointment online. Call the clinic.")

@@ -22,7 +22,10 @@ def normalise_mobile(raw: str) -> str:
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
         raise ValidationError(
-            _("Enter a mobile number, so the clinic can reach you if the time changes.")
+            _(
+                "Enter a mobile number, so the clinic can reach you if the "
+                "appointment changes."
+            )
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

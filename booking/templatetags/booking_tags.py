@@ -18,6 +18,12 @@ def slot_time(moment):
 
 
 @register.filter
+def nok(amount):
+    """590 -> '590 kr' / 'NOK 590'."""
+    return formatting.nok(amount)
+
+
+@register.filter
 def clock(moment):
     """'09.30' (Norwegian) or '09:30' (English), in Oslo time."""
     return formatting.clock(moment) if moment else ""

@@ -70,7 +70,7 @@ def refusal_page(request, clinic, slot_id, *, time_prefix, crumbs=None):
     someone has just booked it, 404 when this clinic has no such time, 410 when
     it has gone (past, withdrawn, outside the window)."""
     slot = Slot.objects.filter(pk=slot_id, clinic=clinic).first()
-    gone = _("That time can no longer be booked online.")
+    gone = _("That appointment can no longer be booked online.")
     if slot is None:
         status, message = 404, gone
     elif slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():

@@ -132,7 +132,7 @@ class ChangeTimesView(View):
         context.update(
             changing=booking,
             token=token,
-            breadcrumbs=_change_crumbs(token, (_("Change the time"), "")),
+            breadcrumbs=_change_crumbs(token, (_("Change the appointment"), "")),
         )
         status = 400 if context["form"].errors else 200
         return render(request, "booking/slot_list.html", context, status=status)
@@ -173,7 +173,7 @@ class ChangeConfirmView(View):
             booking.slot.clinic,
             slot_id,
             time_prefix=reverse("booking:change", args=[token]),
-            crumbs=_change_crumbs(token, (_("Change the time"), "")),
+            crumbs=_change_crumbs(token, (_("Change the appointment"), "")),
         )
 
     def render_change(self, request, booking, token, slot, *, error="", status=200):
@@ -189,7 +189,10 @@ class ChangeConfirmView(View):
                 "error": error,
                 "breadcrumbs": _change_crumbs(
                     token,
-                    (_("Change the time"), reverse("booking:change", args=[token])),
+                    (
+                        _("Change the appointment"),
+                        reverse("booking:change", args=[token]),
+                    ),
                     (_("Confirm"), ""),
                 ),
             },

@@ -116,7 +116,7 @@ def clinic_or_404(slug):
 
 
 def fallback_context(clinic, *, now=None):
-    """What the page offers when no time is open: the phone, today's hours, and
+    """What the page offers when no appointment is open: the phone, today's hours, and
     clinics nearby that have open times."""
     now = now or timezone.now()
     # Names and positions are all the suggestions need: one light query.

@@ -64,7 +64,11 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("emergency", "Emergency: call 113 at once"),
-                    ("same_day", "Same day: GP, or legevakt 116 117 when it is closed"),
+                    (
+                        "same_day",
+                        "Same day: GP, or the out-of-hours service (legevakt) on "
+                        "116 117 when the GP is closed",
+                    ),
                     (
                         "not_better",
                         "Not better after some weeks: GP or one of our clinics",

@@ -1,9 +1,10 @@
 import datetime as dt
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking.models import (
     Booking,
@@ -392,3 +393,36 @@ def test_the_plan_of_slots_is_a_pure_step():
     assert [(s.clinic_id, s.practitioner_id, s.starts_at) for s in planned] == [
         (3, 7, local_instant(monday, dt.time(9, 30)))
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "price", "file_name", "phone", "not_there"),
+    [
+        ("nb", "590 kr", "time.ics", "Tlf.", "NOK"),
+        ("en", "NOK 590", "appointment.ics", "Phone", "Tlf."),
+    ],
+)
+def test_the_confirmation_and_its_calendar_file_speak_the_patients_language(
+    slot,
+    follow_up,
+    django_capture_on_commit_callbacks,
+    language,
+    price,
+    file_name,
+    phone,
+    not_there,
+):
+    follow_up.price_nok = 590
+    follow_up.save()
+    with (
+        translation.override(language),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    message = mail.outbox[0]
+    assert f"min, {price})" in message.body
+    assert not_there not in message.body
+    name, content, _mimetype = message.attachments[0]
+    assert name == file_name
+    description = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert f"{phone} {slot.clinic.phone}" in str(description["description"])

@@ -200,3 +200,10 @@ def test_components_page_is_for_staff_only(client):
     # The field with a hint and an error points at both.
     assert 'aria-describedby="id_phone-hint id_phone-error1"' in text
     assert '<span class="nm-visually-hidden">Haster: </span>' in text
+
+
+def test_the_admin_chrome_is_norwegian_where_djangos_catalogue_is_not(admin_client):
+    html = admin_client.get("/admin/conditions/condition/").content.decode()
+    assert "Bytt fargetema (nå: automatisk)" in html
+    assert 'placeholder="Skriv for å filtrere …"' in html
+    assert "Toggle theme" not in html and "Start typing" not in html

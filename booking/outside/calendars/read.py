@@ -45,7 +45,7 @@ def _bounds(event) -> tuple[dt.datetime, dt.datetime]:
     elif "DURATION" in event:
         end = start + event.decoded("DURATION")
     elif isinstance(start_value, dt.datetime):
-        end = start  # an instant: it takes no time
+        end = start  # an instant: it takes no appointment
     else:
         end = _instant(start_value + dt.timedelta(days=1))
     return start, end

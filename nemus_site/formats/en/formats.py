@@ -14,3 +14,5 @@ SLOT_FORMAT = r"l j F \a\t H:i"
 SHORT_DAY_MONTH_FORMAT = "j M"
 # "Mon 30 Nov", a day on a small button
 SHORT_DAY_FORMAT = "D j M"
+# "Wed 2", a day's column in the appointment book's week
+BOOK_DAY_FORMAT = "D j"

@@ -15,3 +15,5 @@ SLOT_FORMAT = r"l j. F \k\l. H.i"
 SHORT_DAY_MONTH_FORMAT = "j. b"
 # "man 30. nov", a day on a small button
 SHORT_DAY_FORMAT = "D j. b"
+# "ons 2.", a day's column in the appointment book's week
+BOOK_DAY_FORMAT = "D j."
