@@ -52,7 +52,7 @@ def day_short(moment) -> str:
 @dataclass(frozen=True)
 class DayLabels:
     weekday: str  # 'man.' / 'Mon'
-    number: str  # '30'
+    number: str  # '30.' / '30'
     full: str  # 'mandag 30. november' / 'Monday 30 November'
 
 
@@ -66,6 +66,6 @@ def day_labels(day: dt.date) -> DayLabels:
 def _day_labels(day: dt.date, _language: str) -> DayLabels:
     return DayLabels(
         weekday=date_format(day, "D"),
-        number=date_format(day, "j"),
+        number=date_format(day, "DAY_NUMBER_FORMAT"),
         full=date_format(day, "DAY_FORMAT"),
     )

@@ -338,8 +338,8 @@ class WarningSign(models.Model):
         SAME_DAY = (
             "same_day",
             _(
-                "Same day: GP, or the out-of-hours service (legevakt) on 116 117 "
-                "when the GP is closed"
+                "Same day: GP, or the out-of-hours medical service (legevakt) on "
+                "116 117 when the GP is closed"
             ),
         )
         NOT_BETTER = (

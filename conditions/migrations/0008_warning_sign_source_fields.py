@@ -66,8 +66,8 @@ class Migration(migrations.Migration):
                     ("emergency", "Emergency: call 113 at once"),
                     (
                         "same_day",
-                        "Same day: GP, or the out-of-hours service (legevakt) on "
-                        "116 117 when the GP is closed",
+                        "Same day: GP, or the out-of-hours medical service "
+                        "(legevakt) on 116 117 when the GP is closed",
                     ),
                     (
                         "not_better",

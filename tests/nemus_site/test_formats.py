@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from django.utils.formats import date_format
 
-from booking.formatting import clock, nok, slot_time
+from booking.formatting import clock, day_labels, nok, slot_time
 from clinics.hours import Interval, day_label
 
 NB, EN = "08.00–16.00", "08:00–16:00"
@@ -39,12 +39,16 @@ def test_dates_and_times_come_from_the_format_files(language, when, time, day, h
 
 
 @pytest.mark.parametrize(
-    ("language", "book_day", "price"),
-    [("nb", "man 30.", "1\xa0250 kr"), ("en", "Mon 30", "NOK 1,250")],
+    ("language", "book_day", "strip_day", "price"),
+    [
+        ("nb", "man 30.", "30.", "1\xa0250 kr"),
+        ("en", "Mon 30", "30", "NOK 1,250"),
+    ],
 )
 def test_the_book_days_and_prices_read_as_each_language_writes_them(
-    language, book_day, price
+    language, book_day, strip_day, price
 ):
     with translation.override(language):
         assert date_format(MOMENT.date(), "BOOK_DAY_FORMAT") == book_day
+        assert day_labels(MOMENT.date()).number == strip_day
         assert nok(1250) == price

@@ -16,3 +16,5 @@ SHORT_DAY_MONTH_FORMAT = "j M"
 SHORT_DAY_FORMAT = "D j M"
 # "Wed 2", a day's column in the appointment book's week
 BOOK_DAY_FORMAT = "D j"
+# "30", the day under its weekday in the strip of days
+DAY_NUMBER_FORMAT = "j"
