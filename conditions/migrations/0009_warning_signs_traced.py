@@ -339,11 +339,11 @@ def trace(apps, schema_editor):
             fields = dict(fields)
             before = fields.pop("before")
             source = sources[fields.pop("source")]
-            sign = None
-            if before is not None:
-                sign = WarningSign.objects.filter(
-                    condition=condition, text_nb=before
-                ).first()
+            # The row as 0006 wrote it, or as this migration writes it (run again).
+            wordings = [fields["text_nb"]] + ([before] if before else [])
+            sign = WarningSign.objects.filter(
+                condition=condition, text_nb__in=wordings
+            ).first()
             if sign is None:
                 sign = WarningSign(condition=condition)
             for name, value in fields.items():

@@ -4,9 +4,11 @@ for e-mails. All render conditions.warning_signs groups, never their own wording
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from conditions.selectors import condition_get_for_warnings
 from conditions.warning_signs import warning_signs_of
+from nemus_site.fragments import edits_fragment
 
 register = template.Library()
 
@@ -23,16 +25,39 @@ def _with_bodies(warning):
     return warning
 
 
-@register.inclusion_tag("conditions/_warning_signs_short.html")
-def warning_signs_short(heading_level=2):
-    """The site's warning signs, short: each level's signs without explanations."""
-    warning = warning_signs_of(condition_get_for_warnings())
-    body = ""
-    if warning is not None:
-        body = render_to_string(
-            "conditions/_warning_signs_short_body.html", {"warning": warning}
-        )
-    return {"warning": warning, "body": body, "heading_level": heading_level}
+def _site_warning(context):
+    """The site's warning signs, built once per worker and language until the next
+    staff edit (nemus_site/fragments.py), and once per request: the booking pages
+    show them on every request."""
+
+    def build():
+        return warning_signs_of(condition_get_for_warnings())
+
+    request = context.get("request")
+    if request is None:
+        return build()
+    # Once per request too: a page shows the pointer and the list.
+    language = translation.get_language()
+    kept = getattr(request, "_site_warning", None)
+    if kept is None or kept[0] != language:
+        key = ("site-warning-signs", language)
+        kept = (language, edits_fragment(request, key, build))
+        request._site_warning = kept
+    return kept[1]
+
+
+@register.inclusion_tag("conditions/_warning_signs_short.html", takes_context=True)
+def warning_signs_short(context, heading_level=2):
+    """The site's warning signs, short: the most urgent level's signs in view, the
+    others in a disclosure, without explanations."""
+    return {"warning": _site_warning(context), "heading_level": heading_level}
+
+
+@register.inclusion_tag("conditions/_warning_signs_pointer.html", takes_context=True)
+def warning_signs_pointer(context):
+    """One line near the top of a page whose task comes first: call 113, and a
+    link down to the short list (`warning_signs_short`, later on the page)."""
+    return {"warning": _site_warning(context)}
 
 
 @register.inclusion_tag("conditions/_warning_signs_full.html")

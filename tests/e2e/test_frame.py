@@ -158,9 +158,23 @@ def test_admin_language_tabs_work_under_the_strict_csp(page, live_server):
 
 
 @pytest.mark.parametrize(
-    ("path", "banner"), [("/", "Demoside."), ("/en/", "Demo site.")]
+    ("path", "banner", "short"),
+    [("/", "Demoside.", "Demoside:"), ("/en/", "Demo site.", "Demo site:")],
 )
-def test_the_demo_banner_passes_axe_and_vnu(check_page, settings, path, banner):
+def test_the_demo_banner_passes_axe_and_vnu(check_page, settings, path, banner, short):
     settings.DEMO_MODE = True
     page = check_page(path)
-    assert page.locator(".nm-demo-banner strong").inner_text() == banner
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator(".nm-demo-banner strong:visible").inner_text() == banner
+    # One line on a phone.
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.locator(".nm-demo-banner strong:visible").inner_text() == short
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.nm-demo-banner p'))"
+        ".lineHeight)"
+    )
+    height = page.locator(".nm-demo-banner p").evaluate(
+        "e => e.getBoundingClientRect().height - parseFloat(getComputedStyle(e)"
+        ".paddingTop) - parseFloat(getComputedStyle(e).paddingBottom)"
+    )
+    assert height <= line * 1.1
