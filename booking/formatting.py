@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format, time_format
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from clinics.hours import OSLO
@@ -23,6 +23,25 @@ def _slot_time(moment, _language: str) -> str:
     # Kept: the finder writes twenty clinics' next times on each rendering, and
     # most are the same few moments.
     return date_format(timezone.localtime(moment, OSLO), "SLOT_FORMAT")
+
+
+def change_rule(policy, starts_at, now=None) -> str:
+    """The clinic's rule for this appointment, said before the patient books and
+    repeated after: until when it can be changed or cancelled online."""
+    now = now or timezone.now()
+    deadline = policy.change_deadline(starts_at)
+    if deadline > now:
+        return _(
+            "You can change or cancel online until %(when)s. After that, call the "
+            "clinic."
+        ) % {"when": slot_time(deadline)}
+    return ngettext(
+        "This appointment cannot be changed or cancelled online: it is less than "
+        "%(hours)s hour away. Call the clinic if you cannot come.",
+        "This appointment cannot be changed or cancelled online: it is less than "
+        "%(hours)s hours away. Call the clinic if you cannot come.",
+        policy.cancel_cutoff_hours,
+    ) % {"hours": policy.cancel_cutoff_hours}
 
 
 def nok(amount: int) -> str:

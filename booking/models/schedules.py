@@ -109,6 +109,11 @@ class ClinicBookingPolicy(models.Model):
         earliest, latest = self.window(now)
         return self.online_booking and earliest <= starts_at < latest
 
+    def change_deadline(self, starts_at: dt.datetime) -> dt.datetime:
+        """Until when an appointment starting then can be changed or cancelled
+        online."""
+        return starts_at - dt.timedelta(hours=self.cancel_cutoff_hours)
+
     def too_late_to_cancel(self, starts_at: dt.datetime, now: dt.datetime) -> bool:
         """Whether a patient can no longer cancel online a time starting then."""
         return starts_at - now < dt.timedelta(hours=self.cancel_cutoff_hours)

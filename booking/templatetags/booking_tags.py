@@ -6,6 +6,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from booking import formatting
+from booking.models import ClinicBookingPolicy
 from clinics.hours import OSLO
 
 register = template.Library()
@@ -15,6 +16,16 @@ register = template.Library()
 def slot_time(moment):
     """'torsdag 26. november kl. 09.30'."""
     return formatting.slot_time(moment) if moment else ""
+
+
+@register.simple_tag
+def change_rule(slot):
+    """Until when an appointment at `slot` can be changed or cancelled online, from
+    its clinic's policy ("" without a slot)."""
+    if not getattr(slot, "starts_at", None):
+        return ""
+    policy = ClinicBookingPolicy.for_clinic(slot.clinic)
+    return formatting.change_rule(policy, slot.starts_at)
 
 
 @register.filter

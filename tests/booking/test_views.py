@@ -4,8 +4,9 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from booking.formatting import slot_time
 from booking.links import cancel_token
 from booking.models import Booking, BookingAccess, ClinicBookingPolicy, Slot
 from booking.services import booking_create
@@ -447,3 +448,42 @@ def test_a_name_loses_control_and_format_characters(
         )
     assert response.status_code == 302
     assert Booking.objects.get().name == "Kari Nordmann"
+
+
+def test_the_rules_are_said_before_the_booking_and_repeated_after(
+    client, slot, follow_up, django_capture_on_commit_callbacks
+):
+    policy = ClinicBookingPolicy.for_clinic(slot.clinic)
+    policy.cancel_cutoff_hours = 24
+    policy.save()
+    with translation.override("nb"):
+        deadline = slot_time(slot.starts_at - dt.timedelta(hours=24))
+    rule = (
+        f"Du kan endre eller avbestille på nett til {deadline}. Etter det: ring "
+        "klinikken."
+    )
+    assert rule in page_text(client.get(book_url(slot)).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(slot), FORM, follow=True)
+    assert rule in page_text(response.content.decode())
+    assert rule in " ".join(mail.outbox[0].body.split())
+
+
+def test_inside_the_cutoff_the_form_says_it_cannot_be_changed_online(
+    client, practitioner, follow_up
+):
+    policy = ClinicBookingPolicy.for_clinic(practitioner.clinic)
+    policy.cancel_cutoff_hours = 24
+    policy.min_notice_hours = 2
+    policy.save()
+    soon = SlotFactory(
+        practitioner=practitioner,
+        starts_at=(timezone.now() + dt.timedelta(hours=5)).replace(
+            second=0, microsecond=0
+        ),
+    )
+    text = page_text(client.get(book_url(soon)).content.decode())
+    assert (
+        "Denne timen kan ikke endres eller avbestilles på nett: det er mindre enn 24 "
+        "timer til. Ring klinikken hvis du ikke kan komme."
+    ) in text
