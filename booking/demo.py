@@ -1,7 +1,5 @@
 """Demo schedules and slots for `manage.py seed_demo`."""
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,19 +23,23 @@ def seed_booking(*, clinics) -> int:
         )
         if index == len(clinics) - 1:
             continue  # the last demo clinic has no schedule: its page shows the phone
+        # Bookable times fill the clinic's opening hours, the late day and a
+        # Saturday included, so "open now" and the times agree.
+        hours = {row.weekday: row for row in clinic.opening_hours.all()}
         for number, practitioner in enumerate(
             clinic.practitioners.filter(is_active=True)
         ):
-            for weekday in range(5):
-                if (weekday + number) % 5 == 4:
-                    continue  # each practitioner has a day off
-                WeeklySchedule.objects.update_or_create(
+            WeeklySchedule.objects.filter(practitioner=practitioner).delete()
+            for weekday, row in hours.items():
+                if weekday < 5 and (weekday + number) % 5 == 4:
+                    continue  # each practitioner has a weekday off
+                if weekday == 5 and number % 2:
+                    continue  # half of them work the Saturday
+                WeeklySchedule.objects.create(
                     practitioner=practitioner,
                     weekday=weekday,
-                    starts=dt.time(8, 30) if number % 2 else dt.time(8, 0),
-                    defaults={
-                        "ends": dt.time(15, 30),
-                        "slot_minutes": 45 if number % 2 else 30,
-                    },
+                    starts=row.opens,
+                    ends=row.closes,
+                    slot_minutes=45 if number % 2 else 30,
                 )
     return slots_generate(start=timezone.localdate(), days=56)

@@ -176,6 +176,52 @@ def seed_clinics(*, rng: random.Random) -> list[Clinic]:
     return clinics
 
 
+# Short sample bios, one picked per demo practitioner (nb, en).
+BIOS = {
+    Profession.CHIROPRACTOR: [
+        (
+            "Kiropraktor. Jobber mest med rygg- og nakkesmerter, og med å komme i "
+            "gang igjen etter et hekseskudd.",
+            "Chiropractor. Works mostly with back and neck pain, and with getting "
+            "going again after acute low back pain.",
+        ),
+        (
+            "Kiropraktor med interesse for hodepine fra nakken og smerter i kjeven.",
+            "Chiropractor with an interest in headaches from the neck and jaw pain.",
+        ),
+    ],
+    Profession.MANUAL_THERAPIST: [
+        (
+            "Manuellterapeut. Undersøker og behandler smerter i rygg, nakke og ledd, "
+            "og lager øvelser du kan gjøre hjemme.",
+            "Manual therapist. Examines and treats back, neck and joint pain, and "
+            "gives you exercises to do at home.",
+        ),
+    ],
+    Profession.PHYSIOTHERAPIST: [
+        (
+            "Fysioterapeut. Hjelper deg med trening og bevegelse når smertene har "
+            "vart en stund.",
+            "Physiotherapist. Helps you with exercise and movement when the pain "
+            "has lasted a while.",
+        ),
+        (
+            "Fysioterapeut med vekt på skulder og kne, og på trening etter skade.",
+            "Physiotherapist who works mostly with shoulders and knees, and with "
+            "training after an injury.",
+        ),
+    ],
+    Profession.PHYSICIAN: [
+        (
+            "Lege. Vurderer langvarige smerter, skriver sykmelding og henviser "
+            "videre når det trengs.",
+            "Doctor. Assesses long-lasting pain, writes sick notes and refers you "
+            "on when needed.",
+        ),
+    ],
+}
+
+
 def _seed_practitioners(clinic: Clinic, rng: random.Random) -> None:
     """2 to 6 practitioners; the same seed gives the same people, updated in place
     (never deleted and re-made, so their schedules and bookings stay)."""
@@ -186,13 +232,14 @@ def _seed_practitioners(clinic: Clinic, rng: random.Random) -> None:
     ]
     names = rng.sample([f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES], count)
     for name, profession in zip(names, professions, strict=True):
+        bio_nb, bio_en = rng.choice(BIOS[profession])
         Practitioner.objects.update_or_create(
             clinic=clinic,
             name=name,
             defaults={
                 "profession": profession,
-                "bio_nb": "Demobehandler.",
-                "bio_en": "Demo practitioner.",
+                "bio_nb": bio_nb,
+                "bio_en": bio_en,
                 "is_active": True,
             },
         )

@@ -19,7 +19,7 @@ from nemus_site.admin import LabelledTabularMixin
 
 @admin.register(AppointmentType)
 class AppointmentTypeAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "duration_minutes", "price_nok", "is_active"]
+    list_display = ["name", "audience", "duration_minutes", "price_nok", "is_active"]
 
 
 @admin.register(ClinicBookingPolicy)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.formatting import nok
 from booking.forms.fields import choice_field, person_name, privacy_label
-from booking.services import normalise_mobile
+from booking.services import TypeNotForPatient, normalise_mobile
 
 
 class BookingForm(forms.Form):
@@ -95,3 +95,18 @@ class BookingForm(forms.Form):
 
     def clean_appointment_type(self):
         return self.appointment_types[self.cleaned_data["appointment_type"]]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        kind = cleaned.get("appointment_type")
+        new_patient = cleaned.get("is_new_patient")
+        if (
+            kind is not None
+            and new_patient is not None
+            and not kind.is_for(new_patient)
+        ):
+            self.add_error(
+                "appointment_type",
+                TypeNotForPatient(kind, new_patient=new_patient).message,
+            )
+        return cleaned

@@ -15,6 +15,11 @@ from clinics.models import Clinic, DaySpan, OpeningHours, Practitioner, Professi
 class AppointmentType(models.Model):
     """What a patient books: a first consultation, a follow-up..."""
 
+    class Audience(models.TextChoices):
+        BOTH = "both", _("New and returning patients")
+        NEW = "new", _("New patients only")
+        RETURNING = "returning", _("Returning patients only")
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
@@ -24,6 +29,16 @@ class AppointmentType(models.Model):
         _("professions"),
         default=list,
         help_text=_("Which professions offer it: kiropraktor, manuell-terapeut, ..."),
+    )
+    audience = models.CharField(
+        _("for whom"),
+        max_length=12,
+        choices=Audience.choices,
+        default=Audience.BOTH,
+        help_text=_(
+            "A new patient is only offered types for new patients or for both; the "
+            "booking is refused otherwise."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("bookable"), default=True)
@@ -38,6 +53,15 @@ class AppointmentType(models.Model):
 
     def offered_by(self, profession):
         return profession in self.professions
+
+    def is_for(self, new_patient: bool | None) -> bool:
+        """Whether a patient who is (True) or is not (False) new to the clinic may
+        book this type; None: not said, any type."""
+        if new_patient is None or self.audience == self.Audience.BOTH:
+            return True
+        return self.audience == (
+            self.Audience.NEW if new_patient else self.Audience.RETURNING
+        )
 
     def fits_in(self, slot) -> bool:
         """Whether an appointment of this type fits in `slot`'s length."""

@@ -31,6 +31,7 @@ from booking.services.errors import (
     SlotTaken,
     SlotUnavailable,
     TooManyBookings,
+    TypeNotForPatient,
 )
 from booking.services.outbox import (
     SMS_CLAIM_LIFETIME,
@@ -80,6 +81,7 @@ __all__ = [
     "SlotTaken",
     "SlotUnavailable",
     "TooManyBookings",
+    "TypeNotForPatient",
     "WaitlistError",
     "booking_accesses_purge",
     "booking_cancel",

@@ -28,6 +28,7 @@ from booking.services.errors import (
     SlotTaken,
     SlotUnavailable,
     TooManyBookings,
+    TypeNotForPatient,
 )
 from booking.services.outbox import (
     email_queue,
@@ -118,6 +119,8 @@ def booking_create(
         if slot is None:
             raise SlotUnavailable()
         _check_bookable(slot, appointment_type, now=now, online=online)
+        if online and not appointment_type.is_for(is_new_patient):
+            raise TypeNotForPatient(appointment_type, new_patient=is_new_patient)
         if slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
             raise SlotTaken()
         # Online a mobile number is required; by phone a landline or none will do

@@ -51,3 +51,23 @@ class CancelTooLate(BookingError):
 
 class ChangeTooLate(BookingError):
     message = _("It is too late to change the appointment online. Call the clinic.")
+
+
+class TypeNotForPatient(BookingError):
+    """A type meant for returning patients chosen by a new one, or the other way
+    round (AppointmentType.audience)."""
+
+    field = "appointment_type"
+
+    def __init__(self, appointment_type, *, new_patient: bool):
+        if new_patient:
+            message = _(
+                "%(type)s is for patients who have been to the clinic before. As a "
+                "new patient, choose a first consultation."
+            )
+        else:
+            message = _(
+                "%(type)s is for new patients. Choose an appointment for returning "
+                "patients."
+            )
+        super().__init__(message % {"type": appointment_type.name})

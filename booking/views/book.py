@@ -37,6 +37,12 @@ from nemus_site.client_ip import client_ip
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
 
+def new_patient_answer(query) -> bool | None:
+    """`?ny=1` (first time with us), `?ny=0` (returning), else None (not said; an
+    unknown value is not an answer)."""
+    return {"1": True, "0": False}.get(query.get("ny", ""))
+
+
 def _rate_limited(request) -> bool:
     """Booking posts from one client address in the last hour, counted in the
     database (nemus_site.ratelimit): a cache outage or cull never resets it."""
@@ -136,6 +142,25 @@ class SlotBookView(View):
         if slot is None or not types:
             return self.refuse(request, clinic, slot_id)
         initial = {}
+        new_patient = new_patient_answer(request.GET)
+        if new_patient is not None:
+            # "First time with us?" was answered before the times: only the types
+            # meant for the patient, and the answer given.
+            initial["is_new_patient"] = "ny" if new_patient else "tidligere"
+            types = [t for t in types if t.is_for(new_patient)]
+            if not types:
+                return unavailable_page(
+                    request,
+                    clinic,
+                    _(
+                        "This time is too short for the kind of appointment a new "
+                        "patient needs. Choose another time."
+                    )
+                    if new_patient
+                    else _("This time cannot be booked by a returning patient."),
+                    200,
+                    time_prefix=reverse("booking:clinic", args=[clinic.slug]),
+                )
         wanted = request.GET.get("type", "")
         if any(t.slug == wanted for t in types):
             initial["appointment_type"] = wanted
@@ -186,7 +211,8 @@ class SlotBookView(View):
                 time_prefix=reverse("booking:clinic", args=[clinic.slug]),
             )
         except BookingError as error:
-            form.add_error(None, error.message)
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
             return self.render_form(request, clinic, slot, form, status=400)
         request.session[SESSION_CONFIRMATION] = {
             "booking": booking.pk,

@@ -44,7 +44,7 @@ PATIENT = {
     "name": "Test Testesen",
     "phone": "912 34 567",
     "email": "test@example.invalid",
-    "is_new_patient": True,
+    "is_new_patient": False,
     "privacy_notice_read": True,
 }
 

@@ -37,7 +37,7 @@ phone = "22334455" if channel == "phone" else "41239999"
 time.sleep(max(0, float(at) - time.time()))
 try:
     booking = booking_create(slot_id=int(slot_id), appointment_type=kind,
-        name="Pasient", phone=phone, email="", is_new_patient=True,
+        name="Pasient", phone=phone, email="", is_new_patient=False,
         privacy_notice_read=channel == "web", channel=channel)
     print("won", booking.channel)
 except BookingError as error:

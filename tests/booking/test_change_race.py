@@ -32,7 +32,7 @@ for n in range({ROUNDS}):
     wanted = SlotFactory(practitioner=per, starts_at=start)
     booked = [booking_create(slot_id=slot.pk, appointment_type=kind, name="Pasient",
               phone=f"412345{{n}}{{i}}", email="p@example.invalid",
-              is_new_patient=True, privacy_notice_read=True)
+              is_new_patient=False, privacy_notice_read=True)
               for i, slot in enumerate(old)]
     rounds.append(",".join(str(x) for x in (booked[0].pk, booked[1].pk, wanted.pk)))
 print(";".join(rounds))
@@ -51,7 +51,7 @@ try:
         booking_change(booking_id=int(ident), new_slot_id=int(target))
     else:
         booking_create(slot_id=int(target), appointment_type=kind, name="Ny",
-            phone="41239999", email="ny@example.invalid", is_new_patient=True,
+            phone="41239999", email="ny@example.invalid", is_new_patient=False,
             privacy_notice_read=True)
     print("won")
 except BookingError as error:

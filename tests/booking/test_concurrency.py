@@ -65,7 +65,7 @@ def booking_body(token, *, name, phone, email) -> bytes:
             "name": name,
             "phone": phone,
             "email": email,
-            "is_new_patient": "ny",
+            "is_new_patient": "tidligere",
             "privacy": "on",
         }
     ).encode()

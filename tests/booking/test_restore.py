@@ -46,7 +46,7 @@ from booking.services import booking_create, waitlist_join
 slot_id, phone, email = {slot}, "{phone}", "{email}"
 kind = AppointmentType.objects.get(slug="oppfolging")
 booking = booking_create(slot_id=slot_id, appointment_type=kind, name="Pasient",
-    phone=phone, email=email, is_new_patient=True, privacy_notice_read=True)
+    phone=phone, email=email, is_new_patient=False, privacy_notice_read=True)
 entry = waitlist_join(clinic=Clinic.objects.get(slug="nemus-arkiv"),
     latest_date=timezone.localdate(), channel="email", email=email)
 print(json.dumps({{"booking": booking.pk, "reference": booking.reference,

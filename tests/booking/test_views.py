@@ -8,8 +8,14 @@ from django.utils import timezone, translation
 
 from booking.formatting import slot_time
 from booking.links import cancel_token
-from booking.models import Booking, BookingAccess, ClinicBookingPolicy, Slot
-from booking.services import booking_create
+from booking.models import (
+    AppointmentType,
+    Booking,
+    BookingAccess,
+    ClinicBookingPolicy,
+    Slot,
+)
+from booking.services import TypeNotForPatient, booking_create
 from tests.booking.conftest import PATIENT
 from tests.factories import ClinicFactory, PractitionerFactory, SlotFactory
 from tests.text import page_text
@@ -21,7 +27,7 @@ FORM = {
     "name": "Test Testesen",
     "phone": "912 34 567",
     "email": "test@example.invalid",
-    "is_new_patient": "ny",
+    "is_new_patient": "tidligere",
     "privacy": "on",
 }
 
@@ -97,7 +103,7 @@ def test_the_whole_booking_flow(
     assert (booking.name, booking.phone, booking.is_new_patient) == (
         "Test Testesen",
         "+4791234567",
-        True,
+        False,
     )
     confirmation = client.get(response["Location"])
     assert confirmation["Cache-Control"].startswith("max-age=0, no-cache, no-store")
@@ -487,3 +493,59 @@ def test_inside_the_cutoff_the_form_says_it_cannot_be_changed_online(
         "Denne timen kan ikke endres eller avbestilles på nett: det er mindre enn 24 "
         "timer til. Ring klinikken hvis du ikke kan komme."
     ) in text
+
+
+@pytest.fixture
+def first_consultation(db):
+    return AppointmentType.objects.get(slug="forstegangskonsultasjon")
+
+
+def test_a_new_patient_is_offered_only_types_for_new_patients(
+    client, practitioner, follow_up, first_consultation
+):
+    assert follow_up.audience == AppointmentType.Audience.RETURNING
+    start = (timezone.now() + dt.timedelta(days=4)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    long_slot = SlotFactory(
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=45),
+    )
+    html = client.get(book_url(long_slot), {"ny": "1"}).content.decode()
+    assert 'value="forstegangskonsultasjon"' in html
+    assert 'value="oppfolging"' not in html
+    assert re.search(r'value="ny"[^>]*checked', html)
+    # A returning patient sees both.
+    html = client.get(book_url(long_slot), {"ny": "0"}).content.decode()
+    assert 'value="forstegangskonsultasjon"' in html and 'value="oppfolging"' in html
+
+
+def test_a_hand_made_post_of_a_follow_up_for_a_new_patient_is_refused(
+    client, slot, follow_up
+):
+    response = client.post(book_url(slot), {**FORM, "is_new_patient": "ny"})
+    assert response.status_code == 400
+    assert (
+        "Oppfølging er for pasienter som har vært på klinikken før. Som ny pasient "
+        "velger du en førstegangskonsultasjon."
+    ) in page_text(response.content.decode())
+    assert not Booking.objects.exists()
+
+
+def test_the_service_refuses_a_type_not_meant_for_the_patient(slot, follow_up):
+    with pytest.raises(TypeNotForPatient):
+        booking_create(
+            slot_id=slot.pk,
+            appointment_type=follow_up,
+            **{**PATIENT, "is_new_patient": True},
+        )
+    assert not Booking.objects.exists()
+
+
+def test_a_time_too_short_for_a_new_patient_says_so(client, slot, follow_up):
+    response = client.get(book_url(slot), {"ny": "1"})
+    assert response.status_code == 200
+    assert "Denne tiden er for kort for en time for nye pasienter." in page_text(
+        response.content.decode()
+    )

@@ -33,12 +33,13 @@ def open_slot():
 
 
 def fill_booking_form(page, *, name, email, phone="41234567"):
-    """A new patient's answers on the booking form, ready to send."""
+    """A returning patient's answers on the booking form (a follow-up), ready to
+    send."""
     page.get_by_label("Oppfølging").check()
     page.get_by_label("Fullt navn").fill(name)
     page.get_by_label("Mobilnummer").fill(phone)
     page.get_by_label("E-post").fill(email)
-    page.get_by_label("Nei, jeg er ny pasient").check()
+    page.get_by_label("Ja", exact=True).check()
     page.get_by_label("Jeg har lest").check()
 
 
@@ -157,3 +158,85 @@ def test_a_time_taken_meanwhile_is_said_and_focused(axe_page, live_server, open_
     # The deferred script moves focus to it, so a screen reader says it at once.
     expect(heading).to_be_focused(timeout=5000)
     assert run_axe(page) == []
+
+
+@pytest.fixture
+def kinds_for_whom():
+    """A first consultation (45 min, for everyone) and a follow-up (30 min, for
+    returning patients), as the production migration makes them."""
+    first = AppointmentTypeFactory(
+        slug="forstegangskonsultasjon",
+        name_nb="Førstegangskonsultasjon",
+        name_en="First consultation",
+        duration_minutes=45,
+        price_nok=890,
+    )
+    follow_up = AppointmentTypeFactory()
+    AppointmentType.objects.filter(pk=follow_up.pk).update(audience="returning")
+    return first, follow_up
+
+
+def long_slot(clinic_slug="nemus-testby"):
+    practitioner = PractitionerFactory(
+        clinic=ClinicFactory(name="NEMUS Testby", slug=clinic_slug),
+        name="Kari Rygg",
+    )
+    start = (timezone.now() + dt.timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    return SlotFactory(
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=45),
+    )
+
+
+def test_a_new_patient_is_never_offered_a_follow_up_and_a_forged_one_is_refused(
+    axe_page, live_server, kinds_for_whom, html_checker
+):
+    page = axe_page
+    slot = long_slot()
+    url = f"{live_server.url}/timebestilling/nemus-testby/{slot.pk}/"
+    page.goto(url + "?ny=1")
+    assert page.get_by_label("Førstegangskonsultasjon", exact=False).count() == 1
+    assert page.get_by_label("Oppfølging", exact=False).count() == 0
+    expect(page.get_by_label("Nei, jeg er ny pasient")).to_be_checked()
+    checked(page, html_checker, "form for a new patient")
+    # The form as a browser would send it, with the follow-up put back by hand.
+    token = page.locator("input[name=csrfmiddlewaretoken]").input_value()
+    answer = page.request.post(
+        url,
+        form={
+            "csrfmiddlewaretoken": token,
+            "appointment_type": "oppfolging",
+            "name": "Ny Pasient",
+            "phone": "41234567",
+            "email": "ny@example.invalid",
+            "is_new_patient": "ny",
+            "privacy": "on",
+        },
+        headers={"Referer": url},
+    )
+    assert answer.status == 400
+    assert "Som ny pasient velger du en førstegangskonsultasjon." in answer.text()
+    assert not Booking.objects.exists()
+
+
+def test_a_returning_patient_books_a_follow_up_and_is_told_the_change_deadline(
+    axe_page, live_server, kinds_for_whom
+):
+    page = axe_page
+    slot = long_slot()
+    page.goto(f"{live_server.url}/timebestilling/nemus-testby/{slot.pk}/?ny=0")
+    rule = page.locator(".nm-change-rule")
+    expect(rule).to_contain_text("Du kan endre eller avbestille på nett til")
+    expect(rule).to_contain_text("Etter det: ring klinikken.")
+    fill_booking_form(page, name="Tidligere Pasient", email="t@example.invalid")
+    page.get_by_role("button", name="Bestill timen").click()
+    expect(page.locator("h1")).to_have_text("Timen er bestilt")
+    booking = Booking.objects.get()
+    assert booking.appointment_type.slug == "oppfolging"
+    assert booking.is_new_patient is False
+    expect(page.locator(".nm-change-rule")).to_contain_text(
+        "Etter det: ring klinikken."
+    )
