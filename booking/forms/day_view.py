@@ -14,6 +14,13 @@ from booking.forms.fields import choice_field
 from clinics.models import Profession
 
 
+def _answer(new_patient: bool | None) -> str | None:
+    """?ny='s value for an answer: "1", "0", or None (not said)."""
+    if new_patient is None:
+        return None
+    return "1" if new_patient else "0"
+
+
 class SlotFilterForm(forms.Form):
     """What the day view shows (GET): which day, which week of days, grouped how,
     for which appointment type, profession or practitioner.
@@ -29,9 +36,19 @@ class SlotFilterForm(forms.Form):
         "day": "dag",
         "weeks": "uke",
         "grouping": "vis",
+        "new_patient": "ny",
     }
     BY_PRACTITIONER, BY_TIME = "behandler", "tid"
 
+    new_patient = forms.ChoiceField(
+        label=_("First time with us?"),
+        required=False,
+        choices=[
+            ("", _("Not said")),
+            ("1", _("Yes, first time")),
+            ("0", _("No, I have been here before")),
+        ],
+    )
     appointment_type = forms.ChoiceField(label=_("Appointment"), required=False)
     profession = forms.ChoiceField(label=_("Profession"), required=False)
     practitioner = forms.ChoiceField(label=_("Practitioner"), required=False)
@@ -85,6 +102,7 @@ class SlotFilterForm(forms.Form):
             "grouping": _(
                 "Appointments can be shown by practitioner or by time of day."
             ),
+            "new_patient": _("Answer “first time with us?” with yes or no."),
         }
         for name, message in messages.items():
             self.fields[name].error_messages["invalid_choice"] = message
@@ -100,6 +118,9 @@ class SlotFilterForm(forms.Form):
     def clean_appointment_type(self):
         slug = self.cleaned_data["appointment_type"]
         return self.appointment_types[slug] if slug else None
+
+    def clean_new_patient(self):
+        return {"1": True, "0": False}.get(self.cleaned_data["new_patient"])
 
     def clean_practitioner(self):
         value = self.cleaned_data["practitioner"]
@@ -137,6 +158,7 @@ class SlotFilterForm(forms.Form):
             "day": data.get("day"),
             "weeks": data.get("weeks"),
             "by_practitioner": data.get("grouping") != self.BY_TIME,
+            "new_patient": data.get("new_patient"),
         }
 
     def query(self, **changes) -> str:
@@ -150,6 +172,7 @@ class SlotFilterForm(forms.Form):
             "profession": data.get("profession") or None,
             "practitioner": data.get("practitioner"),
             "grouping": data.get("grouping") or None,
+            "new_patient": _answer(data.get("new_patient")),
         }
         values.update(changes)
         pairs = [

@@ -2,7 +2,7 @@
 patient's filters, each clinic's next open time, the soonest times near a search."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import (
     F,
@@ -11,7 +11,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import DenseRank, RowNumber
+from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from booking.models import (
@@ -159,12 +159,14 @@ def next_open_slot_by_clinic(
     return _first_open(groups, now=now, profession=profession)
 
 
-def _first_open_query(*, now, earliest, latest, clinic_ids, profession):
+def _first_open_query(*, now, earliest, latest, clinic_ids, profession, fitting=None):
     open_here = Slot.objects.bookable_in(
         now=now, earliest=earliest, latest=latest
     ).filter(clinic_id=OuterRef("pk"))
     if profession:
         open_here = open_here.filter(practitioner__profession=profession)
+    if fitting:
+        open_here = open_here.fitting_to(**fitting)
     first = open_here.order_by("starts_at").values("starts_at")[:1]
     return (
         Clinic.objects.filter(pk__in=clinic_ids)
@@ -179,16 +181,24 @@ def _first_open_query(*, now, earliest, latest, clinic_ids, profession):
 FIRST_OPEN = CompiledQuery(_first_open_query, model=Clinic, columns=["pk", "first"])
 
 
-def _first_open(groups, *, now, profession: str) -> dict[int, dt.datetime]:
+def _first_open(
+    groups, *, now, profession: str, fitting=None
+) -> dict[int, dt.datetime]:
     result: dict[int, dt.datetime] = {}
     for policy, clinic_ids in groups:
         earliest, latest = policy.window(now)
-        rows = FIRST_OPEN.rows(
-            now=now,
-            earliest=earliest,
-            latest=latest,
-            clinic_ids=list(clinic_ids),
-            profession=profession,
+        arguments = {
+            "now": now,
+            "earliest": earliest,
+            "latest": latest,
+            "clinic_ids": list(clinic_ids),
+            "profession": profession,
+        }
+        # Only for an appointment type (a new patient's): built by the ORM.
+        rows = (
+            _first_open_query(**arguments, fitting=fitting)
+            if fitting
+            else FIRST_OPEN.rows(**arguments)
         )
         # None filtered here: `first IS NOT NULL` in SQL ran the subquery twice.
         result.update((pk, first) for pk, first in rows if first is not None)
@@ -201,16 +211,30 @@ SOONEST_SPAN = dt.timedelta(days=3)
 
 
 def soonest_slots_by_clinic(
-    *, clinics, per_clinic: int = 4, profession: str = "", now=None
+    *,
+    clinics,
+    per_clinic: int = 4,
+    profession: str = "",
+    appointment_type=None,
+    now=None,
 ) -> dict[int, list]:
     """Each clinic's first `per_clinic` open times ({clinic id: [slots]}), at most one
-    per start time, within SOONEST_SPAN of its first: the policies, then two
-    queries per distinct booking window however many clinics, practitioners and
-    slots there are (the first open time per clinic, then a window function that
-    numbers each clinic's times there; only the first few leave the database)."""
+    per start time, within SOONEST_SPAN of its first, spread across practitioners
+    (at each time the one shown least so far, then by name); with
+    `appointment_type`, only times it fits (a new patient's first consultation).
+    The policies, then two queries per distinct booking window however many
+    clinics, practitioners and slots there are (the first open time per clinic,
+    then a window function that numbers each clinic's times there; only the slots
+    at the first few times leave the database)."""
     now = now or timezone.now()
+    fitting = None
+    if appointment_type is not None:
+        fitting = {
+            "professions": list(appointment_type.professions),
+            "length": dt.timedelta(minutes=appointment_type.duration_minutes),
+        }
     groups = _clinics_by_window(clinics)
-    first = _first_open(groups, now=now, profession=profession)
+    first = _first_open(groups, now=now, profession=profession, fitting=fitting)
     result: dict[int, list] = defaultdict(list)
     for policy, all_ids in groups:
         clinic_ids = [clinic_id for clinic_id in all_ids if clinic_id in first]
@@ -225,27 +249,31 @@ def soonest_slots_by_clinic(
         slots = Slot.objects.bookable_online(policy=policy, now=now).filter(near)
         if profession:
             slots = slots.filter(practitioner__profession=profession)
+        if fitting:
+            slots = slots.fitting_to(**fitting)
         ranked = (
             slots.annotate(
-                # The n-th distinct start time of its clinic...
+                # The n-th distinct start time of its clinic, with every
+                # practitioner free then.
                 rank=Window(
                     DenseRank(),
                     partition_by=[F("clinic_id")],
                     order_by=[F("starts_at").asc()],
                 ),
-                # ...once, however many practitioners are free then.
-                same_time=Window(
-                    RowNumber(),
-                    partition_by=[F("clinic_id"), F("starts_at")],
-                    order_by=[F("practitioner__name").asc(), F("pk").asc()],
-                ),
             )
-            .filter(rank__lte=per_clinic, same_time=1)
+            .filter(rank__lte=per_clinic)
             .select_related("practitioner")
-            .order_by("clinic_id", "starts_at")
+            .order_by("clinic_id", "starts_at", "practitioner__name", "pk")
         )
+        at_times: dict[int, dict] = defaultdict(dict)
         for slot in ranked:
-            result[slot.clinic_id].append(slot)
+            at_times[slot.clinic_id].setdefault(slot.starts_at, []).append(slot)
+        for clinic_id, times in at_times.items():
+            shown: Counter = Counter()
+            for options in times.values():
+                pick = min(options, key=lambda s: shown[s.practitioner_id])
+                shown[pick.practitioner_id] += 1
+                result[clinic_id].append(pick)
     return dict(result)
 
 

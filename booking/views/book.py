@@ -32,15 +32,10 @@ from booking.views.public import (
     booking_crumbs,
     clinic_or_404,
     fallback_context,
+    new_patient_answer,
 )
 from nemus_site.client_ip import client_ip
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
-
-
-def new_patient_answer(query) -> bool | None:
-    """`?ny=1` (first time with us), `?ny=0` (returning), else None (not said; an
-    unknown value is not an answer)."""
-    return {"1": True, "0": False}.get(query.get("ny", ""))
 
 
 def _rate_limited(request) -> bool:

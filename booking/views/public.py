@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -19,7 +20,7 @@ from django.views.generic import TemplateView
 
 from booking.formatting import day_labels
 from booking.forms import SlotFilterForm
-from booking.models import ClinicBookingPolicy
+from booking.models import AppointmentType, ClinicBookingPolicy
 from booking.selectors import (
     appointment_types_for,
     clinics_annotate_next_open,
@@ -27,6 +28,7 @@ from booking.selectors import (
     slot_list_open,
     soonest_slots_by_clinic,
 )
+from booking.services import TypeNotForPatient
 from clinics import hours
 from clinics.forms import ClinicSearchPageMixin
 from clinics.models import Clinic, Practitioner
@@ -76,11 +78,23 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         nearest = clinics if show_all or not origin.found else clinics[:SOONEST_CLINICS]
         now = timezone.now()
         show_all_url = ""
+        # "First time with us?" (?ny=): a new patient sees only the times the one
+        # type for new patients fits.
+        new_patient = new_patient_answer(self.request.GET)
+        for_patient = None
+        if new_patient is not None:
+            eligible = [
+                kind
+                for kind in AppointmentType.objects.filter(is_active=True)
+                if kind.is_for(new_patient)
+            ]
+            for_patient = eligible[0] if len(eligible) == 1 else None
         if origin.found:
             soonest = soonest_slots_by_clinic(
                 clinics=nearest,
                 per_clinic=SOONEST_TIMES,
                 profession=profession,
+                appointment_type=for_patient,
                 now=now,
             )
             for clinic in nearest:
@@ -97,7 +111,11 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             clinics=nearest,
             clinic_count=len(clinics),
             show_all_url=show_all_url,
-            profession_query=f"?yrke={profession}" if profession else "",
+            profession_query=_clinic_query(profession, new_patient),
+            time_query=_time_query(for_patient, new_patient),
+            new_patient=new_patient,
+            for_patient=for_patient,
+            new_patient_urls=_answer_urls(self.request.GET),
             breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],
         )
         return context
@@ -201,6 +219,42 @@ def day_view_facts(slug) -> DayViewFacts:
     return DayViewFacts(clinic, types, MappingProxyType(html))
 
 
+def new_patient_answer(query) -> bool | None:
+    """`?ny=1` (first time with us), `?ny=0` (returning), else None (not said; an
+    unknown value is not an answer)."""
+    return {"1": True, "0": False}.get(query.get("ny", ""))
+
+
+def _clinic_query(profession: str, new_patient) -> str:
+    pairs = [("yrke", profession)] if profession else []
+    if new_patient is not None:
+        pairs.append(("ny", "1" if new_patient else "0"))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _answer_urls(query) -> dict:
+    """The search as it is, with "first time with us?" answered each way or not."""
+    urls = {}
+    for name, value in (("yes", "1"), ("no", "0"), ("unsaid", None)):
+        changed = query.copy()
+        changed.pop("ny", None)
+        if value is not None:
+            changed["ny"] = value
+        urls[name] = "?" + changed.urlencode()
+    return urls
+
+
+def _time_query(appointment_type, new_patient) -> str:
+    """What a time's link carries to the booking form: the type chosen and the
+    answer to "first time with us?"."""
+    pairs = []
+    if appointment_type is not None:
+        pairs.append(("type", appointment_type.slug))
+    if new_patient is not None:
+        pairs.append(("ny", "1" if new_patient else "0"))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
 def day_view_context(
     request, clinic, *, time_prefix: str, fixed_type=None, facts=None
 ) -> dict:
@@ -228,9 +282,24 @@ def day_view_context(
     )
     if fixed_type is not None:
         del form.fields["appointment_type"]
+        del form.fields["new_patient"]
     choice = form.choices() if form.is_bound else dict(NO_CHOICE)
+    new_patient = choice.pop("new_patient", None)
     if fixed_type is not None:
         choice["appointment_type"] = fixed_type
+    # "First time with us?" answered: only times where a type meant for the
+    # patient fits and is offered (the one such type, as if chosen).
+    eligible = [t for t in types if t.is_for(new_patient)]
+    if fixed_type is None and new_patient is not None:
+        chosen = choice["appointment_type"]
+        if chosen is not None and not chosen.is_for(new_patient):
+            form.add_error(
+                "appointment_type",
+                TypeNotForPatient(chosen, new_patient=new_patient).message,
+            )
+            choice["appointment_type"] = None
+        if choice["appointment_type"] is None and len(eligible) == 1:
+            choice["appointment_type"] = eligible[0]
     day = slot_day_get(clinic=clinic, now=now, practitioners=practitioners, **choice)
     filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
         fixed_type is None and choice["appointment_type"]
@@ -248,11 +317,25 @@ def day_view_context(
         "appointment_type": choice["appointment_type"],
         "filtered": filtered,
         "time_prefix": time_prefix,
-        "type_query": (
-            f"?type={choice['appointment_type'].slug}"
-            if choice["appointment_type"] and fixed_type is None
-            else ""
+        "type_query": _time_query(
+            choice["appointment_type"] if fixed_type is None else None, new_patient
         ),
+        "new_patient": new_patient,
+        "eligible_types": eligible if new_patient is not None else [],
+        "new_patient_urls": {
+            "yes": form.query(
+                new_patient="1", day=day.day and day.day.isoformat(), weeks=day.weeks
+            ),
+            "no": form.query(
+                new_patient="0", day=day.day and day.day.isoformat(), weeks=day.weeks
+            ),
+            "unsaid": form.query(
+                new_patient=None,
+                appointment_type=None,
+                day=day.day and day.day.isoformat(),
+                weeks=day.weeks,
+            ),
+        },
         "strip_days": [
             (
                 strip_day,

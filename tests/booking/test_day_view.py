@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from booking.models import ClinicBookingPolicy, Slot
+from booking.models import AppointmentType, ClinicBookingPolicy, Slot
 from booking.services import booking_create
 from clinics.hours import OSLO
 from clinics.models import Profession
@@ -263,3 +263,44 @@ def test_the_day_view_costs_the_same_queries_for_one_or_many(
         large = client.get(URL, query)
     assert small.status_code == large.status_code
     assert len(times(large.content.decode())) > len(times(small.content.decode()))
+
+
+def test_first_time_with_us_shows_only_times_a_new_patient_can_book(
+    client, clinic, follow_up
+):
+    """?ny=1: only times long enough for the first consultation (the one type for
+    new patients), and each time leads to the form with the answer; ?ny=0: all."""
+    first = AppointmentType.objects.get(slug="forstegangskonsultasjon")
+    person = PractitionerFactory(clinic=clinic, profession=Profession.CHIROPRACTOR)
+    short = SlotFactory(practitioner=person, starts_at=at(2, 9), ends_at=at(2, 9, 30))
+    long = SlotFactory(practitioner=person, starts_at=at(2, 10), ends_at=at(2, 10, 45))
+    day = {"dag": at(2, 9).date().isoformat()}
+    unsaid = client.get(URL, day).content.decode()
+    assert "Første gang hos oss?" in unsaid
+    assert times(unsaid) == ["09.00", "10.00"]
+    new = client.get(URL, {**day, "ny": "1"}).content.decode()
+    assert times(new) == ["10.00"]
+    assert f"{long.pk}/?type={first.slug}&amp;ny=1" in new
+    assert f"{short.pk}/" not in new
+    assert "Tidene under er for førstegangskonsultasjon (45 min)." in page_text(new)
+    returning = client.get(URL, {**day, "ny": "0"}).content.decode()
+    assert times(returning) == ["09.00", "10.00"]
+    assert f"{short.pk}/?ny=0" in returning
+    # The strip's days keep the answer.
+    assert re.search(r'href="\?[^"]*ny=1[^"]*"', new)
+
+
+def test_an_unknown_answer_or_a_type_not_for_the_patient_is_said(
+    client, clinic, follow_up
+):
+    PractitionerFactory(clinic=clinic, profession=Profession.CHIROPRACTOR)
+    response = client.get(URL, {"ny": "kanskje"})
+    assert response.status_code == 400
+    assert "Svar ja eller nei på «Første gang hos oss?»." in page_text(
+        response.content.decode()
+    )
+    response = client.get(URL, {"ny": "1", "type": "oppfolging"})
+    assert response.status_code == 400
+    assert "Oppfølging er for pasienter som har vært på klinikken før." in page_text(
+        response.content.decode()
+    )

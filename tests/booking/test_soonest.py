@@ -38,7 +38,8 @@ def buttons(html: str, slug: str) -> list[tuple[str, str]]:
     item = html.split(f'<li class="nm-clinic" id="clinic-{slug}">')[1]
     item = item.split('<li class="nm-clinic"')[0].split("</ol>")[0]
     return re.findall(
-        r'<a class="nm-time" href="([^"]+)"><span class="nm-time__day">[^<]+</span> '
+        r'<a class="nm-time[^"]*" href="([^"]+)">'
+        r'<span class="nm-time__day">[^<]+</span> '
         r'<span class="nm-time__clock">([^<]+)</span>',
         item,
     )
@@ -194,4 +195,46 @@ def test_the_soonest_list_costs_the_same_queries_for_few_or_many(
         large = client.get(URL, {"q": "5003", "alle": "1"})
     assert len(listed(small.content.decode())) == 2
     assert len(listed(large.content.decode())) == 12
-    assert large.content.decode().count('class="nm-time"') == 12 * 4
+    assert large.content.decode().count('class="nm-time nm-time--named"') == 12 * 4
+
+
+def test_the_soonest_times_are_spread_across_named_practitioners(client, clinics):
+    bergen = Clinic.objects.get(name="NEMUS Bergen")
+    bergen.practitioners.all().delete()
+    anne = PractitionerFactory(clinic=bergen, name="Anne Aas")
+    berit = PractitionerFactory(clinic=bergen, name="Berit Bakke")
+    for hour in (9, 10, 11, 12):
+        for person in (anne, berit):
+            SlotFactory(practitioner=person, starts_at=at(1, hour))
+    html = client.get(URL, {"q": "5003"}).content.decode()
+    item = html.split(f'id="clinic-{bergen.slug}"')[1].split("</ul>")[0]
+    names = re.findall(r'<span class="nm-time__who">.*?</span>([^<]+)</span>', item)
+    assert names == ["Anne Aas", "Berit Bakke", "Anne Aas", "Berit Bakke"]
+
+
+def test_a_new_patient_sees_only_times_a_first_consultation_fits(client, clinics):
+    bergen = Clinic.objects.get(name="NEMUS Bergen")
+    bergen.practitioners.all().delete()
+    person = PractitionerFactory(clinic=bergen, name="Anne Aas")
+    SlotFactory(practitioner=person, starts_at=at(1, 9))  # 30 min: follow-up only
+    long = SlotFactory(
+        practitioner=person,
+        starts_at=at(1, 10),
+        ends_at=at(1, 10) + dt.timedelta(minutes=45),
+    )
+    html = client.get(URL, {"q": "5003", "ny": "1"}).content.decode()
+    assert buttons(html, bergen.slug) == [
+        (
+            f"/timebestilling/{bergen.slug}/{long.pk}/"
+            "?type=forstegangskonsultasjon&amp;ny=1",
+            "10.00",
+        )
+    ]
+    assert "Tidene under er for førstegangskonsultasjon (45 min)." in page_text(html)
+    # The clinic's own page keeps the answer.
+    assert f'href="/timebestilling/{bergen.slug}/?ny=1"' in html
+    returning = client.get(URL, {"q": "5003", "ny": "0"}).content.decode()
+    assert [clock for _h, clock in buttons(returning, bergen.slug)] == [
+        "09.00",
+        "10.00",
+    ]

@@ -175,13 +175,16 @@ def test_from_the_article_to_a_confirmation_by_keyboard(
         ("name", "Tastatur Testesen"),
         ("phone", "912 34 567"),
         ("email", "tastatur@example.invalid"),
-        ("is_new_patient", None),
+        # A returning patient (the follow-up is for them): the second answer.
+        ("is_new_patient", "ArrowDown"),
         ("privacy", None),
     ]
     for name, text in answers:
         focus_by_tab(page, f'input[name="{name}"]')
         if text is None:
             page.keyboard.press("Space")
+        elif text == "ArrowDown":
+            page.keyboard.press(text)
         else:
             page.keyboard.type(text)
     focus_by_tab(page, 'button[type="submit"]')
