@@ -290,6 +290,7 @@ def day_view_context(
     # "First time with us?" answered: only times where a type meant for the
     # patient fits and is offered (the one such type, as if chosen).
     eligible = [t for t in types if t.is_for(new_patient)]
+    chosen_type = choice["appointment_type"]  # by the patient, not implied
     if fixed_type is None and new_patient is not None:
         chosen = choice["appointment_type"]
         if chosen is not None and not chosen.is_for(new_patient):
@@ -302,7 +303,7 @@ def day_view_context(
             choice["appointment_type"] = eligible[0]
     day = slot_day_get(clinic=clinic, now=now, practitioners=practitioners, **choice)
     filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
-        fixed_type is None and choice["appointment_type"]
+        fixed_type is None and chosen_type
     )
     filter_fields_html = ""
     if facts is not None and not form.is_bound and fixed_type is None:

@@ -280,6 +280,8 @@ def test_first_time_with_us_shows_only_times_a_new_patient_can_book(
     assert times(unsaid) == ["09.00", "10.00"]
     new = client.get(URL, {**day, "ny": "1"}).content.decode()
     assert times(new) == ["10.00"]
+    # The answer is not a filter the patient set: the filters stay closed.
+    assert '<details class="nm-slot-filter">' in new
     assert f"{long.pk}/?type={first.slug}&amp;ny=1" in new
     assert f"{short.pk}/" not in new
     assert "Tidene under er for førstegangskonsultasjon (45 min)." in page_text(new)
