@@ -15,7 +15,7 @@ from django.views.static import serve as static_serve
 
 from clinics.models import PROFESSION_PLURALS, Profession
 from clinics.selectors import clinic_list_with_profession, profession_coverage
-from nemus_site import health, privacy
+from nemus_site import health, privacy, privacy_summary
 from nemus_site.forms import ComponentDemoForm
 from nemus_site.models import Page
 from nemus_site.page_cache import PublicPageMixin
@@ -63,9 +63,9 @@ class PageView(PublicPageMixin, TemplateView):
             context["controller"] = privacy.controller_facts()
             context["processors"] = privacy.processor_facts()
             context["processings"] = privacy.processings()
-            context["privacy_short"] = privacy.summary_facts()
+            context["privacy_short"] = privacy_summary.summary_facts()
             context["staff_processings"] = privacy.staff_processings()
-            context["rights_contact"] = privacy.rights_contact()
+            context["rights_contact"] = privacy_summary.rights_contact()
         if page.key == Page.Key.BUSINESSES:
             # "Our physiotherapists visit the workplace": the clinics that have them.
             context["physiotherapy_clinics"] = clinic_list_with_profession(

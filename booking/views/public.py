@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -29,6 +28,12 @@ from booking.selectors import (
     soonest_slots_by_clinic,
 )
 from booking.services import TypeNotForPatient
+from booking.views.answers import (
+    answer_urls,
+    clinic_query,
+    new_patient_answer,
+    time_query,
+)
 from clinics import hours
 from clinics.forms import ClinicSearchPageMixin
 from clinics.models import Clinic, Practitioner
@@ -111,11 +116,11 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             clinics=nearest,
             clinic_count=len(clinics),
             show_all_url=show_all_url,
-            profession_query=_clinic_query(profession, new_patient),
-            time_query=_time_query(for_patient, new_patient),
+            profession_query=clinic_query(profession, new_patient),
+            time_query=time_query(for_patient, new_patient),
             new_patient=new_patient,
             for_patient=for_patient,
-            new_patient_urls=_answer_urls(self.request.GET),
+            new_patient_urls=answer_urls(self.request.GET),
             breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],
         )
         return context
@@ -219,42 +224,6 @@ def day_view_facts(slug) -> DayViewFacts:
     return DayViewFacts(clinic, types, MappingProxyType(html))
 
 
-def new_patient_answer(query) -> bool | None:
-    """`?ny=1` (first time with us), `?ny=0` (returning), else None (not said; an
-    unknown value is not an answer)."""
-    return {"1": True, "0": False}.get(query.get("ny", ""))
-
-
-def _clinic_query(profession: str, new_patient) -> str:
-    pairs = [("yrke", profession)] if profession else []
-    if new_patient is not None:
-        pairs.append(("ny", "1" if new_patient else "0"))
-    return "?" + urlencode(pairs) if pairs else ""
-
-
-def _answer_urls(query) -> dict:
-    """The search as it is, with "first time with us?" answered each way or not."""
-    urls = {}
-    for name, value in (("yes", "1"), ("no", "0"), ("unsaid", None)):
-        changed = query.copy()
-        changed.pop("ny", None)
-        if value is not None:
-            changed["ny"] = value
-        urls[name] = "?" + changed.urlencode()
-    return urls
-
-
-def _time_query(appointment_type, new_patient) -> str:
-    """What a time's link carries to the booking form: the type chosen and the
-    answer to "first time with us?"."""
-    pairs = []
-    if appointment_type is not None:
-        pairs.append(("type", appointment_type.slug))
-    if new_patient is not None:
-        pairs.append(("ny", "1" if new_patient else "0"))
-    return "?" + urlencode(pairs) if pairs else ""
-
-
 def day_view_context(
     request, clinic, *, time_prefix: str, fixed_type=None, facts=None
 ) -> dict:
@@ -318,7 +287,7 @@ def day_view_context(
         "appointment_type": choice["appointment_type"],
         "filtered": filtered,
         "time_prefix": time_prefix,
-        "type_query": _time_query(
+        "type_query": time_query(
             choice["appointment_type"] if fixed_type is None else None, new_patient
         ),
         "new_patient": new_patient,
