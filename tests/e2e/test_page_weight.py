@@ -108,8 +108,10 @@ def test_the_home_page_loads_no_map_code(browser, live_server):
 
 # A clinic's day view on a phone (issue 17): about three phone screens, and light.
 DAY_VIEW_HEIGHT = 2_400  # CSS px at 375 px wide, without the warning signs below
-# The 113 signs every booking page shows under its task (issue 34), on their own.
+# The 113 signs every booking page shows under its task (issue 34), on their own;
+# and the question "first time with us?" above the times (issue 34).
 WARNING_SIGNS_HEIGHT = 900
+QUESTION_HEIGHT = 120
 DAY_VIEW_BUDGET = 40_000  # bytes as sent, the page with its CSS and JS
 
 
@@ -149,20 +151,71 @@ def test_a_clinics_day_view_on_a_phone_is_short_and_light(browser, live_server, 
             " const s = getComputedStyle(e); return e.getBoundingClientRect().height"
             " + parseFloat(s.marginTop) + parseFloat(s.marginBottom); })()"
         )
-        height = page.evaluate("document.documentElement.scrollHeight") - warnings
+        question = page.evaluate(
+            "(() => { const e = document.querySelector('.nm-first-time');"
+            " const s = getComputedStyle(e); return e.getBoundingClientRect().height"
+            " + parseFloat(s.marginTop) + parseFloat(s.marginBottom); })()"
+        )
+        height = (
+            page.evaluate("document.documentElement.scrollHeight") - warnings - question
+        )
         total = sum(weights.values())
         times = page.locator("[data-slot-day] .nm-time").count()
         listing = "\n".join(f"{size:>8} {url}" for url, size in weights.items())
         with (ROOT / "var" / "page-weight.txt").open("a") as out:
             out.write(
                 f"{path} ({which}, {times} times): {height} CSS px tall at 375 px "
-                f"and {warnings} for the warning signs, "
+                f"and {warnings} for the warning signs, {question} for the "
+                "question, "
                 f"{total} bytes compressed (budget {DAY_VIEW_BUDGET})\n{listing}\n"
             )
         assert times > 0
         assert not any("leaflet" in url for url in weights)
         assert height <= DAY_VIEW_HEIGHT, f"{path}: {height} CSS px with {times} times"
         assert warnings <= WARNING_SIGNS_HEIGHT, f"{path}: signs {warnings} CSS px"
+        assert question <= QUESTION_HEIGHT, f"{path}: question {question} CSS px"
         assert total <= DAY_VIEW_BUDGET, f"{path}: {total} bytes\n{listing}"
+    finally:
+        context.close()
+
+
+# The task first on a phone (issue 34): the first bookable time, or the form's first
+# field, within this many CSS px of the top at 375 px, demo banner included.
+TASK_TOP = 1_200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/timebestilling/?q=5003",
+        "/en/booking/?q=5003",
+        "/timebestilling/{clinic}/",
+        "/en/booking/{clinic}/",
+        "form",
+    ],
+)
+def test_the_task_comes_first_on_a_phone(browser, live_server, postcodes, path):
+    from booking.models import Slot
+
+    clinic = busiest_clinic()
+    if path == "form":
+        slot = Slot.objects.filter(clinic=clinic).order_by("starts_at").last()
+        path = f"/timebestilling/{clinic.slug}/{slot.pk}/"
+        target = "form input:not([type=hidden]), form select"
+    else:
+        path = path.format(clinic=clinic.slug)
+        target = "a.nm-time"
+    context, page, _weights = first_view(browser, live_server.url + path)
+    try:
+        top = page.evaluate(
+            "sel => document.querySelector(sel).getBoundingClientRect().top"
+            " + window.scrollY",
+            target,
+        )
+        with (ROOT / "var" / "page-weight.txt").open("a") as out:
+            out.write(f"{path}: the task starts {top} CSS px from the top\n")
+        assert page.locator(".nm-demo-banner").is_visible()
+        assert page.locator("#help-now").is_visible()  # the 113 signs, further down
+        assert top <= TASK_TOP, f"{path}: {target} at {top} CSS px"
     finally:
         context.close()
