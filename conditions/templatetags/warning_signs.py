@@ -5,6 +5,7 @@ for e-mails. All render conditions.warning_signs groups, never their own wording
 from django import template
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from conditions.selectors import condition_get_for_warnings
 from conditions.warning_signs import warning_signs_of
@@ -46,18 +47,39 @@ def _site_warning(context):
     return kept[1]
 
 
-@register.inclusion_tag("conditions/_warning_signs_short.html", takes_context=True)
+def _site_html(context, template_name: str, **extra) -> str:
+    """The site's warning signs rendered with `template_name`: the same HTML for
+    every request, so made once per worker, language and staff edit (the booking
+    pages show it on every request)."""
+
+    def build():
+        return render_to_string(
+            template_name, {"warning": _site_warning(context), **extra}
+        )
+
+    request = context.get("request")
+    if request is None:
+        return build()
+    key = ("site-warning-html", template_name, translation.get_language(), *extra)
+    key += tuple(extra.values())
+    return edits_fragment(request, key, build)
+
+
+@register.simple_tag(takes_context=True)
 def warning_signs_short(context, heading_level=2):
     """The site's warning signs, short: the most urgent level's signs in view, the
     others in a disclosure, without explanations."""
-    return {"warning": _site_warning(context), "heading_level": heading_level}
+    html = _site_html(
+        context, "conditions/_warning_signs_short.html", heading_level=heading_level
+    )
+    return mark_safe(html)  # rendered from our template, escaped there
 
 
-@register.inclusion_tag("conditions/_warning_signs_pointer.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def warning_signs_pointer(context):
     """One line near the top of a page whose task comes first: call 113, and a
     link down to the short list (`warning_signs_short`, later on the page)."""
-    return {"warning": _site_warning(context)}
+    return mark_safe(_site_html(context, "conditions/_warning_signs_pointer.html"))
 
 
 @register.inclusion_tag("conditions/_warning_signs_full.html")
