@@ -6,6 +6,8 @@ from booking.forms.day_view import SlotFilterForm
 from booking.forms.fields import (
     INVISIBLE_CATEGORIES,
     choice_field,
+    new_patient_from,
+    new_patient_value,
     person_name,
     privacy_label,
 )
@@ -21,6 +23,8 @@ __all__ = [
     "WaitlistCodeForm",
     "WaitlistForm",
     "choice_field",
+    "new_patient_from",
+    "new_patient_value",
     "person_name",
     "privacy_label",
 ]

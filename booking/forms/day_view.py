@@ -10,15 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from booking.formatting import nok
-from booking.forms.fields import choice_field
+from booking.forms.fields import choice_field, new_patient_from, new_patient_value
 from clinics.models import Profession
-
-
-def _answer(new_patient: bool | None) -> str | None:
-    """?ny='s value for an answer: "1", "0", or None (not said)."""
-    if new_patient is None:
-        return None
-    return "1" if new_patient else "0"
 
 
 class SlotFilterForm(forms.Form):
@@ -120,7 +113,7 @@ class SlotFilterForm(forms.Form):
         return self.appointment_types[slug] if slug else None
 
     def clean_new_patient(self):
-        return {"1": True, "0": False}.get(self.cleaned_data["new_patient"])
+        return new_patient_from(self.cleaned_data["new_patient"])
 
     def clean_practitioner(self):
         value = self.cleaned_data["practitioner"]
@@ -172,7 +165,7 @@ class SlotFilterForm(forms.Form):
             "profession": data.get("profession") or None,
             "practitioner": data.get("practitioner"),
             "grouping": data.get("grouping") or None,
-            "new_patient": _answer(data.get("new_patient")),
+            "new_patient": new_patient_value(data.get("new_patient")),
         }
         values.update(changes)
         pairs = [

@@ -9,6 +9,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+# "First time with us?" in the address (DESIGN.md): ?ny=1 yes, ?ny=0 no.
+NEW_PATIENT_ANSWERS = {"1": True, "0": False}
+
+
+def new_patient_from(value: str) -> bool | None:
+    """The answer a `?ny=` value gives; None when it gives none."""
+    return NEW_PATIENT_ANSWERS.get(value)
+
+
+def new_patient_value(new_patient: bool | None) -> str | None:
+    """The `?ny=` value of an answer; None for no answer."""
+    if new_patient is None:
+        return None
+    return "1" if new_patient else "0"
+
 
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     """The form's choice field `name`, typed as one (its choices are set per form)."""

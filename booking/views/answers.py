@@ -1,21 +1,44 @@
-"""The answer to "first time with us?" (`?ny=1` / `?ny=0`, DESIGN.md) and the
-queries that carry it from the search to a clinic's day, and from a time to the
-booking form."""
+"""The answer to "first time with us?" (`?ny=1` / `?ny=0`, DESIGN.md): what it
+implies, and the queries that carry it from the search to a clinic's day, and from
+a time to the booking form."""
 
 from urllib.parse import urlencode
 
+from booking.forms import new_patient_from, new_patient_value
+
 
 def new_patient_answer(query) -> bool | None:
-    """`?ny=1` (first time with us), `?ny=0` (returning), else None (not said; an
-    unknown value is not an answer)."""
-    return {"1": True, "0": False}.get(query.get("ny", ""))
+    """The answer in a request's query; None when not said (an unknown value is
+    not an answer)."""
+    return new_patient_from(query.get("ny", ""))
+
+
+def type_for_patient(types, new_patient):
+    """The one appointment type meant for the patient, as if they had chosen it;
+    None when the question is not answered or more than one type is meant."""
+    if new_patient is None:
+        return None
+    eligible = [kind for kind in types if kind.is_for(new_patient)]
+    return eligible[0] if len(eligible) == 1 else None
+
+
+def _query(pairs, new_patient) -> str:
+    value = new_patient_value(new_patient)
+    if value is not None:
+        pairs = [*pairs, ("ny", value)]
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def clinic_query(profession: str, new_patient) -> str:
-    pairs = [("yrke", profession)] if profession else []
-    if new_patient is not None:
-        pairs.append(("ny", "1" if new_patient else "0"))
-    return "?" + urlencode(pairs) if pairs else ""
+    """A clinic's day view from the search: the profession and the answer."""
+    return _query([("yrke", profession)] if profession else [], new_patient)
+
+
+def time_query(appointment_type, new_patient) -> str:
+    """What a time's link carries to the booking form: the type chosen and the
+    answer."""
+    pairs = [("type", appointment_type.slug)] if appointment_type is not None else []
+    return _query(pairs, new_patient)
 
 
 def answer_urls(query) -> dict:
@@ -28,14 +51,3 @@ def answer_urls(query) -> dict:
             changed["ny"] = value
         urls[name] = "?" + changed.urlencode()
     return urls
-
-
-def time_query(appointment_type, new_patient) -> str:
-    """What a time's link carries to the booking form: the type chosen and the
-    answer to "first time with us?"."""
-    pairs = []
-    if appointment_type is not None:
-        pairs.append(("type", appointment_type.slug))
-    if new_patient is not None:
-        pairs.append(("ny", "1" if new_patient else "0"))
-    return "?" + urlencode(pairs) if pairs else ""

@@ -26,13 +26,13 @@ from booking.services import (
     SlotTaken,
     booking_create,
 )
+from booking.views.answers import new_patient_answer
 from booking.views.public import (
     SESSION_CONFIRMATION,
     WINDOW_MAX,
     booking_crumbs,
     clinic_or_404,
     fallback_context,
-    new_patient_answer,
 )
 from nemus_site.client_ip import client_ip
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key

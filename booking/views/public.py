@@ -33,6 +33,7 @@ from booking.views.answers import (
     clinic_query,
     new_patient_answer,
     time_query,
+    type_for_patient,
 )
 from clinics import hours
 from clinics.forms import ClinicSearchPageMixin
@@ -88,12 +89,9 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         new_patient = new_patient_answer(self.request.GET)
         for_patient = None
         if new_patient is not None:
-            eligible = [
-                kind
-                for kind in AppointmentType.objects.filter(is_active=True)
-                if kind.is_for(new_patient)
-            ]
-            for_patient = eligible[0] if len(eligible) == 1 else None
+            for_patient = type_for_patient(
+                AppointmentType.objects.filter(is_active=True), new_patient
+            )
         if origin.found:
             soonest = soonest_slots_by_clinic(
                 clinics=nearest,
@@ -258,22 +256,22 @@ def day_view_context(
         choice["appointment_type"] = fixed_type
     # "First time with us?" answered: only times where a type meant for the
     # patient fits and is offered (the one such type, as if chosen).
-    eligible = [t for t in types if t.is_for(new_patient)]
+    for_patient = type_for_patient(types, new_patient)
     chosen_type = choice["appointment_type"]  # by the patient, not implied
     if fixed_type is None and new_patient is not None:
-        chosen = choice["appointment_type"]
-        if chosen is not None and not chosen.is_for(new_patient):
+        if chosen_type is not None and not chosen_type.is_for(new_patient):
             form.add_error(
                 "appointment_type",
-                TypeNotForPatient(chosen, new_patient=new_patient).message,
+                TypeNotForPatient(chosen_type, new_patient=new_patient).message,
             )
             choice["appointment_type"] = None
-        if choice["appointment_type"] is None and len(eligible) == 1:
-            choice["appointment_type"] = eligible[0]
+        if choice["appointment_type"] is None:
+            choice["appointment_type"] = for_patient
     day = slot_day_get(clinic=clinic, now=now, practitioners=practitioners, **choice)
     filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
         fixed_type is None and chosen_type
     )
+    this_day = {"day": day.day and day.day.isoformat(), "weeks": day.weeks}
     filter_fields_html = ""
     if facts is not None and not form.is_bound and fixed_type is None:
         # The empty form shows only staff-edited choices: rendered with the facts.
@@ -291,20 +289,11 @@ def day_view_context(
             choice["appointment_type"] if fixed_type is None else None, new_patient
         ),
         "new_patient": new_patient,
-        "eligible_types": eligible if new_patient is not None else [],
+        "for_patient": for_patient,
         "new_patient_urls": {
-            "yes": form.query(
-                new_patient="1", day=day.day and day.day.isoformat(), weeks=day.weeks
-            ),
-            "no": form.query(
-                new_patient="0", day=day.day and day.day.isoformat(), weeks=day.weeks
-            ),
-            "unsaid": form.query(
-                new_patient=None,
-                appointment_type=None,
-                day=day.day and day.day.isoformat(),
-                weeks=day.weeks,
-            ),
+            "yes": form.query(new_patient="1", **this_day),
+            "no": form.query(new_patient="0", **this_day),
+            "unsaid": form.query(new_patient=None, appointment_type=None, **this_day),
         },
         "strip_days": [
             (
