@@ -15,7 +15,7 @@ class ClinicSearchForm(forms.Form):
     Field names are English; the query names are DESIGN.md's (`?yrke=`): QUERY_NAMES
     maps one to the other for the form's data and its inputs' names."""
 
-    QUERY_NAMES = {"profession": "yrke"}
+    QUERY_NAMES = {"profession": "yrke", "new_patient": "ny"}
 
     q = forms.CharField(
         label=_("Postcode or place"),
@@ -36,10 +36,17 @@ class ClinicSearchForm(forms.Form):
         choices=[("", _("All professions")), *Profession.choices],
     )
     lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    # The answer to "first time with us?" (`?ny=1`/`0`, asked on the booking
+    # pages), carried by a new search; any other value is dropped here.
+    new_patient = forms.CharField(required=False, widget=forms.HiddenInput)
     lng = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def add_prefix(self, field_name):
         return self.QUERY_NAMES.get(field_name, field_name)
+
+    def clean_new_patient(self):
+        value = self.cleaned_data["new_patient"]
+        return value if value in ("0", "1") else ""
 
     def clean_q(self):
         # A query longer than any place name is cut, never an error.

@@ -48,7 +48,7 @@ class FinderEntry:
     distance_km: float | None
     open_now: bool
     today_hours: str
-    next_open: object  # the first free time, or None
+    next_open: object  # the first free time (booking.selectors.FirstOpen), or None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.formatting import nok
 from booking.forms.fields import choice_field, person_name, privacy_label
-from booking.services import TypeNotForPatient, normalise_mobile
+from booking.services import NoTypeForPatient, TypeNotForPatient, normalise_mobile
 
 
 class BookingForm(forms.Form):
@@ -100,11 +100,13 @@ class BookingForm(forms.Form):
         cleaned = super().clean() or {}
         kind = cleaned.get("appointment_type")
         new_patient = cleaned.get("is_new_patient")
-        if (
-            kind is not None
-            and new_patient is not None
-            and not kind.is_for(new_patient)
-        ):
+        if new_patient is None:
+            return cleaned
+        if not any(t.is_for(new_patient) for t in self.appointment_types.values()):
+            # Nothing offered at this time is for them: another time, not another
+            # type.
+            self.add_error(None, NoTypeForPatient(new_patient=new_patient).message)
+        elif kind is not None and not kind.is_for(new_patient):
             self.add_error(
                 "appointment_type",
                 TypeNotForPatient(kind, new_patient=new_patient).message,

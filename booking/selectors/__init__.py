@@ -36,6 +36,7 @@ from booking.selectors.day_view import (
 from booking.selectors.open_times import (
     FIRST_OPEN,
     SOONEST_SPAN,
+    FirstOpen,
     appointment_types_for,
     clinics_annotate_next_open,
     next_open_slot_by_clinic,
@@ -64,6 +65,7 @@ __all__ = [
     "BookCell",
     "BookColumn",
     "DayIndex",
+    "FirstOpen",
     "OpenTime",
     "SlotDay",
     "StripDay",

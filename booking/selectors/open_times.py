@@ -3,6 +3,7 @@ patient's filters, each clinic's next open time, the soonest times near a search
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from django.db.models import (
     F,
@@ -145,18 +146,39 @@ def _clinics_by_window(clinics) -> list[tuple[ClinicBookingPolicy, list[int]]]:
     ]
 
 
+class FirstOpen(NamedTuple):
+    """A clinic's first time bookable online: when, and the slot the booking form
+    opens for it."""
+
+    starts_at: dt.datetime
+    slot_id: int
+
+
 def next_open_slot_by_clinic(
-    *, clinics, now=None, profession: str = ""
-) -> dict[int, dt.datetime]:
-    """The first bookable start per clinic id (with a practitioner of `profession`
-    when given): one query per distinct booking policy (usually one in all).
+    *, clinics, now=None, profession: str = "", appointment_type=None
+) -> dict[int, FirstOpen]:
+    """The first bookable time per clinic id (with a practitioner of `profession`
+    when given, where `appointment_type` fits when given): one query per distinct
+    booking policy (usually one in all).
 
     A subquery per clinic that walks the (clinic, starts_at) index from the earliest
     allowed start and stops at the first open slot, rather than grouping every slot
     of every clinic: the time stays flat as the weeks of slots grow."""
     now = now or timezone.now()
     groups = _clinics_by_window(clinics)
-    return _first_open(groups, now=now, profession=profession)
+    return _first_open(
+        groups, now=now, profession=profession, fitting=_fitting(appointment_type)
+    )
+
+
+def _fitting(appointment_type) -> dict | None:
+    """What Slot.objects.fitting_to needs for an appointment type, or None."""
+    if appointment_type is None:
+        return None
+    return {
+        "professions": list(appointment_type.professions),
+        "length": dt.timedelta(minutes=appointment_type.duration_minutes),
+    }
 
 
 def _first_open_query(*, now, earliest, latest, clinic_ids, profession, fitting=None):
@@ -167,24 +189,28 @@ def _first_open_query(*, now, earliest, latest, clinic_ids, profession, fitting=
         open_here = open_here.filter(practitioner__profession=profession)
     if fitting:
         open_here = open_here.fitting_to(**fitting)
-    first = open_here.order_by("starts_at").values("starts_at")[:1]
+    first = open_here.order_by("starts_at", "pk")
     return (
         Clinic.objects.filter(pk__in=clinic_ids)
-        .annotate(first=Subquery(first))
+        .annotate(
+            # The same walk twice, for the two columns of the same slot.
+            first=Subquery(first.values("starts_at")[:1]),
+            first_id=Subquery(first.values("pk")[:1]),
+        )
         .order_by()
-        .values_list("pk", "first")
+        .values_list("pk", "first", "first_id")
     )
 
 
 # Built and compiled once per shape (nemus_site/compiled.py): the finder asks it on
 # every rendering, and building it took twenty times as long as running it.
-FIRST_OPEN = CompiledQuery(_first_open_query, model=Clinic, columns=["pk", "first"])
+FIRST_OPEN = CompiledQuery(
+    _first_open_query, model=Clinic, columns=["pk", "first", "first_id"]
+)
 
 
-def _first_open(
-    groups, *, now, profession: str, fitting=None
-) -> dict[int, dt.datetime]:
-    result: dict[int, dt.datetime] = {}
+def _first_open(groups, *, now, profession: str, fitting=None) -> dict[int, FirstOpen]:
+    result: dict[int, FirstOpen] = {}
     for policy, clinic_ids in groups:
         earliest, latest = policy.window(now)
         arguments = {
@@ -201,7 +227,11 @@ def _first_open(
             else FIRST_OPEN.rows(**arguments)
         )
         # None filtered here: `first IS NOT NULL` in SQL ran the subquery twice.
-        result.update((pk, first) for pk, first in rows if first is not None)
+        result.update(
+            (pk, FirstOpen(first, slot_id))
+            for pk, first, slot_id in rows
+            if first is not None
+        )
     return result
 
 
@@ -227,12 +257,7 @@ def soonest_slots_by_clinic(
     then a window function that numbers each clinic's times there; only the slots
     at the first few times leave the database)."""
     now = now or timezone.now()
-    fitting = None
-    if appointment_type is not None:
-        fitting = {
-            "professions": list(appointment_type.professions),
-            "length": dt.timedelta(minutes=appointment_type.duration_minutes),
-        }
+    fitting = _fitting(appointment_type)
     groups = _clinics_by_window(clinics)
     first = _first_open(groups, now=now, profession=profession, fitting=fitting)
     result: dict[int, list] = defaultdict(list)
@@ -244,7 +269,7 @@ def soonest_slots_by_clinic(
         for clinic_id in clinic_ids:
             near |= Q(
                 clinic_id=clinic_id,
-                starts_at__lt=first[clinic_id] + SOONEST_SPAN,
+                starts_at__lt=first[clinic_id].starts_at + SOONEST_SPAN,
             )
         slots = Slot.objects.bookable_online(policy=policy, now=now).filter(near)
         if profession:
@@ -277,11 +302,14 @@ def soonest_slots_by_clinic(
     return dict(result)
 
 
-def clinics_annotate_next_open(*, clinics, now=None) -> list:
-    """The clinics, each with `next_open`: its first time bookable online, or None.
-    The finder, the clinic page, the article and the booking pages show it."""
+def clinics_annotate_next_open(*, clinics, now=None, appointment_type=None) -> list:
+    """The clinics, each with `next_open`: its first time bookable online (a
+    FirstOpen; where `appointment_type` fits, when given), or None. The clinic
+    page and the booking pages show it."""
     clinics = list(clinics)
-    first = next_open_slot_by_clinic(clinics=clinics, now=now)
+    first = next_open_slot_by_clinic(
+        clinics=clinics, now=now, appointment_type=appointment_type
+    )
     for clinic in clinics:
         clinic.next_open = first.get(clinic.pk)
     return clinics

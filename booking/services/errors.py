@@ -71,3 +71,20 @@ class TypeNotForPatient(BookingError):
                 "patients."
             )
         super().__init__(message % {"type": appointment_type.name})
+
+
+class NoTypeForPatient(BookingError):
+    """None of the appointment types that fit this time is meant for the patient
+    (a slot too short for a new patient's first consultation): another time."""
+
+    field = "slot"
+
+    def __init__(self, *, new_patient: bool):
+        if new_patient:
+            message = _(
+                "This time is too short for the kind of appointment a new patient "
+                "needs. Choose another time."
+            )
+        else:
+            message = _("This time cannot be booked by a returning patient.")
+        super().__init__(message)

@@ -23,10 +23,11 @@ from booking.selectors import (
 )
 from booking.services import (
     BookingError,
+    NoTypeForPatient,
     SlotTaken,
     booking_create,
 )
-from booking.views.answers import new_patient_answer
+from booking.views.answers import clinic_query, new_patient_answer
 from booking.views.public import (
     SESSION_CONFIRMATION,
     WINDOW_MAX,
@@ -117,6 +118,12 @@ class SlotBookView(View):
         )
 
     def render_form(self, request, clinic, slot, form, status=200):
+        # "Choose another time" keeps the answer to "first time with us?": the
+        # one in the link that led here, or the one on the form just sent.
+        if form.is_bound:
+            new_patient = getattr(form, "cleaned_data", {}).get("is_new_patient")
+        else:
+            new_patient = new_patient_answer(request.GET)
         return render(
             request,
             self.template_name,
@@ -124,6 +131,8 @@ class SlotBookView(View):
                 "clinic": clinic,
                 "slot": slot,
                 "form": form,
+                "other_times_url": reverse("booking:clinic", args=[clinic.slug])
+                + clinic_query("", new_patient),
                 "breadcrumbs": booking_crumbs(
                     (clinic.name, reverse("booking:clinic", args=[clinic.slug])),
                     (_("Your details"), ""),
@@ -147,12 +156,7 @@ class SlotBookView(View):
                 return unavailable_page(
                     request,
                     clinic,
-                    _(
-                        "This time is too short for the kind of appointment a new "
-                        "patient needs. Choose another time."
-                    )
-                    if new_patient
-                    else _("This time cannot be booked by a returning patient."),
+                    NoTypeForPatient(new_patient=new_patient).message,
                     200,
                     time_prefix=reverse("booking:clinic", args=[clinic.slug]),
                 )

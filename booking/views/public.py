@@ -107,7 +107,9 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
                 query["alle"] = "1"
                 show_all_url = "?" + query.urlencode()
         else:
-            clinics_annotate_next_open(clinics=nearest, now=now)
+            clinics_annotate_next_open(
+                clinics=nearest, now=now, appointment_type=for_patient
+            )
         context.update(
             form=form,
             origin=origin,
@@ -117,6 +119,9 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             profession_query=clinic_query(profession, new_patient),
             time_query=time_query(for_patient, new_patient),
             new_patient=new_patient,
+            # A value that is not an answer: said, and asked again.
+            new_patient_unknown=new_patient is None
+            and bool(self.request.GET.get("ny")),
             for_patient=for_patient,
             new_patient_urls=answer_urls(self.request.GET),
             breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],

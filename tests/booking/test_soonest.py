@@ -238,3 +238,37 @@ def test_a_new_patient_sees_only_times_a_first_consultation_fits(client, clinics
         "09.00",
         "10.00",
     ]
+
+
+def test_a_new_search_keeps_the_answer_and_an_unknown_one_is_asked_again(
+    client, clinics
+):
+    html = client.get(URL, {"q": "5003", "ny": "1"}).content.decode()
+    search = html.split('<form class="nm-finder"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="ny" value="1">' in search
+    unknown = client.get(URL, {"q": "5003", "ny": "kanskje"})
+    assert unknown.status_code == 200
+    text = page_text(unknown.content.decode())
+    assert "Svar ja eller nei på «Første gang hos oss?»." in text
+    assert "Første gang hos oss? Ja, første gang" in text
+    search = unknown.content.decode().split('<form class="nm-finder"')[1]
+    assert 'name="ny"' not in search.split("</form>")[0]
+
+
+def test_without_a_search_the_next_time_fits_a_new_patient(client, clinics):
+    bergen = Clinic.objects.get(name="NEMUS Bergen")
+    bergen.practitioners.all().delete()
+    person = PractitionerFactory(clinic=bergen)
+    SlotFactory(practitioner=person, starts_at=at(1, 9))  # 30 min: follow-up only
+    long = SlotFactory(
+        practitioner=person,
+        starts_at=at(1, 10),
+        ends_at=at(1, 10) + dt.timedelta(minutes=45),
+    )
+    html = client.get(URL, {"ny": "1"}).content.decode()
+    item = html.split(f'id="clinic-{bergen.slug}"')[1].split("</li>")[0]
+    assert (
+        f'href="/timebestilling/{bergen.slug}/{long.pk}/'
+        '?type=forstegangskonsultasjon&amp;ny=1"'
+    ) in item
+    assert "kl. 10.00" in page_text(item)

@@ -522,8 +522,17 @@ def test_a_new_patient_is_offered_only_types_for_new_patients(
 
 
 def test_a_hand_made_post_of_a_follow_up_for_a_new_patient_is_refused(
-    client, slot, follow_up
+    client, practitioner, follow_up, first_consultation
 ):
+    # Long enough for a first consultation: the form offers both types.
+    start = (timezone.now() + dt.timedelta(days=4)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    slot = SlotFactory(
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=45),
+    )
     response = client.post(book_url(slot), {**FORM, "is_new_patient": "ny"})
     assert response.status_code == 400
     assert (
@@ -549,3 +558,28 @@ def test_a_time_too_short_for_a_new_patient_says_so(client, slot, follow_up):
     assert "Denne tiden er for kort for en time for nye pasienter." in page_text(
         response.content.decode()
     )
+
+
+def test_a_new_patient_on_a_time_too_short_for_them_is_sent_to_other_times(
+    client, slot, follow_up, first_consultation
+):
+    # Reached without answering "first time with us?": only a follow-up fits.
+    html = client.get(book_url(slot)).content.decode()
+    assert 'value="forstegangskonsultasjon"' not in html
+    response = client.post(
+        book_url(slot),
+        {**FORM, "appointment_type": "oppfolging", "is_new_patient": "ny"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "Denne tiden er for kort for en time for nye pasienter. Velg en annen tid."
+    ) in page_text(html)
+    # Not told to choose a type this time does not offer.
+    assert "velger du en førstegangskonsultasjon" not in page_text(html)
+    clinic_url = f"/timebestilling/{slot.clinic.slug}/"
+    assert f'<a href="{clinic_url}?ny=1">Velg en annen tid</a>' in html
+    assert not Booking.objects.exists()
+    # The link from a time keeps the answer it came with.
+    html = client.get(book_url(slot), {"ny": "0"}).content.decode()
+    assert f'<a href="{clinic_url}?ny=0">Velg en annen tid</a>' in html

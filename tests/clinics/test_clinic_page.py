@@ -122,7 +122,7 @@ def test_the_article_help_section_has_the_map_and_the_search(client, demo_clinic
     assert len(markers) == 9
 
 
-def test_next_open_time_shows_on_the_finder_the_clinic_page_and_the_booking_page(
+def test_next_open_time_shows_and_opens_the_form_for_that_time_everywhere(
     client,
 ):
     import datetime as dt
@@ -136,12 +136,27 @@ def test_next_open_time_shows_on_the_finder_the_clinic_page_and_the_booking_page
     start = (timezone.now() + dt.timedelta(days=2)).replace(
         hour=9, minute=30, second=0, microsecond=0
     )
-    SlotFactory(practitioner=PractitionerFactory(clinic=clinic), starts_at=start)
+    person = PractitionerFactory(clinic=clinic)
+    # A later time first in the table: the link must go to the first by time.
+    SlotFactory(practitioner=person, starts_at=start + dt.timedelta(hours=2))
+    slot = SlotFactory(practitioner=person, starts_at=start)
+    # A clinic with no open time: its day view suggests this one.
+    ClinicFactory(name="NEMUS Full", slug="nemus-full")
     local = timezone.localtime(start)
     expected = f"kl. {local:%H.%M}"
-    finder = page_text(client.get("/klinikker/").content.decode())
-    assert "Neste ledige time: " in finder and expected in finder
-    detail = page_text(client.get("/klinikker/nemus-snart/").content.decode())
-    assert "Neste ledige time:" in detail and expected in detail
-    booking = page_text(client.get("/timebestilling/").content.decode())
-    assert "NEMUS Snart" in booking and expected in booking
+    form_url = f"/timebestilling/nemus-snart/{slot.pk}/"
+    pages = {
+        "/klinikker/": "Neste ledige time: ",
+        "/klinikker/nemus-snart/": "Neste ledige time:",
+        "/timebestilling/": "Neste ledige time:",
+        "/timebestilling/nemus-full/": "neste ledige time",
+    }
+    for url, label in pages.items():
+        html = client.get(url).content.decode()
+        text = page_text(html)
+        assert label in text and expected in text, url
+        link = re.search(rf'<a href="{form_url}">([^<]*)</a>', html)
+        assert link is not None, url
+        assert expected in link.group(1), url
+    form = page_text(client.get(form_url).content.decode())
+    assert expected in form and "NEMUS Snart" in form

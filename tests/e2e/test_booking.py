@@ -240,3 +240,35 @@ def test_a_returning_patient_books_a_follow_up_and_is_told_the_change_deadline(
     expect(page.locator(".nm-change-rule")).to_contain_text(
         "Etter det: ring klinikken."
     )
+
+
+def test_in_english_a_new_patient_books_a_first_consultation_and_is_told_the_rules(
+    axe_page, live_server, kinds_for_whom, html_checker
+):
+    page = axe_page
+    slot = long_slot()
+    page.goto(f"{live_server.url}/en/booking/nemus-testby/?ny=1")
+    expect(page.locator(".nm-first-time")).to_contain_text(
+        "The times below are for a first consultation (45 min)."
+    )
+    checked(page, html_checker, "day view for a new patient, en")
+    page.locator("[data-slot-day] .nm-time").first.click()
+    expect(page.get_by_label("No, I am a new patient")).to_be_checked()
+    assert page.get_by_label("Follow-up", exact=False).count() == 0
+    rule = page.locator(".nm-change-rule")
+    expect(rule).to_contain_text("You can change or cancel online until")
+    checked(page, html_checker, "form for a new patient, en")
+    page.get_by_label("Full name").fill("New Patient")
+    page.get_by_label("Mobile number").fill("41234567")
+    page.get_by_label("E-mail").fill("new@example.invalid")
+    page.get_by_label("I have read").check()
+    page.get_by_role("button", name="Book the appointment").click()
+    expect(page.locator("h1")).to_have_text("Your appointment is booked")
+    expect(page.locator(".nm-change-rule")).to_contain_text(
+        "After that, call the clinic."
+    )
+    checked(page, html_checker, "confirmation, en")
+    booking = Booking.objects.get()
+    assert booking.slot_id == slot.pk
+    assert booking.appointment_type.slug == "forstegangskonsultasjon"
+    assert booking.is_new_patient is True

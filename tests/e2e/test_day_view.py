@@ -61,6 +61,16 @@ def bergen(postcodes):
         ("/timebestilling/nemus-bergen/?dag=2020-01-01&behandler=0", 400),
         ("/en/booking/nemus-bergen/?dag=soon", 400),
         ("/klinikker/?q=5003", 200),
+        # "First time with us?" answered, or not understood.
+        ("/timebestilling/?q=5003&ny=1", 200),
+        ("/en/booking/?q=5003&ny=0", 200),
+        ("/en/booking/?q=5003&ny=perhaps", 200),
+        ("/timebestilling/?ny=1", 200),
+        ("/timebestilling/nemus-bergen/?ny=1", 200),
+        ("/en/booking/nemus-bergen/?ny=0", 200),
+        ("/en/booking/nemus-bergen/?ny=perhaps", 400),
+        ("/klinikker/nemus-bergen/", 200),
+        ("/en/clinics/nemus-bergen/", 200),
     ],
 )
 def test_new_pages_pass_axe_vnu_and_csp(check_page, bergen, path, status):

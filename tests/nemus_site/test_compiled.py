@@ -79,14 +79,14 @@ def test_each_shape_and_each_value_gives_what_the_orm_gives(clinics):
                 **window(now), clinic_ids=chosen, profession=profession
             )
             assert rows == built
-            assert [pk for pk, _first in rows] == sorted(chosen)
+            assert [pk for pk, _first, _id in rows] == sorted(chosen)
             assert kept(
                 FIRST_OPEN, **window(now), clinic_ids=chosen, profession=profession
             )
     # New values, the same shape: the SQL kept is run with them.
     later = now + dt.timedelta(days=3)
     rows, built = first_open(**window(later), clinic_ids=ids, profession="")
-    assert rows == built == [(pk, None) for pk in sorted(ids)]
+    assert rows == built == [(pk, None, None) for pk in sorted(ids)]
 
 
 def test_an_empty_list_gives_no_rows_as_the_orm_does(clinics):
@@ -105,12 +105,13 @@ def test_a_booking_shows_in_the_next_run(clinics):
     clinic = clinics[0]
     now = timezone.now()
     values = {**window(now), "clinic_ids": [clinic.pk], "profession": ""}
-    [(_pk, first)] = FIRST_OPEN.rows(**values)
+    [(_pk, first, slot_id)] = FIRST_OPEN.rows(**values)
     slot = Slot.objects.get(clinic=clinic, starts_at=first)
+    assert slot.pk == slot_id
     booking_create(
         slot_id=slot.pk, appointment_type=AppointmentTypeFactory(), **PATIENT
     )
-    [(_pk, after)] = FIRST_OPEN.rows(**values)
+    [(_pk, after, _id)] = FIRST_OPEN.rows(**values)
     assert after > first
 
 
@@ -229,7 +230,7 @@ def test_another_thread_runs_what_one_kept_with_its_own_connection(clinics):
     thread.start()
     thread.join()
     assert there == [here]
-    assert all(isinstance(first, dt.datetime) for _pk, first in here)  # converted
+    assert all(isinstance(first, dt.datetime) for _pk, first, _id in here)  # converted
 
 
 def test_the_day_views_queries_are_kept_and_give_what_the_orm_gives(clinics):
