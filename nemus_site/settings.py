@@ -280,6 +280,10 @@ globals().update(email_settings(EMAIL_URL))
 # outbox for send_booking_emails to try again.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEMUS <ikke-svar@nemus.no>")
+# The ORGANIZER of the calendar invitations booking e-mails carry (RFC 5546): the
+# clinic by name at this address. Calendar programs send replies there; nothing
+# reads them.
+BOOKING_CALENDAR_ORGANIZER = env_str("BOOKING_CALENDAR_ORGANIZER", "ikke-svar@nemus.no")
 
 # --- SMS ---------------------------------------------------------------------------
 # booking.outside.sms: files in var/sms by default (and always in demo mode), or

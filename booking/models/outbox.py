@@ -28,6 +28,7 @@ class BookingEmail(BookingMessage):
         CONFIRMATION = "confirmation", _("Confirmation")
         REMINDER = "reminder", _("Reminder")
         CANCELLED = "cancelled", _("Cancelled by the clinic")
+        PATIENT_CANCELLED = "patient_cancel", _("Cancelled by the patient")
         MOVED = "moved", _("Moved by the clinic")
         CHANGED = "changed", _("Changed by the patient")
         CLINIC_NOTICE = "clinic_notice", _("Notice to the clinic")

@@ -74,18 +74,43 @@ def absolute(path: str) -> str:
     return settings.NEMUS_SITE_URL.rstrip("/") + path
 
 
-def calendar_file(booking) -> bytes:
+# What each e-mail does to the event in the patient's calendar (RFC 5546): the
+# booking, each move and the cancellation all speak of the one event (its UID).
+CALENDAR_METHODS = {
+    BookingEmail.Kind.CONFIRMATION: "REQUEST",
+    BookingEmail.Kind.CHANGED: "REQUEST",
+    BookingEmail.Kind.MOVED: "REQUEST",
+    BookingEmail.Kind.CANCELLED: "CANCEL",
+    BookingEmail.Kind.PATIENT_CANCELLED: "CANCEL",
+}
+
+
+def calendar_file(booking, *, method: str, attendee: str) -> bytes:
+    """The booking's event as an iTIP message: REQUEST puts it in the calendar or
+    moves it there, CANCEL takes it out. The clinic organizes (at
+    BOOKING_CALENDAR_ORGANIZER, whose replies nobody reads), the patient
+    (`attendee`, by address only) has accepted and is asked nothing."""
     slot = booking.slot
     clinic = slot.clinic
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//NEMUS//timebestilling//NO")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     event = icalendar.Event()
     event.add("uid", booking.calendar_uid)
-    # One more at each move: calendars update the event with this UID.
+    # One more at each move and at the cancellation: calendars apply the message
+    # with the highest to the event with this UID.
     event.add("sequence", booking.sequence)
     event.add("dtstamp", timezone.now())
+    organizer = icalendar.vCalAddress(f"mailto:{settings.BOOKING_CALENDAR_ORGANIZER}")
+    organizer.params["cn"] = icalendar.vText(clinic.name)
+    event.add("organizer", organizer)
+    patient = icalendar.vCalAddress(f"mailto:{attendee}")
+    patient.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    patient.params["partstat"] = icalendar.vText("ACCEPTED")
+    patient.params["rsvp"] = icalendar.vText("FALSE")
+    event.add("attendee", patient)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("dtstart", slot.starts_at.astimezone(dt.UTC))
     event.add("dtend", slot.ends_at.astimezone(dt.UTC))
     event.add("summary", f"{booking.appointment_type.name} – {clinic.name}")
@@ -120,22 +145,22 @@ def send_booking_email(record: BookingEmail) -> None:
                 "cancel_url": absolute(
                     reverse("booking:cancel", kwargs={"token": cancel_token(booking)})
                 ),
+                "book_url": absolute(
+                    reverse("booking:clinic", args=[booking.slot.clinic.slug])
+                ),
                 "record": record,
             }
         context["demo_mode"] = settings.DEMO_MODE
         subject = render_to_string(f"booking/email/{record.kind}_subject.txt", context)
         body = render_to_string(f"booking/email/{record.kind}.txt", context)
         attachment = None
-        if record.kind in (
-            BookingEmail.Kind.CONFIRMATION,
-            BookingEmail.Kind.MOVED,
-            BookingEmail.Kind.CHANGED,
-        ):
+        method = CALENDAR_METHODS.get(record.kind)
+        if method:
             # The event's text and the file's name in the patient's language.
             attachment = (
                 pgettext("file name", "appointment.ics"),
-                calendar_file(booking),
-                "text/calendar; method=PUBLISH",
+                calendar_file(booking, method=method, attendee=recipient),
+                f"text/calendar; method={method}",
             )
     message = EmailMessage(
         subject=" ".join(subject.split()),

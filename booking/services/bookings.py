@@ -193,7 +193,8 @@ def _erase_personal_data(booking: Booking) -> None:
 def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Booking:
     """Cancel a booking: the slot opens at once and the booking keeps its row and
     status but no personal data. Patients may cancel online until the clinic's
-    cutoff; staff at any time (the patient then gets an e-mail)."""
+    cutoff; staff at any time. The patient gets an e-mail that says who cancelled
+    and takes the event out of their calendar (METHOD:CANCEL), and an SMS."""
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
@@ -206,15 +207,25 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
         policy = ClinicBookingPolicy.for_clinic(booking.slot.clinic)
         if not by_staff and policy.too_late_to_cancel(booking.slot.starts_at, now):
             raise CancelTooLate()
-        record = None
-        if by_staff and booking.email:
-            # The outbox row keeps the address the erasure below takes from the
-            # booking; the message goes after the commit (never holding it).
-            record = email_queue(booking, BookingEmail.Kind.CANCELLED)
-        elif not by_staff and policy.notify_email:
-            record = email_queue(booking, BookingEmail.Kind.CLINIC_NOTICE)
-        if record is not None:
-            transaction.on_commit(partial(emails_send, [record]))
+        # The cancellation takes the event out of the patient's calendar: its
+        # SEQUENCE is above that of every invitation sent before.
+        booking.sequence += 1
+        # The outbox row keeps the address the erasure below takes from the
+        # booking; the messages go after the commit (never holding it).
+        kinds = [
+            BookingEmail.Kind.CANCELLED
+            if by_staff
+            else BookingEmail.Kind.PATIENT_CANCELLED
+        ]
+        if not by_staff and policy.notify_email:
+            kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
+        records = [
+            record
+            for record in (email_queue(booking, kind) for kind in kinds)
+            if record is not None
+        ]
+        if records:
+            transaction.on_commit(partial(emails_send, records))
         # Nothing left to tell of a time that is gone but that it is gone.
         booking.sms_messages.filter(sent_at__isnull=True).delete()
         text = sms_queue(booking, BookingSms.Kind.CANCELLED)
@@ -227,8 +238,8 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now=None) -> Book
         # Of the e-mails not yet sent, only the cancellation and the clinic's
         # notice still have something to say.
         booking.emails.filter(sent_at__isnull=True).exclude(
-            kind__in=[BookingEmail.Kind.CLINIC_NOTICE, BookingEmail.Kind.CANCELLED]
-        ).delete()
+            pk__in=[record.pk for record in records]
+        ).exclude(kind=BookingEmail.Kind.CLINIC_NOTICE).delete()
     logger.info("booking cancelled: booking=%s", booking.pk)
     return booking
 

@@ -147,7 +147,7 @@ def test_booking_create_saves_the_booking_and_sends_the_confirmation_after_commi
     assert "NEMUS Testby" in message.subject
     assert "/timebestilling/avbestill/" in message.body
     name, content, mimetype = message.attachments[0]
-    assert (name, mimetype) == ("time.ics", "text/calendar; method=PUBLISH")
+    assert (name, mimetype) == ("time.ics", "text/calendar; method=REQUEST")
     assert "BEGIN:VEVENT" in content
     assert BookingEmail.objects.get(booking=booking).sent_at is not None
 

@@ -9,6 +9,7 @@ import importlib
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +27,7 @@ from tests.factories import (
     PractitionerFactory,
     SlotFactory,
 )
+from tests.invitations import invitation
 
 PASSWORD = "et-langt-testpassord-42"
 
@@ -138,6 +140,14 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
     page.wait_for_url(book + f"?dato={day['date']}")
     booked.refresh_from_db()
     assert booked.slot == third
+    # The patient's calendar moves the event it has.
+    method, event, _type = invitation(mail.outbox[-1])
+    assert (method, str(event["uid"]), int(event["sequence"])) == (
+        "REQUEST",
+        booked.calendar_uid,
+        1,
+    )
+    assert event.decoded("dtstart") == third.starts_at
 
     # Block the fourth: it vanishes from the public day view.
     public = live_server.url + f"/timebestilling/{clinic.slug}/?dag={day['date']}"
@@ -155,6 +165,23 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
     # The first time, freed by the move, is open to patients again.
     assert visitor.locator(f'a.nm-time[href$="/{first.pk}/"]').count() == 1
     visitor.close()
+
+    # The clinic cancels the moved booking: the patient's calendar drops it.
+    page.get_by_role(
+        "button",
+        name=f"Avbestill {third.starts_at.astimezone(OSLO):%H.%M} {booked.reference}",
+    ).click()
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    cancelled = mail.outbox[-1]
+    assert cancelled.to == [PATIENT["email"]]
+    assert "klinikken har dessverre måttet avbestille timen din" in cancelled.body
+    method, event, _type = invitation(cancelled)
+    assert (method, str(event["uid"]), int(event["sequence"])) == (
+        "CANCEL",
+        booked.calendar_uid,
+        2,
+    )
+    assert str(event["organizer"]).startswith("mailto:")
     assert csp_violations(page) == []
 
 

@@ -3,7 +3,6 @@
 import datetime as dt
 import re
 
-import icalendar
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -21,6 +20,7 @@ from tests.factories import (
     PractitionerFactory,
     SlotFactory,
 )
+from tests.invitations import invitation
 
 
 def at(days: int, hour: int) -> dt.datetime:
@@ -114,9 +114,10 @@ def test_from_the_emails_link_change_the_time_by_keyboard(
     booking = Booking.objects.get()
     assert booking.slot == booked["new"] and booking.sequence == 1
     message = mail.outbox[-1]
-    event = next(
-        iter(icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT"))
-    )
+    method, event, _type = invitation(message)
+    # The same event moved, not a second one.
+    assert method == "REQUEST"
+    assert str(event["uid"]) == booking.calendar_uid
     assert int(event["sequence"]) == 1
     assert event.decoded("dtstart") == booked["new"].starts_at
     context.close()
