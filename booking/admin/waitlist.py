@@ -22,11 +22,13 @@ class WaitlistEntryAdmin(ClinicScopedAdmin):
     change_list_template = "admin/booking/waitlistentry/change_list.html"
     list_display = ["pk", "clinic", "wanted", "latest_date", "confirmed", "created_at"]
     list_filter = ["clinic"]
-    list_select_related = ["clinic", "practitioner"]
+    list_select_related = ["clinic", "practitioner", "appointment_type"]
     fields = [
         "clinic",
         "practitioner",
         "profession",
+        "appointment_type",
+        "time_of_day",
         "latest_date",
         "channel",
         "phone",
@@ -47,9 +49,17 @@ class WaitlistEntryAdmin(ClinicScopedAdmin):
 
     @admin.display(description=_("asks for"))
     def wanted(self, entry):
-        if entry.practitioner:
-            return entry.practitioner.name
-        return entry.get_profession_display() or _("anyone")
+        who = (
+            entry.practitioner.name
+            if entry.practitioner
+            else entry.get_profession_display() or _("anyone")
+        )
+        parts = [str(who)]
+        if entry.appointment_type:
+            parts.append(entry.appointment_type.name)
+        if entry.time_of_day:
+            parts.append(entry.get_time_of_day_display())
+        return " · ".join(parts)
 
     @admin.display(boolean=True, description=_("confirmed"))
     def confirmed(self, entry):

@@ -8,8 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booking.forms.fields import choice_field
-from booking.services import normalise_norwegian_mobile
+from booking.models import AppointmentType, TimeOfDay
+from booking.services import (
+    WaitlistError,
+    normalise_norwegian_mobile,
+    waitlist_choices_check,
+)
 from clinics.models import Profession
+
+AUDIENCE_NOTES = {
+    AppointmentType.Audience.NEW: _("for new patients"),
+    AppointmentType.Audience.RETURNING: _("if you have been here before"),
+}
 
 
 class WaitlistForm(forms.Form):
@@ -19,6 +29,14 @@ class WaitlistForm(forms.Form):
 
     practitioner = forms.ChoiceField(label=_("Practitioner"), required=False)
     profession = forms.ChoiceField(label=_("Profession"), required=False)
+    appointment_type = forms.ChoiceField(label=_("Kind of appointment"), required=False)
+    time_of_day = forms.ChoiceField(
+        label=_("Time of day"),
+        required=False,
+        choices=[("", _("Any time")), *TimeOfDay.choices],
+        initial="",
+        widget=forms.RadioSelect,
+    )
     latest_date = forms.DateField(
         label=_("Last day that suits you"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
@@ -50,9 +68,33 @@ class WaitlistForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, practitioners, earliest_day, latest_day, **kwargs):
+    def __init__(
+        self,
+        *args,
+        clinic,
+        practitioners,
+        appointment_types,
+        earliest_day,
+        latest_day,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.clinic = clinic
         self.earliest_day, self.latest_day = earliest_day, latest_day
+        self.appointment_types = {kind.slug: kind for kind in appointment_types}
+        choice_field(self, "appointment_type").choices = [
+            ("", _("Any kind")),
+            *(
+                (kind.slug, _type_label(kind))
+                for kind in self.appointment_types.values()
+            ),
+        ]
+        self.fields["appointment_type"].error_messages["invalid_choice"] = _(
+            "Choose a kind of appointment from the list."
+        )
+        self.fields["time_of_day"].error_messages["invalid_choice"] = _(
+            "Choose morning, afternoon or any time."
+        )
         self.practitioners = {str(p.pk): p for p in practitioners}
         choice_field(self, "practitioner").choices = [("", _("Any practitioner"))] + [
             (str(p.pk), f"{p.name} ({p.get_profession_display().lower()})")
@@ -92,6 +134,10 @@ class WaitlistForm(forms.Form):
         value = self.cleaned_data["practitioner"]
         return self.practitioners[value] if value else None
 
+    def clean_appointment_type(self):
+        value = self.cleaned_data["appointment_type"]
+        return self.appointment_types[value] if value else None
+
     def clean_latest_date(self):
         day = self.cleaned_data["latest_date"]
         if not self.earliest_day <= day <= self.latest_day:
@@ -122,7 +168,24 @@ class WaitlistForm(forms.Form):
             if not data.get("email") and "email" not in self.errors:
                 self.add_error("email", _("Enter your e-mail address."))
             data["phone"] = ""
+        # Choices that no time could ever match are refused here, by the rules
+        # the service applies.
+        chosen = ("practitioner", "profession", "appointment_type", "time_of_day")
+        if not any(name in self.errors for name in chosen):
+            try:
+                waitlist_choices_check(
+                    clinic=self.clinic, **{name: data.get(name) for name in chosen}
+                )
+            except WaitlistError as error:
+                field = error.field if error.field in self.fields else None
+                self.add_error(field, error.message)
         return data
+
+
+def _type_label(kind) -> str:
+    note = AUDIENCE_NOTES.get(kind.audience)
+    label = f"{kind.name}, {kind.duration_minutes} min"
+    return f"{label} ({note})" if note else label
 
 
 class WaitlistCodeForm(forms.Form):

@@ -43,6 +43,7 @@ from booking.models.staff import (
     ClinicStaff,
 )
 from booking.models.waitlist import (
+    TimeOfDay,
     WaitlistEntry,
     WaitlistMessage,
     WaitlistOffer,
@@ -71,6 +72,7 @@ __all__ = [
     "Slot",
     "SlotQuerySet",
     "SmsMessage",
+    "TimeOfDay",
     "WaitlistEntry",
     "WaitlistMessage",
     "WaitlistOffer",

@@ -6,8 +6,26 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models.bookings import row_key_field
 from booking.models.outbox import SmsMessage
+from booking.models.schedules import AppointmentType
 from booking.models.slots import Slot
+from clinics.hours import OSLO
 from clinics.models import Clinic, Practitioner, Profession
+
+NOON = 12
+
+
+class TimeOfDay(models.TextChoices):
+    """When in the day a waiting-list entry wants its time (Oslo time); blank:
+    any time."""
+
+    MORNING = "morning", _("Morning (before 12.00)")
+    AFTERNOON = "afternoon", _("Afternoon (from 12.00)")
+
+    @classmethod
+    def of(cls, starts_at) -> "TimeOfDay":
+        """The part of the day a time starts in, in Oslo."""
+        hour = starts_at.astimezone(OSLO).hour
+        return cls.MORNING if hour < NOON else cls.AFTERNOON
 
 
 class WaitlistEntry(models.Model):
@@ -36,6 +54,18 @@ class WaitlistEntry(models.Model):
     )
     profession = models.CharField(
         _("profession"), max_length=32, choices=Profession.choices, blank=True
+    )
+    # Only times this type fits (its professions, its length); none: any time.
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointment type"),
+    )
+    time_of_day = models.CharField(
+        _("time of day"), max_length=12, choices=TimeOfDay, blank=True
     )
     latest_date = models.DateField(_("last day"))
     channel = models.CharField(_("contact by"), max_length=8, choices=Channel.choices)

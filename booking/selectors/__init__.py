@@ -43,6 +43,7 @@ from booking.selectors.open_times import (
     open_filters,
     open_in_window,
     slot_list_open,
+    slots_near,
     soonest_slots_by_clinic,
 )
 from booking.selectors.waitlist import (
@@ -84,6 +85,7 @@ __all__ = [
     "open_in_window",
     "slot_day_get",
     "slot_list_open",
+    "slots_near",
     "soonest_slots_by_clinic",
     "waitlist_counts",
     "waitlist_entry_get",

@@ -20,6 +20,7 @@ from booking.models import (
     ClinicBookingPolicy,
     Slot,
 )
+from clinics.hours import OSLO
 from clinics.models import Clinic
 from nemus_site.compiled import CompiledQuery
 
@@ -68,6 +69,41 @@ def slot_list_open(
         .select_related("practitioner")
         .order_by("starts_at", "practitioner__name")
     )
+
+
+# A time someone else took first: the times offered instead lie on its day and the
+# next two.
+NEAR_DAYS = 3
+# At most this many open times are weighed (the nearest of them are shown).
+NEAR_LOOKED_AT = 300
+
+
+def slots_near(*, slot: Slot, appointment_type=None, per_group: int = 6, now=None):
+    """Open times near `slot` (taken by someone else first), each where
+    `appointment_type` fits when given: (the same practitioner's, the others'),
+    each at most `per_group`, the nearest to it in time, in time order. From the
+    start of its day (Oslo) to the end of the second day after; one query."""
+    day = timezone.localtime(slot.starts_at, OSLO).date()
+    candidates = list(
+        slot_list_open(
+            clinic=slot.clinic,
+            # Midnight is never skipped in Oslo.
+            start=dt.datetime.combine(day, dt.time(0, 0), tzinfo=OSLO),
+            end=dt.datetime.combine(
+                day + dt.timedelta(days=NEAR_DAYS), dt.time(0, 0), tzinfo=OSLO
+            ),
+            appointment_type=appointment_type,
+            now=now,
+        ).exclude(pk=slot.pk)[:NEAR_LOOKED_AT]
+    )
+
+    def nearest(slots):
+        slots = sorted(slots, key=lambda s: abs(s.starts_at - slot.starts_at))
+        return sorted(slots[:per_group], key=lambda s: (s.starts_at, s.pk))
+
+    same = [s for s in candidates if s.practitioner_id == slot.practitioner_id]
+    others = [s for s in candidates if s.practitioner_id != slot.practitioner_id]
+    return nearest(same), nearest(others)
 
 
 def open_filters(

@@ -16,7 +16,9 @@ from clinics.hours import OSLO
 
 def waitlist_entry_get(*, entry_id: int) -> WaitlistEntry | None:
     return (
-        WaitlistEntry.objects.select_related("clinic__booking_policy", "practitioner")
+        WaitlistEntry.objects.select_related(
+            "clinic__booking_policy", "practitioner", "appointment_type"
+        )
         .filter(pk=entry_id)
         .first()
     )

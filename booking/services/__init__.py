@@ -33,6 +33,7 @@ from booking.services.errors import (
     SlotUnavailable,
     TooManyBookings,
     TypeNotForPatient,
+    WaitlistError,
 )
 from booking.services.outbox import (
     SMS_CLAIM_LIFETIME,
@@ -56,7 +57,6 @@ from booking.services.slots import (
 )
 from booking.services.waitlist import (
     WAITLIST_CODE_ATTEMPTS,
-    WaitlistError,
     mailbox,
     normalise_norwegian_mobile,
     waitlist_code,
@@ -68,6 +68,10 @@ from booking.services.waitlist import (
     waitlist_quiet,
     waitlist_remove,
     waitlist_slots_opened,
+)
+from booking.services.waitlist_match import (
+    waitlist_choices_check,
+    waitlist_matching,
 )
 
 __all__ = [
@@ -109,9 +113,11 @@ __all__ = [
     "sms_queue",
     "sms_reminders_queue",
     "sms_send",
+    "waitlist_choices_check",
     "waitlist_code",
     "waitlist_confirm",
     "waitlist_join",
+    "waitlist_matching",
     "waitlist_messages_send",
     "waitlist_offers_make",
     "waitlist_purge",

@@ -88,3 +88,7 @@ class NoTypeForPatient(BookingError):
         else:
             message = _("This time cannot be booked by a returning patient.")
         super().__init__(message)
+
+
+class WaitlistError(BookingError):
+    message = _("The waiting list could not take that. Call the clinic.")

@@ -30,9 +30,10 @@ from booking.outside.sms import (
     sms_backend,
     sms_segments,
 )
-from booking.services.errors import BookingError
+from booking.services.errors import WaitlistError
 from booking.services.outbox import outbox_due, send_claimed, tally
 from booking.services.patients import normalise_mobile
+from booking.services.waitlist_match import waitlist_choices_check, waitlist_matching
 from clinics.hours import OSLO
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
@@ -41,10 +42,6 @@ logger = logging.getLogger(__name__)
 
 # Wrong SMS codes an entry may be tried with before it must sign up again.
 WAITLIST_CODE_ATTEMPTS = 5
-
-
-class WaitlistError(BookingError):
-    message = _("The waiting list could not take that. Call the clinic.")
 
 
 def normalise_norwegian_mobile(raw: str) -> str:
@@ -94,6 +91,8 @@ def waitlist_join(
     email: str = "",
     practitioner=None,
     profession: str = "",
+    appointment_type=None,
+    time_of_day: str = "",
     now=None,
 ) -> WaitlistEntry:
     """Put a patient on a clinic's waiting list, unconfirmed: an SMS code or an
@@ -105,16 +104,20 @@ def waitlist_join(
         phone, email = normalise_norwegian_mobile(phone), ""
     else:
         phone, email = "", email.strip()
-    if practitioner is not None and (
-        practitioner.clinic_id != clinic.pk or not practitioner.is_active
-    ):
-        raise WaitlistError(_("Choose a practitioner at this clinic."))
+    waitlist_choices_check(
+        clinic=clinic,
+        practitioner=practitioner,
+        profession=profession,
+        appointment_type=appointment_type,
+        time_of_day=time_of_day,
+    )
     today = timezone.localtime(now, OSLO).date()
     _first, last = ClinicBookingPolicy.for_clinic(clinic).window_days(now)
     if not today <= latest_date <= last:
         raise WaitlistError(
             _("Choose a last day between today and %(last)s.")
-            % {"last": formats.date_format(last, "SHORT_DAY_MONTH_FORMAT")}
+            % {"last": formats.date_format(last, "SHORT_DAY_MONTH_FORMAT")},
+            field="latest_date",
         )
     if rate_limit_hit(
         key=rate_limit_key("waitlist-contact", phone or mailbox(email)),
@@ -133,6 +136,8 @@ def waitlist_join(
             clinic=clinic,
             practitioner=practitioner,
             profession=profession,
+            appointment_type=appointment_type,
+            time_of_day=time_of_day,
             latest_date=latest_date,
             channel=channel,
             phone=phone,
@@ -235,8 +240,7 @@ def _offer_slot(slot: Slot, *, now, offered: set) -> list[WaitlistMessage]:
             confirmed_at__isnull=False,
             latest_date__gte=day,
         )
-        .filter(Q(practitioner__isnull=True) | Q(practitioner_id=slot.practitioner_id))
-        .filter(Q(profession="") | Q(profession=slot.practitioner.profession))
+        .filter(waitlist_matching(slot))
         .exclude(offers__slot=slot)
         .exclude(pk__in=offered)
         .order_by("confirmed_at", "pk")[: settings.WAITLIST_OFFERS_PER_TIME]

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from booking.forms import BookingForm
 from booking.models import (
+    AppointmentType,
     Booking,
     Slot,
 )
@@ -20,6 +21,7 @@ from booking.selectors import (
     appointment_types_for,
     booking_get_for_patient,
     slot_list_open,
+    slots_near,
 )
 from booking.services import (
     BookingError,
@@ -84,6 +86,69 @@ def refusal_page(request, clinic, slot_id, *, time_prefix, crumbs=None):
     )
 
 
+# What the patient typed, kept by the page for a time someone else took first:
+# in hidden fields of its form (POST), never in the address or the session.
+KEPT_FIELDS = (
+    "appointment_type",
+    "name",
+    "phone",
+    "email",
+    "is_new_patient",
+    "privacy",
+)
+# Longer than any field takes: a forged value is cut, then refused by the form.
+KEPT_LENGTH = 300
+
+
+def lost_race_page(request, clinic, slot):
+    """Someone else booked `slot` first: the nearest open times instead (the same
+    practitioner's first, that day and the next two, where the chosen type fits),
+    each a button that opens the booking form for it filled in with what the
+    patient typed, kept in this page's form. Nothing is booked until they
+    confirm there. 409, never stored (the view is never_cache)."""
+    kept = {
+        name: request.POST.get(name, "")[:KEPT_LENGTH]
+        for name in KEPT_FIELDS
+        if request.POST.get(name)
+    }
+    kind = AppointmentType.objects.filter(
+        is_active=True, slug=kept.get("appointment_type", "")
+    ).first()
+    same, others = slots_near(slot=slot, appointment_type=kind)
+    context = {
+        "clinic": clinic,
+        "slot": slot,
+        "kept": kept,
+        "same": same,
+        "others": others,
+        "time_prefix": reverse("booking:clinic", args=[clinic.slug]),
+        "breadcrumbs": booking_crumbs(
+            (clinic.name, reverse("booking:clinic", args=[clinic.slug])),
+            (_("Your details"), ""),
+        ),
+    }
+    if not same and not others:
+        context.update(fallback_context(clinic))
+    return render(request, "booking/slot_taken.html", context, status=409)
+
+
+def prefilled_form(data, types) -> tuple[BookingForm, bool]:
+    """The form for a new time, filled in with what the patient typed for the one
+    taken (lost_race_page's hidden fields): each value the form accepts, not yet
+    checked as an answer (no errors shown). True when a value was left out."""
+    probe = BookingForm(data, appointment_types=types)
+    probe.is_valid()
+    initial = {}
+    for name in KEPT_FIELDS:
+        if name in probe.errors or name not in probe.cleaned_data:
+            continue
+        initial[name] = data.get(name)
+    if "privacy" in initial:
+        initial["privacy"] = True
+    left_out = any(data.get(name) and name not in initial for name in KEPT_FIELDS)
+    return BookingForm(appointment_types=types, initial=initial), left_out
+
+
 @method_decorator(never_cache, name="dispatch")
 class SlotBookView(View):
     """The short form for one open time; post/redirect/get to the confirmation."""
@@ -109,6 +174,19 @@ class SlotBookView(View):
             ]
         return clinic, slot, types
 
+    @staticmethod
+    def taken(clinic, slot_id):
+        """The clinic's slot `slot_id` when someone has booked it, else None."""
+        return (
+            Slot.objects.filter(
+                pk=slot_id,
+                clinic=clinic,
+                bookings__status__in=Booking.ACTIVE_STATUSES,
+            )
+            .select_related("clinic", "practitioner")
+            .first()
+        )
+
     def refuse(self, request, clinic, slot_id):
         return refusal_page(
             request,
@@ -117,7 +195,7 @@ class SlotBookView(View):
             time_prefix=reverse("booking:clinic", args=[clinic.slug]),
         )
 
-    def render_form(self, request, clinic, slot, form, status=200):
+    def render_form(self, request, clinic, slot, form, status=200, **extra):
         # "Choose another time" keeps the answer to "first time with us?": the
         # one in the link that led here, or the one on the form just sent.
         if form.is_bound:
@@ -133,6 +211,7 @@ class SlotBookView(View):
                 "form": form,
                 "other_times_url": reverse("booking:clinic", args=[clinic.slug])
                 + clinic_query("", new_patient),
+                **extra,
                 "breadcrumbs": booking_crumbs(
                     (clinic.name, reverse("booking:clinic", args=[clinic.slug])),
                     (_("Your details"), ""),
@@ -172,7 +251,16 @@ class SlotBookView(View):
     def post(self, request, clinic, slot_id):
         clinic, slot, types = self.setup_slot(clinic, slot_id)
         if slot is None or not types:
+            taken = self.taken(clinic, slot_id)
+            if taken is not None:
+                return lost_race_page(request, clinic, taken)
             return self.refuse(request, clinic, slot_id)
+        if request.POST.get("prefill"):
+            # A time chosen instead of one taken: the form, filled in, to confirm.
+            form, left_out = prefilled_form(request.POST, types)
+            return self.render_form(
+                request, clinic, slot, form, prefilled=True, left_out=left_out
+            )
         form = BookingForm(request.POST, appointment_types=types)
         if _rate_limited(request):
             form.add_error(
@@ -201,14 +289,8 @@ class SlotBookView(View):
                 is_new_patient=data["is_new_patient"],
                 privacy_notice_read=data["privacy"],
             )
-        except SlotTaken as error:
-            return unavailable_page(
-                request,
-                clinic,
-                error.message,
-                409,
-                time_prefix=reverse("booking:clinic", args=[clinic.slug]),
-            )
+        except SlotTaken:
+            return lost_race_page(request, clinic, slot)
         except BookingError as error:
             field = error.field if error.field in form.fields else None
             form.add_error(field, error.message)

@@ -16,6 +16,7 @@ from booking.forms import WaitlistCodeForm, WaitlistForm
 from booking.links import waitlist_link, waitlist_token
 from booking.models import ClinicBookingPolicy
 from booking.selectors import (
+    appointment_types_for,
     waitlist_entry_get,
     waitlist_offers_open,
 )
@@ -57,9 +58,14 @@ class WaitlistJoinView(View):
         clinic = clinic_for_slots(slug)
         policy = ClinicBookingPolicy.for_clinic(clinic)
         earliest_day, latest_day = policy.window_days(timezone.now())
+        practitioners = list(clinic.practitioners.all())
         form = WaitlistForm(
             request.POST or None,
-            practitioners=list(clinic.practitioners.all()),
+            clinic=clinic,
+            practitioners=practitioners,
+            appointment_types=appointment_types_for(
+                professions={p.profession for p in practitioners}
+            ),
             earliest_day=earliest_day,
             latest_day=latest_day,
         )
@@ -106,14 +112,19 @@ class WaitlistJoinView(View):
                 clinic=clinic,
                 practitioner=data["practitioner"],
                 profession=data["profession"],
+                appointment_type=data["appointment_type"],
+                time_of_day=data["time_of_day"],
                 latest_date=data["latest_date"],
                 channel=data["channel"],
                 phone=data["phone"],
                 email=data["email"],
             )
         except WaitlistError as error:
-            form.add_error(None, error.message)
-            return self.render_form(request, clinic, policy, form, status=429)
+            # A choice refused is bad input; the sign-ups a day, too many.
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+            status = 400 if field else 429
+            return self.render_form(request, clinic, policy, form, status=status)
         token = waitlist_token(entry, proof=False)
         return redirect("booking:waitlist_entry", token=token)
 

@@ -149,7 +149,8 @@ def test_a_slot_taken_meanwhile_is_told_kindly_with_other_times(
     html = response.content.decode()
     assert response.status_code == 409  # just taken: a conflict, told kindly
     assert "Noen andre bestilte den tiden like før deg." in html
-    assert f'href="{book_url(other)}"' in html
+    # The time nearby opens the form for it, with what was typed (a POST).
+    assert f'formaction="{book_url(other)}"' in html
     assert Booking.objects.count() == 1
 
 
