@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Booking
-from booking.services import booking_create
+from booking.services import SlotTaken, booking_create
 from clinics.hours import OSLO
 from tests.booking.conftest import PATIENT
 from tests.factories import ClinicFactory, PractitionerFactory, SlotFactory
@@ -150,3 +150,23 @@ def test_no_time_nearby_gives_the_phone_and_keeps_nothing_to_lose(
     text = page_text(response.content.decode())
     assert "Ingen ledige timer på nettet nær den tiden." in text
     assert "22 00 00 99" in text
+
+
+def test_a_race_lost_inside_the_booking_itself_keeps_the_form_too(
+    client, race, monkeypatch
+):
+    """Open when the form was checked, taken before the booking's own lock: the
+    service says SlotTaken, and the page is the same."""
+    _wanted, times = race
+    slot = times["kari_9"]
+
+    def taken_at_the_last_moment(**_kwargs):
+        raise SlotTaken()
+
+    monkeypatch.setattr("booking.views.book.booking_create", taken_at_the_last_moment)
+    response = client.post(book_url(slot), TYPED)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert '<input type="hidden" name="name" value="Rask Pasient">' in html
+    assert f'formaction="{book_url(times["kari_day5"])}"' in html
+    assert f'formaction="{book_url(slot)}"' not in html
