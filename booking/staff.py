@@ -13,6 +13,12 @@ def staff_clinic_ids(user):
     return set(user.clinic_memberships.values_list("clinic_id", flat=True))
 
 
+def sees_patient_names(user, clinic_id) -> bool:
+    """Whether the user sees patients' names in a clinic's appointment book: staff
+    of that clinic only (a superuser who is not sees the book without them)."""
+    return user.clinic_memberships.filter(clinic_id=clinic_id).exists()
+
+
 # Days staff can ask for in filters and the day list: bookings are kept weeks, slots
 # made months ahead; ten years either way is generous, and keeps date arithmetic
 # (the next day, midnight in Oslo) far from the calendar's ends.

@@ -27,7 +27,7 @@ from booking.admin.book_links import (
 from booking.admin.conflicts import conflict_items
 from booking.admin.phone import PhonePatientForm
 from booking.formatting import slot_time
-from booking.models import Booking, Slot
+from booking.models import Booking, BookingAccess, Slot
 from booking.selectors import (
     STATE_LABELS,
     appointment_book_get,
@@ -41,7 +41,7 @@ from booking.services import (
     booking_move,
     slot_set_withdrawn,
 )
-from booking.staff import parse_day, staff_clinic_ids
+from booking.staff import parse_day, sees_patient_names, staff_clinic_ids
 from clinics.models import Clinic
 
 
@@ -132,6 +132,9 @@ class BookViews:
                 )
                 status = 400
             practitioner_id = book.shown[0].pk
+        names = sees_patient_names(request.user, clinic.pk)
+        if names:
+            self.record_seen(request, clinic, book)
         step = dt.timedelta(days=7 if week else 1)
         who = practitioner_id if week else None
         today = timezone.localdate()
@@ -143,6 +146,7 @@ class BookViews:
             "conflicts": conflict_items(request, clinic_ids=[clinic.pk]),
             "clinic": clinic,
             "book": book,
+            "names": names,
             "day": day,
             "today": today,
             "week": week,
@@ -167,6 +171,25 @@ class BookViews:
         }
         return TemplateResponse(
             request, "admin/booking/appointment_book.html", context, status=status
+        )
+
+    @staticmethod
+    def record_seen(request, clinic, book):
+        """Who saw which patients' names in the book, and when (Normen): a record
+        per booking the page shows, made from the very rows it shows; one
+        insert however many."""
+        BookingAccess.objects.bulk_create(
+            BookingAccess(
+                booking_id=cell.booking.pk,
+                booking_key=cell.booking.key,
+                clinic_id=clinic.pk,
+                user=request.user,
+                username=request.user.get_username(),
+                action=BookingAccess.Action.BOOK_VIEW,
+            )
+            for column in book.columns
+            for cell in column.cells.values()
+            if cell.booking is not None
         )
 
     # --- Actions -------------------------------------------------------------------

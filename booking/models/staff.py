@@ -63,6 +63,7 @@ class BookingAccess(models.Model):
         VIEW = "view", _("viewed")
         CHANGE = "change", _("changed")
         DAY_LIST = "day-list", _("listed the day")
+        BOOK_VIEW = "book-view", _("saw in the appointment book")
         WAITLIST_VIEW = "waitlist-view", _("opened a waiting-list entry")
 
     username = models.CharField(_("username"), max_length=150)

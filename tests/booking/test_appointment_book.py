@@ -83,25 +83,71 @@ def state_of(response, slot) -> str:
     return html[start : html.index('"', start)]
 
 
-def test_the_book_shows_each_time_without_patient_names(client, reception, day3):
+def test_the_book_shows_each_time_and_the_clinics_patients_by_name(
+    client, reception, day3
+):
+    """Issue 36 changed issue 19's rule: the clinic's own staff see its patients'
+    names in its book (new or returning, type, reference), and every view is on
+    record, per booking shown."""
     response = client.get(day3["url"])
     assert response.status_code == 200
     text = text_of(response)
     assert "Kari Rygg" in text and "Per Fysio" in text and "(borte)" in text
     # Per (physiotherapist) comes first, away; then Kari's times.
-    assert "09.00 ingen tid bestilt –09.30 Oppfølging" in text
+    assert (
+        f"09.00 ingen tid bestilt –09.30 {PATIENT['name']} har vært her før Oppfølging"
+    ) in text
     assert day3["booking"].reference in text
     assert "10.00 ingen tid åpen –10.30" in text
     assert "11.00 ingen tid blokkert –11.30" in text
     assert "borte –12.30" in text
-    # The name, number and address only on the booking's own page.
-    assert PATIENT["name"] not in text and "912" not in response.content.decode()
-    assert not BookingAccess.objects.exists()
+    # The number and address only on the booking's own page.
+    assert "912" not in response.content.decode()
+    assert PATIENT["email"] not in response.content.decode()
+    seen = BookingAccess.objects.get()
+    assert (seen.action, seen.booking_id, seen.booking_key, seen.user) == (
+        "book-view",
+        day3["booking"].pk,
+        day3["booking"].key,
+        reception,
+    )
     page = client.get(
         reverse("admin:booking_booking_change", args=[day3["booking"].pk])
     )
     assert PATIENT["name"] in text_of(page)
-    assert BookingAccess.objects.get().action == "view"
+    assert list(BookingAccess.objects.values_list("action", flat=True)) == [
+        "view",
+        "book-view",
+    ]
+
+
+def test_each_view_records_the_bookings_it_showed_and_only_those(
+    client, reception, day3, practitioner, follow_up
+):
+    later = SlotFactory(practitioner=practitioner, starts_at=oslo(3, 14))
+    client.get(day3["url"])
+    # Booked after the first view: the second shows it, the first did not.
+    second = booking_create(
+        slot_id=later.pk,
+        appointment_type=follow_up,
+        **{**PATIENT, "name": "Andre Pasient", "phone": "41234567"},
+    )
+    assert "Andre Pasient" in text_of(client.get(day3["url"]))
+    views = list(
+        BookingAccess.objects.filter(action="book-view")
+        .order_by("pk")
+        .values_list("booking_id", flat=True)
+    )
+    assert views == [day3["booking"].pk, day3["booking"].pk, second.pk]
+
+
+def test_a_superuser_who_is_not_staff_of_the_clinic_sees_no_names(admin_client, day3):
+    response = admin_client.get(day3["url"])
+    assert response.status_code == 200
+    text = text_of(response)
+    assert day3["booking"].reference in text
+    assert PATIENT["name"] not in text
+    assert not BookingAccess.objects.exists()
 
 
 def test_reception_of_one_clinic_cannot_see_or_touch_another(client, reception):
@@ -109,8 +155,17 @@ def test_reception_of_one_clinic_cannot_see_or_touch_another(client, reception):
     theirs = SlotFactory(
         practitioner=PractitionerFactory(clinic=other), starts_at=oslo(3, 9)
     )
+    BookingFactory(
+        slot=SlotFactory(
+            practitioner=PractitionerFactory(clinic=other), starts_at=oslo(3, 10)
+        ),
+        name="Annen Klinikks Pasient",
+    )
     url = reverse("admin:booking_book", args=[other.pk])
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "Annen Klinikks Pasient" not in refused.content.decode()
+    assert not BookingAccess.objects.exists()
     response = client.post(
         url, {"action": "block", "slot": theirs.pk, "state": "open:0"}
     )
@@ -436,3 +491,37 @@ def test_the_booking_lists_mark_attended_follows_the_books_rule(
     assert "på dagen" in text
     assert Booking.objects.get(pk=now_booking.pk).status == "attended"
     assert Booking.objects.get(pk=later.pk).status == "confirmed"
+
+
+def test_the_access_log_shows_who_saw_a_booking_in_the_book(
+    client, reception, day3, admin_client
+):
+    client.get(day3["url"])
+    log = admin_client.get(
+        reverse("admin:booking_bookingaccess_changelist"),
+        {"q": day3["booking"].key},
+    )
+    text = text_of(log)
+    assert "resepsjon" in text and "så i timeboken" in text
+
+
+def test_the_book_is_one_click_from_every_admin_page(client, reception, admin_client):
+    start = reverse("admin:booking_book_start")
+    link = f'<a class="nm-admin-book-link" href="{start}">Timebok</a>'
+    for who in (client, admin_client):
+        for page in (
+            reverse("admin:index") + "?liste=1",
+            reverse("admin:booking_booking_changelist"),
+            reverse("admin:password_change"),
+        ):
+            assert link in who.get(page).content.decode(), page
+    # Superusers choose the clinic there.
+    ClinicFactory(name="NEMUS Andreby", slug="nemus-andreby")
+    assert "NEMUS Andreby" in text_of(admin_client.get(start))
+    # Staff without the book's permission get no link.
+    editor = User.objects.create_user("redaktor", password="x", is_staff=True)
+    client.force_login(editor)
+    assert (
+        "nm-admin-book-link"
+        not in client.get(reverse("admin:password_change")).content.decode()
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from booking.models import Booking, ClinicStaff, Slot
+from booking.models import Booking, BookingAccess, ClinicStaff, Slot
 from booking.services import booking_create
 from clinics.hours import OSLO
 from tests.booking.conftest import PATIENT
@@ -118,6 +118,11 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
     page.get_by_role("button", name="Vis", exact=True).click()
     page.wait_for_url(book + f"?dato={day['date']}")
     first, second, third, fourth = day["times"]
+    # The clinic's own patients by name (issue 36), each view on record.
+    expect(page.locator("#book")).to_contain_text(f"{PATIENT['name']} har vært her før")
+    assert BookingAccess.objects.filter(
+        action="book-view", booking_id=day["booked"].pk, user__username="resepsjon"
+    ).exists()
 
     # Book a phone patient (a landline) into the second time.
     page.get_by_role(
