@@ -247,11 +247,12 @@ def processings() -> list[Processing]:
         ),
         Processing(
             key="access_log",
-            name=_("Log of staff who open a booking"),
+            name=_("Log of staff who see a booking"),
             purpose=_(
                 "To check that only those who should have seen your booking did "
-                "(Normen). It holds who opened which booking and when, not your "
-                "details."
+                "(Normen). It holds who saw which booking and when (on its own page, "
+                "in the day's list or in the clinic's appointment book, where the "
+                "clinic's staff see your name), not your details."
             ),
             basis=_(
                 "Article 6(1)(c) (a legal duty), with the Patient Records Act's duty "
