@@ -17,26 +17,40 @@ class PhonePatientForm(forms.Form):
     address is optional. Online bookings have their own rule (BookingForm: a
     mobile number is needed)."""
 
+    # Labels as the public form words them (sentences, no colon, no "-----"
+    # choice): the kinds that fit the time as radios, the first chosen when it
+    # is the only one.
     appointment_type = forms.ModelChoiceField(
-        label=gettext_lazy("appointment type"), queryset=AppointmentType.objects.none()
+        label=gettext_lazy("What kind of appointment?"),
+        queryset=AppointmentType.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
     )
-    name = forms.CharField(label=gettext_lazy("name"), max_length=120)
+    name = forms.CharField(
+        label=gettext_lazy("The patient's full name"), max_length=120
+    )
     phone = forms.CharField(
-        label=gettext_lazy("phone"),
+        label=gettext_lazy("Phone number"),
         required=False,
         max_length=20,
         help_text=gettext_lazy(
             "A mobile number gets the SMS; a landline or none: the clinic calls."
         ),
     )
-    email = forms.EmailField(label=gettext_lazy("e-mail"), required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail"),
+        required=False,
+        help_text=gettext_lazy("If the patient wants the confirmation by e-mail."),
+    )
     is_new_patient = forms.BooleanField(
-        label=gettext_lazy("new patient"), required=False
+        label=gettext_lazy("New patient: the first time at this clinic"),
+        required=False,
     )
 
     def __init__(self, *args, slot: Slot | None = None, **kwargs):
         """With `slot`, the kinds of appointment that fit it; else every bookable
         kind (the service refuses one that does not fit the time chosen)."""
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["appointment_type"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -51,6 +65,9 @@ class PhonePatientForm(forms.Form):
                 ]
             )
         field.queryset = kinds
+        field.error_messages["required"] = _("Choose the kind of appointment.")
+        if len(kinds) == 1 and not self.is_bound:
+            self.initial.setdefault("appointment_type", kinds[0].pk)
 
     def clean_name(self):
         return person_name(

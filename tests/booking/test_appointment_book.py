@@ -3,6 +3,7 @@ what each time is, reception's actions through the services, a stale view answer
 with what changed, only the user's own clinic, and a constant number of queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -524,4 +525,19 @@ def test_the_book_is_one_click_from_every_admin_page(client, reception, admin_cl
     assert (
         "nm-admin-book-link"
         not in client.get(reverse("admin:password_change")).content.decode()
+    )
+
+
+def test_the_phone_form_asks_in_sentences_with_no_dash_choice(client, reception, day3):
+    slot = day3["open"]
+    html = client.get(
+        reverse("admin:booking_book_slot", args=[slot.clinic_id, slot.pk])
+    ).content.decode()
+    text = page_text(html)
+    assert "Hva slags time?" in text and "Pasientens fulle navn" in text
+    assert "Telefonnummer" in text and "navn:" not in text
+    assert "---------" not in html
+    # The one kind that fits is chosen already.
+    assert re.search(
+        r'type="radio" name="appointment_type" value="\d+"[^>]*checked', html
     )
