@@ -25,6 +25,7 @@ from booking.models import (
     BookingAccess,
     Slot,
 )
+from booking.selectors import day_list_get
 from booking.services import (
     BookingError,
     booking_cancel,
@@ -33,7 +34,6 @@ from booking.services import (
     booking_move,
 )
 from booking.staff import parse_day, staff_clinic_ids
-from clinics.hours import OSLO
 
 
 class PhoneBookingForm(PhonePatientForm):
@@ -336,7 +336,9 @@ class BookingAdmin(ClinicScopedAdmin):
         ]
 
     def day_list(self, request):
-        """A printable list of one day's bookings, for reception."""
+        """A printable list of one day's booked and blocked times, for
+        reception: a part per practitioner, each its own page on paper, with
+        names and numbers (each booking shown recorded, as in the book)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         asked = request.GET.get("date", "")
@@ -350,31 +352,27 @@ class BookingAdmin(ClinicScopedAdmin):
                     messages.WARNING,
                 )
             day = timezone.localdate()
-        start = dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
-        bookings = list(
-            self.get_queryset(request)
-            .filter(
-                slot__starts_at__gte=start,
-                slot__starts_at__lt=start + dt.timedelta(days=1),
-                status__in=Booking.ACTIVE_STATUSES,
-            )
-            .select_related("slot__practitioner", "slot__clinic", "appointment_type")
-            .order_by("slot__clinic__name", "slot__starts_at")
-        )
+        parts = day_list_get(day=day, clinic_ids=staff_clinic_ids(request.user))
         BookingAccess.objects.bulk_create(
-            BookingAccess.of_booking(
-                b,
+            BookingAccess(
+                booking_id=cell.booking.pk,
+                booking_key=cell.booking.key,
+                clinic_id=part.clinic.pk,
                 user=request.user,
                 username=request.user.get_username(),
                 action=BookingAccess.Action.DAY_LIST,
             )
-            for b in bookings
+            for part in parts
+            for cell in part.cells
+            if cell.booking is not None
         )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Bookings %(day)s") % {"day": date_format(day, "DAY_FORMAT")},
             "day": day,
-            "bookings": bookings,
+            "parts": parts,
+            # Printed, the page is the list: no menu, no header.
+            "is_nav_sidebar_enabled": False,
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
         }

@@ -10,6 +10,7 @@ from booking.selectors.book import (
     appointment_book_get,
     book_cell_get,
     book_state,
+    day_list_get,
 )
 from booking.selectors.bookings import (
     OUTBOX_MAX_BACKLOG,
@@ -78,6 +79,7 @@ __all__ = [
     "calendar_conflicts",
     "calendar_feed_events",
     "clinics_annotate_next_open",
+    "day_list_get",
     "email_outbox_health",
     "local_midnight",
     "next_open_slot_by_clinic",

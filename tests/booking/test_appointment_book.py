@@ -541,3 +541,30 @@ def test_the_phone_form_asks_in_sentences_with_no_dash_choice(client, reception,
     assert re.search(
         r'type="radio" name="appointment_type" value="\d+"[^>]*checked', html
     )
+
+
+def test_the_day_list_has_a_part_per_practitioner_with_states_and_blocked_times(
+    client, reception, day3, clinic
+):
+    day = oslo(3, 0).date()
+    response = client.get(
+        reverse("admin:booking_booking_day_list"), {"date": day.isoformat()}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    parts = [
+        part.split(">", 1)[1]
+        for part in html.split('<section class="nm-day-list__part"')[1:]
+    ]
+    assert len(parts) == 2
+    per, kari = (page_text(part) for part in parts)
+    assert per.startswith("Per Fysio fysioterapeut · NEMUS Testby")
+    assert "borte" in per and "12.00–12.30 Borte" in per
+    assert "Kari Rygg kiropraktor" in kari
+    assert f"09.00–09.30 Bestilt {PATIENT['name']} +4791234567" in kari
+    assert "11.00–11.30 Blokkert" in kari
+    # Open times are not printed.
+    assert "10.00–10.30" not in kari
+    assert list(BookingAccess.objects.values_list("action", "booking_id")) == [
+        ("day-list", day3["booking"].pk)
+    ]

@@ -5,6 +5,7 @@ no-show; axe finds nothing on the book and the front page."""
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -207,3 +208,28 @@ def test_the_book_and_the_front_page_pass_axe(axe_page, live_server, day, where)
         axe_page.goto(live_server.url + reverse("admin:index") + "?liste=1")
         assert axe_page.locator("#content-main").count() == 1
     assert run_axe(axe_page) == []
+
+
+def test_the_day_list_prints_a_page_per_practitioner(page, live_server, day):
+    clinic = day["clinic"]
+    per = PractitionerFactory(clinic=clinic, name="Per Fysio")
+    start = day["times"][0].starts_at
+    theirs = SlotFactory(practitioner=per, starts_at=start)
+    BookingFactory(slot=theirs, appointment_type=day["booked"].appointment_type)
+    log_in(page, live_server)
+    page.goto(
+        live_server.url
+        + reverse("admin:booking_booking_day_list")
+        + f"?date={day['date']}"
+    )
+    expect(page.locator(".nm-day-list__part")).to_have_count(2)
+    expect(page.locator(".nm-day-list__part").first).to_contain_text(day["booked"].name)
+    pdf = page.pdf(format="A4")
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
+    assert len(pages) == 2
+    # No admin chrome on paper.
+    page.emulate_media(media="print")
+    for chrome in ("#header", ".breadcrumbs", "#toggle-nav-sidebar"):
+        for element in page.locator(chrome).all():
+            assert not element.is_visible(), chrome
+    expect(page.locator(".nm-day-list__part").first).to_be_visible()
