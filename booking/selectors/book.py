@@ -72,17 +72,128 @@ class BookColumn:
 
 
 @dataclass
+class GridEntry:
+    """What a column shows from one row down: a time (`cell`, with any other time
+    starting inside it in `also`), a break between its times, or nothing, for
+    `span` rows."""
+
+    kind: str  # "cell", "break" or "empty"
+    span: int
+    cell: BookCell | None = None
+    also: list[BookCell] = field(default_factory=list)
+
+
+@dataclass
+class GridRow:
+    """A row of the book to scale: `step` minutes from `starts_at`; `entries` a
+    GridEntry per column that starts here, None where one from above spans it."""
+
+    starts_at: dt.datetime
+    label: str
+    whole: bool  # on the quarter hour: labelled large
+    now: bool  # the current time falls in it
+    entries: list[GridEntry | None]
+
+
+@dataclass
 class AppointmentBook:
     clinic: Clinic
     days: list[dt.date]
     practitioners: list[Practitioner]
     shown: list[Practitioner]
     columns: list[BookColumn]
-    rows: list[tuple[str, list[BookCell | None]]]
+    # To scale: rows of `step` minutes, each time spanning its length.
+    step: int = 15
+    grid: list[GridRow] = field(default_factory=list)
+    # The day's practitioners with no time that day, or away all of it:
+    # named in a note instead of an empty column.
+    off: list[tuple[Practitioner, bool]] = field(default_factory=list)
 
     @property
     def is_week(self) -> bool:
         return len(self.days) > 1
+
+
+def _minute(instant: dt.datetime) -> int:
+    local = timezone.localtime(instant, OSLO)
+    return local.hour * 60 + local.minute
+
+
+def scale_grid(columns: list[BookColumn], *, day: dt.date, now: dt.datetime | None):
+    """(step, rows) of the columns to scale: 15-minute rows when every time starts
+    and ends on a quarter hour, else 5; each time spans its length, the gaps
+    inside a column's day are breaks. Local clock of `day` (a week's columns are
+    laid on the same clock); the row holding `now` is marked."""
+    cells = [cell for column in columns for cell in column.cells.values()]
+    if not cells:
+        return 15, []
+    minutes = [
+        m
+        for cell in cells
+        for m in (_minute(cell.slot.starts_at), _minute(cell.slot.ends_at) or 1440)
+    ]
+    step = 15 if all(m % 15 == 0 for m in minutes) else 5
+    first = min(minutes) // step * step
+    last = -(-max(minutes) // step) * step
+    count = (last - first) // step
+    covered = object()
+    layout = []
+    for column in columns:
+        entries: list = [None] * count
+        ordered = sorted(column.cells.values(), key=lambda c: c.slot.starts_at)
+        for cell in ordered:
+            row = (_minute(cell.slot.starts_at) - first) // step
+            end = _minute(cell.slot.ends_at) or 1440
+            span = max(1, -(-(end - first) // step) - row)
+            span = min(span, count - row)
+            if entries[row] is not None:
+                # Starts inside a time already shown (overlapping times): shown
+                # with it rather than lost.
+                owner = next(
+                    e for e in reversed(entries[: row + 1]) if isinstance(e, GridEntry)
+                )
+                owner.also.append(cell)
+                continue
+            entries[row] = GridEntry("cell", span, cell)
+            for below in range(row + 1, row + span):
+                if entries[below] is None:
+                    entries[below] = covered
+        starts = [i for i, e in enumerate(entries) if isinstance(e, GridEntry)]
+        inside = (
+            range(starts[0], max(i + entries[i].span for i in starts))
+            if starts
+            else range(0)
+        )
+        row = 0
+        while row < count:
+            if entries[row] is not None:
+                row += 1
+                continue
+            gap = row
+            while gap < count and entries[gap] is None:
+                gap += 1
+            kind = "break" if row in inside else "empty"
+            entries[row] = GridEntry(kind, gap - row)
+            for below in range(row + 1, gap):
+                entries[below] = covered
+            row = gap
+        layout.append([e if isinstance(e, GridEntry) else None for e in entries])
+    midnight = local_midnight(day)
+    rows = []
+    for n in range(count):
+        start = midnight + dt.timedelta(minutes=first + n * step)
+        local = timezone.localtime(start, OSLO)
+        rows.append(
+            GridRow(
+                starts_at=start,
+                label=f"{local:%H.%M}",
+                whole=local.minute % 15 == 0,
+                now=now is not None
+                and start <= now < start + dt.timedelta(minutes=step),
+                entries=[entries[n] for entries in layout],
+            )
+        )
+    return step, rows
 
 
 def shown_bookings():
@@ -105,9 +216,11 @@ def appointment_book_get(
 ) -> AppointmentBook:
     """A clinic's appointment book: one day with a column per practitioner, or a
     week of one practitioner (`practitioner_id` if they work here, else the
-    first) with a column per day; a row per time (Oslo clock), booked times the
-    practitioner's calendar says busy marked. Five queries, whatever the number of
-    practitioners, slots and bookings."""
+    first) with a column per day, laid out to scale (scale_grid: rows of 5 or 15
+    minutes on the Oslo clock, each time spanning its length, breaks drawn);
+    on a day, practitioners with no time or away all day are named in `off`
+    instead. Booked times the practitioner's calendar says busy are marked. Five
+    queries, whatever the number of practitioners, slots and bookings."""
     now = now or timezone.now()
     practitioners = list(
         Practitioner.objects.filter(clinic=clinic, is_active=True).order_by(
@@ -151,7 +264,6 @@ def appointment_book_get(
         ends_at__gt=local_midnight(start),
     ).values_list("calendar__practitioner_id", "starts_at", "ends_at"):
         busy[practitioner_id].append((first, last))
-    times = set()
     for slot in slots:
         local = timezone.localtime(slot.starts_at, OSLO)
         column = columns.get((slot.practitioner_id, local.date()))
@@ -162,7 +274,6 @@ def appointment_book_get(
         if state == "blocked" and column.absent:
             state = "absent"
         label = f"{local:%H.%M}"
-        times.add(label)
         conflict = booking is not None and any(
             first < slot.ends_at and last > slot.starts_at
             for first, last in busy[slot.practitioner_id]
@@ -171,16 +282,28 @@ def appointment_book_get(
             slot=slot, booking=booking, state=state, conflict=conflict
         )
     ordered = list(columns.values())
+    off = []
     if days > 1:
         ordered.sort(key=lambda c: c.day)
-    rows = [(label, [c.cells.get(label) for c in ordered]) for label in sorted(times)]
+    else:
+        # Who has no time today, or is away all of it: a note, not a column.
+        off = [
+            (c.practitioner, c.absent)
+            for c in ordered
+            if all(cell.state == "absent" for cell in c.cells.values())
+        ]
+        ordered = [c for c in ordered if (c.practitioner, c.absent) not in off]
+    # The line for now on a day only (a week's rows are every day's clock).
+    step, grid = scale_grid(ordered, day=start, now=now if days == 1 else None)
     return AppointmentBook(
         clinic=clinic,
         days=dates,
         practitioners=practitioners,
         shown=shown,
         columns=ordered,
-        rows=rows,
+        step=step,
+        grid=grid,
+        off=off,
     )
 
 

@@ -93,15 +93,16 @@ def test_the_book_shows_each_time_and_the_clinics_patients_by_name(
     response = client.get(day3["url"])
     assert response.status_code == 200
     text = text_of(response)
-    assert "Kari Rygg" in text and "Per Fysio" in text and "(borte)" in text
-    # Per (physiotherapist) comes first, away; then Kari's times.
+    # Per is away all day: named in a note, not an empty column.
+    assert "Ikke på jobb denne dagen: Per Fysio (borte)" in text
+    assert text.count("Per Fysio") == 1
+    # Kari's times to scale: rows of 15 minutes, the gap between two a break.
     assert (
-        f"09.00 ingen tid bestilt –09.30 {PATIENT['name']} har vært her før Oppfølging"
+        f"09.00 bestilt –09.30 {PATIENT['name']} har vært her før · Oppfølging"
     ) in text
     assert day3["booking"].reference in text
-    assert "10.00 ingen tid åpen –10.30" in text
-    assert "11.00 ingen tid blokkert –11.30" in text
-    assert "borte –12.30" in text
+    assert "10.00 åpen –10.30" in text
+    assert "10.30 pause 10.45 11.00 blokkert –11.30" in text
     # The number and address only on the booking's own page.
     assert "912" not in response.content.decode()
     assert PATIENT["email"] not in response.content.decode()
@@ -568,3 +569,58 @@ def test_the_day_list_has_a_part_per_practitioner_with_states_and_blocked_times(
     assert list(BookingAccess.objects.values_list("action", "booking_id")) == [
         ("day-list", day3["booking"].pk)
     ]
+
+
+def test_the_book_is_to_scale_with_breaks_and_a_line_for_now(
+    client, reception, clinic, practitioner, follow_up
+):
+    from booking.selectors import appointment_book_get
+
+    today = timezone.localdate()
+    start = dt.datetime.combine(today, dt.time(20, 0), tzinfo=OSLO)
+    long = SlotFactory(
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=45),
+    )
+    SlotFactory(practitioner=practitioner, starts_at=start + dt.timedelta(hours=1))
+    now = start + dt.timedelta(minutes=50)
+    book = appointment_book_get(clinic=clinic, start=today, now=now)
+    assert book.step == 15
+    labels = [row.label for row in book.grid]
+    assert labels == ["20.00", "20.15", "20.30", "20.45", "21.00", "21.15"]
+    [first] = book.grid[0].entries
+    assert (first.kind, first.span, first.cell.slot) == ("cell", 3, long)
+    # Spanned rows have nothing of their own in that column.
+    assert book.grid[1].entries == [None] and book.grid[2].entries == [None]
+    [gap] = book.grid[3].entries
+    assert (gap.kind, gap.span) == ("break", 1)
+    assert [row.now for row in book.grid] == [False, False, False, True, False, False]
+    # A time off the quarter hour: rows of five minutes.
+    SlotFactory(
+        practitioner=practitioner, starts_at=start + dt.timedelta(hours=2, minutes=5)
+    )
+    book = appointment_book_get(clinic=clinic, start=today, now=now)
+    assert book.step == 5
+    [first] = book.grid[0].entries
+    assert first.span == 9
+    html = client.get(reverse("admin:booking_book", args=[clinic.pk])).content.decode()
+    # (open or passed, by when the test runs)
+    assert re.search(r'rowspan="9" class="nm-book__cell nm-book__cell--\w+"', html)
+
+
+def test_overlapping_times_are_shown_together_not_lost(clinic, practitioner):
+    from booking.selectors import appointment_book_get
+
+    start = oslo(4, 9)
+    first = SlotFactory(
+        practitioner=practitioner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
+    inside = SlotFactory(
+        practitioner=practitioner, starts_at=start + dt.timedelta(minutes=30)
+    )
+    book = appointment_book_get(clinic=clinic, start=start.date())
+    [entry] = book.grid[0].entries
+    assert entry.cell.slot == first and [c.slot for c in entry.also] == [inside]

@@ -233,3 +233,27 @@ def test_the_day_list_prints_a_page_per_practitioner(page, live_server, day):
         for element in page.locator(chrome).all():
             assert not element.is_visible(), chrome
     expect(page.locator(".nm-day-list__part").first).to_be_visible()
+
+
+def test_a_45_minute_appointment_spans_its_rows(page, live_server, day):
+    kari = day["times"][0].practitioner
+    start = day["times"][-1].starts_at + dt.timedelta(hours=1)
+    long = SlotFactory(
+        practitioner=kari, starts_at=start, ends_at=start + dt.timedelta(minutes=45)
+    )
+    BookingFactory(
+        slot=long, appointment_type=day["booked"].appointment_type, name="Lang Time"
+    )
+    log_in(page, live_server)
+    page.goto(
+        live_server.url
+        + reverse("admin:booking_book", args=[day["clinic"].pk])
+        + f"?dato={day['date']}"
+    )
+    long_cell = page.locator("td.nm-book__cell--booked", has_text="Lang Time")
+    short_cell = page.locator("td.nm-book__cell--booked", has_text=PATIENT["name"])
+    assert long_cell.get_attribute("rowspan") == "3"
+    assert short_cell.get_attribute("rowspan") == "2"
+    # To scale: half again as tall.
+    ratio = long_cell.bounding_box()["height"] / short_cell.bounding_box()["height"]
+    assert 1.4 < ratio < 1.6, ratio
