@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from booking.admin.book_actions import BookActions
 from booking.admin.book_links import (
     QUERY_NAMES,
     WEEK_VIEW,
@@ -29,23 +30,19 @@ from booking.admin.phone import PhonePatientForm
 from booking.formatting import slot_time
 from booking.models import Booking, BookingAccess, Slot
 from booking.selectors import (
-    STATE_LABELS,
     appointment_book_get,
     book_cell_get,
 )
 from booking.services import (
     BookingError,
-    booking_cancel,
     booking_create,
-    booking_mark,
     booking_move,
-    slot_set_withdrawn,
 )
 from booking.staff import parse_day, sees_patient_names, staff_clinic_ids
 from clinics.models import Clinic
 
 
-class BookViews:
+class BookViews(BookActions):
     """The book's pages, for the clinics the user works at."""
 
     def __init__(self, model_admin):
@@ -167,6 +164,7 @@ class BookViews:
             "can_change": request.user.has_perm("booking.change_booking"),
             "can_add": request.user.has_perm("booking.add_booking"),
             "can_block": request.user.has_perm("booking.change_slot"),
+            "undo": self.undo_note(request, clinic),
             "back": request.get_full_path(),
         }
         return TemplateResponse(
@@ -191,85 +189,6 @@ class BookViews:
             for cell in column.cells.values()
             if cell.booking is not None
         )
-
-    # --- Actions -------------------------------------------------------------------
-
-    ACTIONS = {
-        "block": "booking.change_slot",
-        "unblock": "booking.change_slot",
-        "cancel": "booking.change_booking",
-        "attended": "booking.change_booking",
-        "no_show": "booking.change_booking",
-    }
-
-    def stale(self, request, clinic, cell, back):
-        """The page showed the time otherwise: say what it is now, show it fresh."""
-        now_label = STATE_LABELS[cell.state] if cell else _("gone")
-        when = slot_time(cell.slot.starts_at) if cell else ""
-        messages.error(
-            request,
-            _(
-                "Someone else changed the appointment at %(when)s first: it is now "
-                "%(state)s. Here is the book as it is now."
-            )
-            % {"when": when, "state": now_label},
-        )
-        return self.render_book(request, clinic, status=409, query=back)
-
-    def act(self, request, clinic):
-        action = request.POST.get("action", "")
-        permission = self.ACTIONS.get(action)
-        if permission is None or not request.user.has_perm(permission):
-            raise PermissionDenied
-        back = query_of(request.POST.get("back", ""))
-        try:
-            slot_id = int(request.POST.get("slot", ""))
-        except ValueError:
-            raise Http404 from None
-        cell = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
-        if cell is None:
-            raise Http404
-        if cell.token != request.POST.get("state", ""):
-            return self.stale(request, clinic, cell, back)
-        when = slot_time(cell.slot.starts_at)
-        try:
-            if action in ("block", "unblock"):
-                slot_set_withdrawn(
-                    slot_id=cell.slot.pk, withdrawn=action == "block", strict=True
-                )
-                done = (
-                    _("%(when)s is blocked.")
-                    if action == "block"
-                    else _("%(when)s is open again.")
-                )
-            elif cell.booking is None:
-                raise BookingError(_("There is no booking at that time."))
-            elif action == "cancel":
-                booking_cancel(booking_id=cell.booking.pk, by_staff=True)
-                done = _(
-                    "The booking at %(when)s is cancelled; the appointment is "
-                    "available again."
-                )
-            else:
-                booking_mark(
-                    booking_id=cell.booking.pk,
-                    status=Booking.Status.ATTENDED
-                    if action == "attended"
-                    else Booking.Status.NO_SHOW,
-                )
-                done = (
-                    _("Marked attended: %(when)s.")
-                    if action == "attended"
-                    else _("Marked as not attended: %(when)s.")
-                )
-        except BookingError as error:
-            fresh = book_cell_get(slot_id=slot_id, clinic_ids=[clinic.pk])
-            if fresh is not None and fresh.token != cell.token:
-                return self.stale(request, clinic, fresh, back)
-            messages.error(request, error.message)
-            return self.render_book(request, clinic, status=400, query=back)
-        messages.success(request, done % {"when": when})
-        return redirect(safe_back(request, clinic, self))
 
     def book_slot(self, request, clinic_id, slot_id):
         """Book a phone patient into an open time, through booking_create."""

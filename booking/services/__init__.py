@@ -15,6 +15,7 @@ from booking.services.bookings import (
     booking_create,
     booking_mark,
     booking_move,
+    booking_unmark,
     bookings_purge,
 )
 from booking.services.calendars import (
@@ -95,6 +96,7 @@ __all__ = [
     "booking_create",
     "booking_mark",
     "booking_move",
+    "booking_unmark",
     "bookings_purge",
     "busy_calendar_sync",
     "busy_calendars_sync",

@@ -357,6 +357,26 @@ def booking_mark(*, booking_id: int, status: str, now=None) -> Booking:
     return booking
 
 
+def booking_unmark(*, booking_id: int, marked: str) -> Booking:
+    """Undo reception's mark: a booking marked `marked` (attended or not attended)
+    is confirmed again; SlotChanged when it is no longer so marked (someone acted
+    first)."""
+    if marked not in (Booking.Status.ATTENDED, Booking.Status.NO_SHOW):
+        raise ValueError(marked)
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+        if booking.status != marked:
+            raise SlotChanged()
+        booking.status = Booking.Status.CONFIRMED
+        try:
+            with transaction.atomic():
+                booking.save(update_fields=["status"])
+        except IntegrityError as error:  # the time was booked again meanwhile
+            raise SlotChanged() from error
+    logger.info("booking mark undone: booking=%s", booking.pk)
+    return booking
+
+
 def booking_accesses_purge(*, older_than_days: int, now=None) -> int:
     """Delete records of staff opening bookings older than `older_than_days`."""
     now = now or timezone.now()

@@ -239,15 +239,15 @@ def test_a_stale_view_says_what_changed_and_changes_nothing(
     # Two receptionists cancelling one booking: the second is told, not obeyed twice.
     booked = day3["booking"]
     shown = state_of(page, booked.slot)
-    first = client.post(
-        day3["url"].split("?")[0],
-        {"action": "cancel", "slot": booked.slot_id, "state": shown},
-    )
+    confirmed = {
+        "action": "cancel",
+        "slot": booked.slot_id,
+        "state": shown,
+        "confirmed": "1",
+    }
+    first = client.post(day3["url"].split("?")[0], confirmed)
     assert first.status_code == 302
-    second = client.post(
-        day3["url"].split("?")[0],
-        {"action": "cancel", "slot": booked.slot_id, "state": shown},
-    )
+    second = client.post(day3["url"].split("?")[0], confirmed)
     assert second.status_code == 409
     assert "nå åpen" in text_of(second)
 
@@ -624,3 +624,91 @@ def test_overlapping_times_are_shown_together_not_lost(clinic, practitioner):
     book = appointment_book_get(clinic=clinic, start=start.date())
     [entry] = book.grid[0].entries
     assert entry.cell.slot == first and [c.slot for c in entry.also] == [inside]
+
+
+def test_cancel_asks_once_and_is_not_offered_for_a_time_that_has_begun(
+    client, reception, day3, practitioner, follow_up
+):
+    booked = day3["booking"]
+    page = client.get(day3["url"])
+    asked = client.post(
+        day3["url"].split("?")[0],
+        {
+            "action": "cancel",
+            "slot": booked.slot_id,
+            "state": state_of(page, booked.slot),
+        },
+    )
+    assert asked.status_code == 200
+    text = text_of(asked)
+    assert "Avbestille timen" in text and "Dette kan ikke angres." in text
+    booked.refresh_from_db()
+    assert booked.status == "confirmed" and booked.name == PATIENT["name"]
+    # A time that has begun: no cancel button, and a forged post is refused.
+    begun = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    earlier = BookingFactory(slot=begun, appointment_type=follow_up)
+    today = client.get(reverse("admin:booking_book", args=[begun.clinic_id]))
+    html = today.content.decode()
+    clock = f"{begun.starts_at.astimezone(OSLO):%H.%M}"
+    assert earlier.reference in html
+    assert f'Avbestill<span class="nm-visually-hidden"> {clock}' not in html
+    refused = client.post(
+        reverse("admin:booking_book", args=[begun.clinic_id]),
+        {
+            "action": "cancel",
+            "slot": begun.pk,
+            "state": f"booked:{earlier.pk}",
+            "confirmed": "1",
+        },
+    )
+    assert refused.status_code == 400
+    assert "En time som har begynt, avbestilles ikke" in text_of(refused)
+    earlier.refresh_from_db()
+    assert earlier.status == "confirmed"
+
+
+def test_a_mark_and_a_block_can_be_undone_from_their_note(
+    client, reception, clinic, practitioner, follow_up, settings
+):
+    begun = SlotFactory(
+        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    booking = BookingFactory(slot=begun, appointment_type=follow_up)
+    url = reverse("admin:booking_book", args=[clinic.pk])
+    marked = client.post(
+        url, {"action": "no_show", "slot": begun.pk, "state": f"booked:{booking.pk}"}
+    )
+    assert marked.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "no_show"
+    html = client.get(marked["Location"]).content.decode()
+    assert "Merket som ikke møtt" in page_text(html)
+    undo = re.search(r'name="undo" value="([^"]+)"', html).group(1)
+    undone = client.post(url, {"action": "undo", "undo": undo})
+    assert undone.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    # The note is used up.
+    again = client.post(url, {"action": "undo", "undo": undo})
+    assert again.status_code == 400
+    assert "Det er ingenting å angre." in text_of(again)
+    # A block undone after someone opened the time meanwhile: refused.
+    later = SlotFactory(practitioner=practitioner, starts_at=oslo(3, 15))
+    client.post(url, {"action": "block", "slot": later.pk, "state": "open:0"})
+    html = client.get(url).content.decode()
+    undo = re.search(r'name="undo" value="([^"]+)"', html).group(1)
+    Slot.objects.filter(pk=later.pk).update(is_withdrawn=False)
+    refused = client.post(url, {"action": "undo", "undo": undo})
+    assert refused.status_code == 409
+    assert "Noen andre endret timen" in text_of(refused)
+    # Too late: after BOOK_UNDO_SECONDS.
+    client.post(url, {"action": "block", "slot": later.pk, "state": "open:0"})
+    html = client.get(url).content.decode()
+    undo = re.search(r'name="undo" value="([^"]+)"', html).group(1)
+    settings.BOOK_UNDO_SECONDS = 0
+    late = client.post(url, {"action": "undo", "undo": undo})
+    assert late.status_code == 400
+    assert "Det er for sent å angre" in text_of(late)
+    assert Slot.objects.get(pk=later.pk).is_withdrawn

@@ -110,7 +110,17 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
     missed = day["missed"]
     when = f"{missed.slot.starts_at.astimezone(OSLO):%H.%M}"
     page.get_by_role("button", name=f"Ikke møtt {when} {missed.reference}").click()
-    expect(page.locator(".messagelist .success")).to_have_count(1)
+    note = page.locator(".nm-book__undo")
+    expect(note).to_contain_text("Merket som ikke møtt: ")
+    missed.refresh_from_db()
+    assert missed.status == "no_show"
+    # A slip: undone from the note, through the services.
+    note.get_by_role("button", name="Angre").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Angret: ")
+    missed.refresh_from_db()
+    assert missed.status == "confirmed"
+    page.get_by_role("button", name=f"Ikke møtt {when} {missed.reference}").click()
+    expect(page.locator(".nm-book__undo")).to_have_count(1)
     missed.refresh_from_db()
     assert missed.status == "no_show"
 
@@ -166,7 +176,7 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
     page.get_by_role(
         "button", name=f"Blokker {fourth.starts_at.astimezone(OSLO):%H.%M}"
     ).click()
-    expect(page.locator(".messagelist .success")).to_have_count(1)
+    expect(page.locator(".nm-book__undo")).to_contain_text("er blokkert")
     assert Slot.objects.get(pk=fourth.pk).is_withdrawn
     visitor.goto(public)
     assert visitor.locator(wanted).count() == 0
@@ -179,6 +189,9 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
         "button",
         name=f"Avbestill {third.starts_at.astimezone(OSLO):%H.%M} {booked.reference}",
     ).click()
+    # Asked once: it erases the patient's details.
+    expect(page.locator("#content")).to_contain_text("Dette kan ikke angres.")
+    page.get_by_role("button", name="Ja, avbestill timen").click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
     cancelled = mail.outbox[-1]
     assert cancelled.to == [PATIENT["email"]]
@@ -204,6 +217,21 @@ def test_the_book_and_the_front_page_pass_axe(axe_page, live_server, day, where)
             + f"?dato={day['date']}"
         )
         assert axe_page.locator(".nm-book__grid").count() == 1
+        assert run_axe(axe_page) == []
+        # With the note of an action to undo, and the question before a cancel.
+        fourth = day["times"][3]
+        axe_page.get_by_role(
+            "button", name=f"Blokker {fourth.starts_at.astimezone(OSLO):%H.%M}"
+        ).click()
+        expect(axe_page.locator(".nm-book__undo")).to_have_count(1)
+        assert run_axe(axe_page) == []
+        booked = day["booked"]
+        axe_page.get_by_role(
+            "button",
+            name=f"Avbestill {booked.slot.starts_at.astimezone(OSLO):%H.%M} "
+            f"{booked.reference}",
+        ).click()
+        expect(axe_page.locator("#content")).to_contain_text("Dette kan ikke angres.")
     else:
         axe_page.goto(live_server.url + reverse("admin:index") + "?liste=1")
         assert axe_page.locator("#content-main").count() == 1
