@@ -25,10 +25,11 @@ from booking.admin.book_links import (
     query_of,
     safe_back,
 )
+from booking.admin.book_move import BookMove, move_targets
 from booking.admin.conflicts import conflict_items
 from booking.admin.phone import PhonePatientForm
 from booking.formatting import slot_time
-from booking.models import Booking, BookingAccess, Slot
+from booking.models import BookingAccess
 from booking.selectors import (
     appointment_book_get,
     book_cell_get,
@@ -36,13 +37,12 @@ from booking.selectors import (
 from booking.services import (
     BookingError,
     booking_create,
-    booking_move,
 )
 from booking.staff import parse_day, sees_patient_names, staff_clinic_ids
 from clinics.models import Clinic
 
 
-class BookViews(BookActions):
+class BookViews(BookActions, BookMove):
     """The book's pages, for the clinics the user works at."""
 
     def __init__(self, model_admin):
@@ -64,8 +64,10 @@ class BookViews(BookActions):
             raise Http404
         return clinic
 
-    def url(self, clinic, day=None, *, week=False, practitioner=None) -> str:
-        return book_url(clinic.pk, day, week=week, practitioner=practitioner)
+    def url(self, clinic, day=None, *, week=False, practitioner=None, moving=None):
+        return book_url(
+            clinic.pk, day, week=week, practitioner=practitioner, moving=moving
+        )
 
     # --- Pages ---------------------------------------------------------------------
 
@@ -129,6 +131,8 @@ class BookViews(BookActions):
                 )
                 status = 400
             practitioner_id = book.shown[0].pk
+        moving = self.moving(request, clinic, query)
+        moved = moving.pk if moving else None
         names = sees_patient_names(request.user, clinic.pk)
         if names:
             self.record_seen(request, clinic, book)
@@ -153,11 +157,20 @@ class BookViews(BookActions):
                 if week
                 else date_format(day, "DAY_FORMAT").capitalize()
             ),
-            "previous_url": self.url(clinic, day - step, week=week, practitioner=who),
-            "next_url": self.url(clinic, day + step, week=week, practitioner=who),
-            "today_url": self.url(clinic, today, week=week, practitioner=who),
-            "day_url": self.url(clinic, day),
-            "week_url": self.url(clinic, day, week=True),
+            "previous_url": self.url(
+                clinic, day - step, week=week, practitioner=who, moving=moved
+            ),
+            "next_url": self.url(
+                clinic, day + step, week=week, practitioner=who, moving=moved
+            ),
+            "today_url": self.url(
+                clinic, today, week=week, practitioner=who, moving=moved
+            ),
+            "day_url": self.url(clinic, day, moving=moved),
+            "week_url": self.url(clinic, day, week=True, moving=moved),
+            "moving": moving,
+            "day_url_plain": self.url(clinic, day, week=week, practitioner=who),
+            "targets": move_targets(book, moving),
             "query_names": QUERY_NAMES,
             "week_view": WEEK_VIEW,
             "now": timezone.now(),
@@ -238,70 +251,4 @@ class BookViews(BookActions):
             "admin/booking/book_slot.html",
             context,
             status=400 if form.errors else 200,
-        )
-
-    def move(self, request, clinic_id, booking_id):
-        """Move a booking to an open time chosen here: only practitioners who offer
-        its type, times long enough for it, through booking_move."""
-        clinic = self.clinic(request, clinic_id)
-        if not request.user.has_perm("booking.change_booking"):
-            raise PermissionDenied
-        booking = (
-            Booking.objects.select_related("slot__practitioner", "appointment_type")
-            .filter(pk=booking_id, slot__clinic=clinic)
-            .first()
-        )
-        if booking is None:
-            raise Http404
-        back = request.POST.get("back") or request.GET.get("back") or ""
-        if not booking.is_active:
-            cell = book_cell_get(slot_id=booking.slot_id, clinic_ids=[clinic.pk])
-            return self.stale(request, clinic, cell, query_of(back))
-        now = timezone.now()
-        targets = list(
-            Slot.objects.bookable(now=now)
-            .fitting(booking.appointment_type)
-            .filter(
-                clinic=clinic,
-                starts_at__lt=now + dt.timedelta(days=28),
-            )
-            .select_related("practitioner")
-            .order_by("starts_at", "practitioner__name")[:200]
-        )
-        error = ""
-        if request.method == "POST":
-            try:
-                target = int(request.POST.get("target", ""))
-            except ValueError:
-                error = _("Choose the new time.")
-            else:
-                try:
-                    booking_move(booking_id=booking.pk, new_slot_id=target)
-                except BookingError as refusal:
-                    error = refusal.message
-                else:
-                    messages.success(
-                        request,
-                        _("Moved %(reference)s to %(when)s.")
-                        % {
-                            "reference": booking.reference,
-                            "when": slot_time(Slot.objects.get(pk=target).starts_at),
-                        },
-                    )
-                    return redirect(safe_back(request, clinic, self, back))
-        context = {
-            **self.model_admin.admin_site.each_context(request),
-            "title": _("Move %(reference)s") % {"reference": booking.reference},
-            "clinic": clinic,
-            "booking": booking,
-            "targets": targets,
-            "error": error,
-            "back": back,
-            "book_url": self.url(clinic, timezone.localdate(booking.slot.starts_at)),
-        }
-        return TemplateResponse(
-            request,
-            "admin/booking/book_move.html",
-            context,
-            status=400 if error else 200,
         )

@@ -7,17 +7,27 @@ from django.urls import reverse
 
 # The book's address keeps DESIGN.md's Norwegian query keys (as the finder's
 # QUERY_NAMES do); the code names them in English.
-QUERY_NAMES = {"day": "dato", "view": "visning", "practitioner": "behandler"}
+QUERY_NAMES = {
+    "day": "dato",
+    "view": "visning",
+    "practitioner": "behandler",
+    # A booking being moved: the book marks the times it can go to.
+    "moving": "flytt",
+}
 WEEK_VIEW = "uke"
 
 
-def book_url(clinic_id: int, day=None, *, week=False, practitioner=None) -> str:
-    """The appointment book of a clinic: a day, or a practitioner's week."""
+def book_url(
+    clinic_id: int, day=None, *, week=False, practitioner=None, moving=None
+) -> str:
+    """The appointment book of a clinic: a day, or a practitioner's week; with
+    `moving` (a booking's id), the times it can be moved to marked."""
     path = reverse("admin:booking_book", args=[clinic_id])
     params = {
         QUERY_NAMES["day"]: day.isoformat() if day else None,
         QUERY_NAMES["view"]: WEEK_VIEW if week else None,
         QUERY_NAMES["practitioner"]: practitioner,
+        QUERY_NAMES["moving"]: moving,
     }
     query = urlencode({key: value for key, value in params.items() if value})
     return f"{path}?{query}" if query else path

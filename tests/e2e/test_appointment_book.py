@@ -152,9 +152,18 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
 
     # Move the online booking to the third time.
     booked = day["booked"]
+    # Move by pointing: the book marks where it can go; nothing is chosen.
     page.get_by_role("link", name=f"Flytt {booked.reference}").click()
-    page.get_by_label("Ny tid", exact=True).select_option(str(third.pk))
-    page.get_by_role("button", name="Flytt").click()
+    expect(page.locator(".nm-book__moving-note")).to_contain_text(
+        f"Flytter {booked.reference}"
+    )
+    # The third and the fourth: open, and Kari offers the type.
+    expect(page.locator("td.nm-book__cell--target")).to_have_count(2)
+    third_clock = f"{third.starts_at.astimezone(OSLO):%H.%M}"
+    page.get_by_role("link", name=f"Flytt hit {third_clock} Kari Rygg").click()
+    expect(page.locator(".nm-move")).to_contain_text(f"kl. {third_clock}")
+    assert Booking.objects.get(pk=booked.pk).slot == first  # not yet
+    page.get_by_role("button", name="Flytt timen").click()
     page.wait_for_url(book + f"?dato={day['date']}")
     booked.refresh_from_db()
     assert booked.slot == third
@@ -218,6 +227,15 @@ def test_the_book_and_the_front_page_pass_axe(axe_page, live_server, day, where)
         )
         assert axe_page.locator(".nm-book__grid").count() == 1
         assert run_axe(axe_page) == []
+        # The move view and its confirm.
+        booked = day["booked"]
+        axe_page.get_by_role("link", name=f"Flytt {booked.reference}").click()
+        expect(axe_page.locator("td.nm-book__cell--target")).to_have_count(3)
+        assert run_axe(axe_page) == []
+        axe_page.locator("a.nm-book__target").first.click()
+        expect(axe_page.locator(".nm-move")).to_have_count(1)
+        assert run_axe(axe_page) == []
+        axe_page.get_by_role("link", name="Ikke flytt").click()
         # With the note of an action to undo, and the question before a cancel.
         fourth = day["times"][3]
         axe_page.get_by_role(
@@ -225,7 +243,6 @@ def test_the_book_and_the_front_page_pass_axe(axe_page, live_server, day, where)
         ).click()
         expect(axe_page.locator(".nm-book__undo")).to_have_count(1)
         assert run_axe(axe_page) == []
-        booked = day["booked"]
         axe_page.get_by_role(
             "button",
             name=f"Avbestill {booked.slot.starts_at.astimezone(OSLO):%H.%M} "
