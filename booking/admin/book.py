@@ -26,6 +26,7 @@ from booking.admin.book_links import (
     safe_back,
 )
 from booking.admin.book_move import BookMove, move_targets
+from booking.admin.book_series import BookSeries
 from booking.admin.conflicts import conflict_items
 from booking.admin.phone import PhonePatientForm
 from booking.formatting import slot_time
@@ -42,7 +43,7 @@ from booking.staff import parse_day, sees_patient_names, staff_clinic_ids
 from clinics.models import Clinic
 
 
-class BookViews(BookActions, BookMove):
+class BookViews(BookActions, BookMove, BookSeries):
     """The book's pages, for the clinics the user works at."""
 
     def __init__(self, model_admin):

@@ -332,6 +332,11 @@ class BookingAdmin(ClinicScopedAdmin):
                 view(book.move),
                 name="booking_book_move",
             ),
+            path(
+                "timebok/<int:clinic_id>/serie/<int:booking_id>/",
+                view(book.series),
+                name="booking_book_series",
+            ),
             *super().get_urls(),
         ]
 

@@ -68,6 +68,9 @@ class Booking(models.Model):
         editable=False,
         help_text=_("What the patient and staff call the booking; never personal."),
     )
+    # A course booked at once (booking_series_create): the same value on each, so
+    # its one message lists them all. Blank for a booking on its own.
+    series = models.CharField(_("series"), max_length=16, blank=True, db_index=True)
     # Copies of the slot's practitioner and times, set by the services that book and
     # move: on PostgreSQL an exclusion constraint over them keeps one practitioner's
     # active bookings from overlapping (migration 0004).

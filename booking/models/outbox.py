@@ -29,6 +29,7 @@ class BookingEmail(BookingMessage):
         REMINDER = "reminder", _("Reminder")
         CANCELLED = "cancelled", _("Cancelled by the clinic")
         PATIENT_CANCELLED = "patient_cancel", _("Cancelled by the patient")
+        SERIES = "series", _("A course booked by the clinic")
         MOVED = "moved", _("Moved by the clinic")
         CHANGED = "changed", _("Changed by the patient")
         CLINIC_NOTICE = "clinic_notice", _("Notice to the clinic")
@@ -84,6 +85,7 @@ class BookingSms(SmsMessage):
         CHANGED = "changed", _("Changed by the patient")
         MOVED = "moved", _("Moved by the clinic")
         CANCELLED = "cancelled", _("Cancelled")
+        SERIES = "series", _("A course booked by the clinic")
 
     booking = models.ForeignKey(
         Booking,

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 
 from booking.formatting import slot_time
 from booking.links import cancel_token, waitlist_token
-from booking.models import BookingEmail, WaitlistEntry, WaitlistMessage
+from booking.models import BookingEmail, BookingSms, WaitlistEntry, WaitlistMessage
 from booking.outside.sms import sms_text
 
 
@@ -148,6 +148,7 @@ def send_booking_email(record: BookingEmail) -> None:
                 "book_url": absolute(
                     reverse("booking:clinic", args=[booking.slot.clinic.slug])
                 ),
+                "series": series_of(booking),
                 "record": record,
             }
         context["demo_mode"] = settings.DEMO_MODE
@@ -173,6 +174,19 @@ def send_booking_email(record: BookingEmail) -> None:
     message.send()
 
 
+def series_of(booking) -> list:
+    """The times of a course the booking belongs to, in order (its one message
+    lists them); empty for a booking on its own."""
+    if not booking.series:
+        return []
+    return list(
+        type(booking)
+        .objects.filter(series=booking.series, status__in=["confirmed"])
+        .select_related("slot__practitioner")
+        .order_by("starts_at")
+    )
+
+
 def sms_body(record) -> str:
     """An SMS's text, in the patient's language and GSM-7: the time, the clinic and
     the reference, never the kind of appointment or anything about health."""
@@ -186,6 +200,9 @@ def sms_body(record) -> str:
                 "booking": booking,
                 "clinic": clinic,
                 "when": slot_time(slot.starts_at),
+                "series": series_of(booking)
+                if record.kind == BookingSms.Kind.SERIES
+                else [],
                 "demo_mode": settings.DEMO_MODE,
             },
         )

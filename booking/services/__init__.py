@@ -51,6 +51,11 @@ from booking.services.patients import (
     normalise_mobile,
     normalise_phone,
 )
+from booking.services.series import (
+    SeriesTime,
+    booking_series_create,
+    series_times,
+)
 from booking.services.slots import (
     LONGEST_SLOT,
     slot_set_withdrawn,
@@ -84,6 +89,7 @@ __all__ = [
     "CancelTooLate",
     "ChangeTooLate",
     "NoTypeForPatient",
+    "SeriesTime",
     "SlotChanged",
     "SlotTaken",
     "SlotUnavailable",
@@ -96,6 +102,7 @@ __all__ = [
     "booking_create",
     "booking_mark",
     "booking_move",
+    "booking_series_create",
     "booking_unmark",
     "bookings_purge",
     "busy_calendar_sync",
@@ -110,6 +117,7 @@ __all__ = [
     "normalise_norwegian_mobile",
     "normalise_phone",
     "reminders_queue",
+    "series_times",
     "slot_set_withdrawn",
     "slots_generate",
     "sms_queue",

@@ -101,12 +101,16 @@ def booking_create(
     is_new_patient: bool,
     privacy_notice_read: bool,
     channel: str = Booking.Channel.WEB,
+    series: str = "",
+    notify: bool = True,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book a slot for a patient: the slot row is locked and re-checked inside the
     transaction, and the one-active-booking constraint is the backstop. Raises a
     BookingError (SlotTaken when someone was faster) and changes nothing then.
-    E-mail goes out after the commit; its failure never undoes the booking."""
+    E-mail goes out after the commit; its failure never undoes the booking.
+    `notify=False` (a course, booking_series_create): no message of its own, the
+    course sends one for all."""
     now = now or timezone.now()
     online = channel == Booking.Channel.WEB
     with transaction.atomic():
@@ -151,6 +155,7 @@ def booking_create(
             is_new_patient=is_new_patient,
             privacy_notice_read=privacy_notice_read,
             channel=channel,
+            series=series,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
         booking.full_clean(validate_constraints=False)
@@ -166,13 +171,14 @@ def booking_create(
             (Q(phone=phone) & ~Q(phone=""))
             | (Q(email__iexact=email.strip()) & ~Q(email=""))
         ).delete()
-        kinds = [BookingEmail.Kind.CONFIRMATION]
-        if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
-            kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
-        queued = [email_queue(booking, kind) for kind in kinds]
-        queued = [record for record in queued if record is not None]
-        texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
-        transaction.on_commit(lambda: send_queued(queued, texts))
+        if notify:
+            kinds = [BookingEmail.Kind.CONFIRMATION]
+            if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:
+                kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
+            queued = [email_queue(booking, kind) for kind in kinds]
+            queued = [record for record in queued if record is not None]
+            texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
+            transaction.on_commit(lambda: send_queued(queued, texts))
     # What a restore from backup would lose, to find the patient again (the
     # reference, the clinic and the time; never who): docs/operations.md.
     logger.info(

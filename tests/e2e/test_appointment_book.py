@@ -302,3 +302,44 @@ def test_a_45_minute_appointment_spans_its_rows(page, live_server, day):
     # To scale: half again as tall.
     ratio = long_cell.bounding_box()["height"] / short_cell.bounding_box()["height"]
     assert 1.4 < ratio < 1.6, ratio
+
+
+def test_a_course_of_six_weeks_with_one_taken_meanwhile(
+    axe_page, live_server, day, settings
+):
+    page = axe_page
+    booked = day["booked"]
+    kari = booked.slot.practitioner
+    weeks = [
+        SlotFactory(
+            practitioner=kari,
+            starts_at=booked.slot.starts_at + dt.timedelta(weeks=n),
+        )
+        for n in range(1, 7)
+    ]
+    log_in(page, live_server)
+    page.goto(
+        live_server.url
+        + reverse("admin:booking_book", args=[day["clinic"].pk])
+        + f"?dato={day['date']}"
+    )
+    page.get_by_role("link", name=f"Bestill serie {booked.reference}").click()
+    page.get_by_label("Hvor mange ganger").select_option("6")
+    page.get_by_role("button", name="Vis timene").click()
+    expect(page.locator('input[name="tider"]:checked')).to_have_count(6)
+    assert run_axe(page) == []
+    # A patient books the third week online while reception looks.
+    booking_create(
+        slot_id=weeks[2].pk,
+        appointment_type=booked.appointment_type,
+        **{**PATIENT, "name": "Nett Pasient", "phone": "41234599", "email": ""},
+    )
+    page.get_by_role("button", name="Bestill de valgte tidene").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Bestilt 5: ")
+    expect(page.locator(".messagelist .error")).to_contain_text("Ikke bestilt: ")
+    for n, slot in enumerate(weeks):
+        names = list(
+            slot.bookings.filter(status="confirmed").values_list("name", flat=True)
+        )
+        assert names == (["Nett Pasient"] if n == 2 else [booked.name])
+    assert run_axe(page) == []
