@@ -157,6 +157,26 @@ def processings() -> list[Processing]:
             rights=RIGHTS["contract"],
         ),
         Processing(
+            key="phone_lookup",
+            name=_("Finding you by your number when you call"),
+            purpose=_(
+                "When you call to book again, reception can type your whole phone "
+                "number to find the name and e-mail of your earlier bookings at that "
+                "clinic, instead of asking for them again. Several people who share "
+                "a number are listed, with the e-mail partly hidden; reception "
+                "checks with you which one you are."
+            ),
+            basis=_("Article 6(1)(b) and Article 9(2)(h), as for the booking."),
+            retention=_(
+                "Only bookings still kept are searched (%(days)s after the "
+                "appointment). Each search is logged as an access, like opening a "
+                "booking."
+            )
+            % {"days": days(booking_days)},
+            recipients=clinic_staff,
+            rights=RIGHTS["contract"],
+        ),
+        Processing(
             key="email",
             name=_("E-mails to you"),
             purpose=_(

@@ -430,6 +430,8 @@ BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)  # booking posts per IP p
 BOOK_UNDO_SECONDS = env_int("BOOK_UNDO_SECONDS", 300)
 # The most times reception books as one course (a week or two apart).
 BOOK_SERIES_MAX = env_int("BOOK_SERIES_MAX", 10)
+# Lookups of a returning patient by phone number, per staff user per hour.
+BOOK_LOOKUPS_PER_HOUR = env_int("BOOK_LOOKUPS_PER_HOUR", 30)
 # The waiting list: entries offered each time that opens, the hours (Oslo) no offer
 # is sent in (they wait until the end), how long an SMS code works and an entry may
 # wait unconfirmed, and sign-ups a number or address / a connection may make a day.

@@ -25,6 +25,7 @@ from booking.admin.book_links import (
     query_of,
     safe_back,
 )
+from booking.admin.book_lookup import patient_lookup
 from booking.admin.book_move import BookMove, move_targets
 from booking.admin.book_series import BookSeries
 from booking.admin.conflicts import conflict_items
@@ -215,7 +216,17 @@ class BookViews(BookActions, BookMove, BookSeries):
         back = request.POST.get("back") or request.GET.get("back") or ""
         if cell.state != "open":
             return self.stale(request, clinic, cell, query_of(back))
-        form = PhonePatientForm(request.POST or None, slot=cell.slot)
+        lookup = patient_lookup(request, clinic) if request.method == "GET" else {}
+        initial = {}
+        if lookup.get("chosen") is not None:
+            # The patient the caller confirmed: their details as last given.
+            chosen = lookup["chosen"]
+            initial = {
+                "name": chosen.name,
+                "phone": chosen.phone,
+                "email": chosen.email,
+            }
+        form = PhonePatientForm(request.POST or None, slot=cell.slot, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 booking = booking_create(slot_id=cell.slot.pk, **form.booking_values())
@@ -244,6 +255,7 @@ class BookViews(BookActions, BookMove, BookSeries):
             "clinic": clinic,
             "cell": cell,
             "form": form,
+            "lookup": lookup,
             "back": back,
             "book_url": self.url(clinic, timezone.localdate(cell.slot.starts_at)),
         }

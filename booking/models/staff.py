@@ -64,6 +64,7 @@ class BookingAccess(models.Model):
         CHANGE = "change", _("changed")
         DAY_LIST = "day-list", _("listed the day")
         BOOK_VIEW = "book-view", _("saw in the appointment book")
+        LOOKUP = "lookup", _("found by phone number")
         WAITLIST_VIEW = "waitlist-view", _("opened a waiting-list entry")
 
     username = models.CharField(_("username"), max_length=150)

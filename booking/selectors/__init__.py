@@ -17,6 +17,7 @@ from booking.selectors.bookings import (
     OUTBOX_MAX_WAIT,
     booking_get_for_patient,
     email_outbox_health,
+    patients_by_phone,
 )
 from booking.selectors.calendars import (
     calendar_conflicts,
@@ -85,6 +86,7 @@ __all__ = [
     "next_open_slot_by_clinic",
     "open_filters",
     "open_in_window",
+    "patients_by_phone",
     "slot_day_get",
     "slot_list_open",
     "slots_near",

@@ -33,3 +33,21 @@ def email_outbox_health() -> tuple[bool, str]:
     age = timezone.now() - oldest if oldest else dt.timedelta(0)
     ok = count <= OUTBOX_MAX_BACKLOG and age <= OUTBOX_MAX_WAIT
     return ok, f"{count} waiting, oldest {int(age.total_seconds() // 60)} min"
+
+
+def patients_by_phone(*, clinic_id: int, phone: str) -> list[Booking]:
+    """The patients of a clinic's kept bookings with this phone number (E.164,
+    exact), one booking each (their latest: name and e-mail as last given); a
+    cancelled booking has no details left and is not among them."""
+    seen = set()
+    found = []
+    for booking in (
+        Booking.objects.filter(slot__clinic_id=clinic_id, phone=phone)
+        .exclude(name="")
+        .order_by("-starts_at", "-pk")
+    ):
+        who = (booking.name.casefold(), booking.email.casefold())
+        if who not in seen:
+            seen.add(who)
+            found.append(booking)
+    return found

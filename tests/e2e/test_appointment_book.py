@@ -343,3 +343,30 @@ def test_a_course_of_six_weeks_with_one_taken_meanwhile(
         )
         assert names == (["Nett Pasient"] if n == 2 else [booked.name])
     assert run_axe(page) == []
+
+
+def test_a_returning_patient_is_found_by_number_and_booked(axe_page, live_server, day):
+    page = axe_page
+    booked = day["booked"]  # Test Testesen, 912 34 567, as PATIENT
+    free = day["times"][3]
+    log_in(page, live_server)
+    page.goto(
+        live_server.url
+        + reverse("admin:booking_book_slot", args=[day["clinic"].pk, free.pk])
+    )
+    page.get_by_label("Tidligere pasient? Hele telefonnummeret").fill("912 34 567")
+    page.get_by_role("button", name="Finn", exact=True).click()
+    found = page.locator(".nm-lookup__found")
+    expect(found).to_contain_text(f"{booked.name} · t***@e***.invalid")
+    assert run_axe(page) == []
+    found.get_by_role("link", name=f"Velg {booked.name}").click()
+    expect(page.get_by_label("Pasientens fulle navn")).to_have_value(booked.name)
+    expect(page.get_by_label("E-post")).to_have_value(booked.email)
+    page.get_by_role("button", name="Bestill", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Bestilt ")
+    again = Booking.objects.get(slot=free)
+    assert (again.name, again.phone, again.channel) == (
+        booked.name,
+        booked.phone,
+        "phone",
+    )
