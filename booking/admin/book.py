@@ -191,18 +191,15 @@ class BookViews(BookActions, BookMove, BookSeries):
         """Who saw which patients' names in the book, and when (Normen): a record
         per booking the page shows, made from the very rows it shows; one
         insert however many."""
-        BookingAccess.objects.bulk_create(
-            BookingAccess(
-                booking_id=cell.booking.pk,
-                booking_key=cell.booking.key,
-                clinic_id=clinic.pk,
-                user=request.user,
-                username=request.user.get_username(),
-                action=BookingAccess.Action.BOOK_VIEW,
-            )
-            for column in book.columns
-            for cell in column.cells.values()
-            if cell.booking is not None
+        BookingAccess.record(
+            (
+                cell.booking
+                for column in book.columns
+                for cell in column.cells.values()
+                if cell.booking is not None
+            ),
+            user=request.user,
+            action=BookingAccess.Action.BOOK_VIEW,
         )
 
     def book_slot(self, request, clinic_id, slot_id):

@@ -52,16 +52,10 @@ def patient_lookup(request, clinic) -> dict:
         result["error"] = _("Type the whole number, for example 412 34 567.")
         return result
     found = patients_by_phone(clinic_id=clinic.pk, phone=phone)
-    BookingAccess.objects.bulk_create(
-        BookingAccess(
-            booking_id=booking.pk,
-            booking_key=booking.key,
-            clinic_id=clinic.pk,
-            user=request.user,
-            username=request.user.get_username(),
-            action=BookingAccess.Action.LOOKUP,
-        )
-        for booking in found
+    BookingAccess.record(
+        found,
+        user=request.user,
+        action=BookingAccess.Action.LOOKUP,
     )
     result["found"] = [(booking, masked_email(booking.email)) for booking in found]
     chosen = request.GET.get("pasient", "")

@@ -358,18 +358,15 @@ class BookingAdmin(ClinicScopedAdmin):
                 )
             day = timezone.localdate()
         parts = day_list_get(day=day, clinic_ids=staff_clinic_ids(request.user))
-        BookingAccess.objects.bulk_create(
-            BookingAccess(
-                booking_id=cell.booking.pk,
-                booking_key=cell.booking.key,
-                clinic_id=part.clinic.pk,
-                user=request.user,
-                username=request.user.get_username(),
-                action=BookingAccess.Action.DAY_LIST,
-            )
-            for part in parts
-            for cell in part.cells
-            if cell.booking is not None
+        BookingAccess.record(
+            (
+                cell.booking
+                for part in parts
+                for cell in part.cells
+                if cell.booking is not None
+            ),
+            user=request.user,
+            action=BookingAccess.Action.DAY_LIST,
         )
         context = {
             **self.admin_site.each_context(request),

@@ -81,6 +81,23 @@ class BookingAccess(models.Model):
         return f"{self.username} {self.action} #{subject} {self.at:%Y-%m-%d %H:%M}"
 
     @classmethod
+    def record(cls, bookings, *, user, action) -> None:
+        """That `user` saw each of `bookings` now, in one insert however many: the
+        book, the day list, a lookup by number. Each booking's slot is read for
+        its clinic (loaded with it where these lists come from)."""
+        cls.objects.bulk_create(
+            cls(
+                booking_id=booking.pk,
+                booking_key=booking.key,
+                clinic_id=booking.slot.clinic_id,
+                user=user,
+                username=user.get_username(),
+                action=action,
+            )
+            for booking in bookings
+        )
+
+    @classmethod
     def of_booking(cls, booking, **fields) -> "BookingAccess":
         """A record (unsaved) about `booking`, by number and key."""
         return cls(

@@ -44,6 +44,7 @@ def patients_by_phone(*, clinic_id: int, phone: str) -> list[Booking]:
     for booking in (
         Booking.objects.filter(slot__clinic_id=clinic_id, phone=phone)
         .exclude(name="")
+        .select_related("slot")
         .order_by("-starts_at", "-pk")
     ):
         who = (booking.name.casefold(), booking.email.casefold())

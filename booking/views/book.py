@@ -88,14 +88,7 @@ def refusal_page(request, clinic, slot_id, *, time_prefix, crumbs=None):
 
 # What the patient typed, kept by the page for a time someone else took first:
 # in hidden fields of its form (POST), never in the address or the session.
-KEPT_FIELDS = (
-    "appointment_type",
-    "name",
-    "phone",
-    "email",
-    "is_new_patient",
-    "privacy",
-)
+KEPT_FIELDS = tuple(BookingForm.field_order)
 # Longer than any field takes: a forged value is cut, then refused by the form.
 KEPT_LENGTH = 300
 

@@ -40,6 +40,21 @@ def slot(practitioner):
     return SlotFactory(practitioner=practitioner, starts_at=start)
 
 
+@pytest.fixture
+def reception(client, clinic):
+    """A receptionist of NEMUS Testby (the Resepsjon group, on its staff), logged
+    in."""
+    from django.contrib.auth.models import Group, User
+
+    from booking.models import ClinicStaff
+
+    user = User.objects.create_user("resepsjon", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Resepsjon"))
+    ClinicStaff.objects.create(user=user, clinic=clinic)
+    client.force_login(user)
+    return user
+
+
 PATIENT = {
     "name": "Test Testesen",
     "phone": "912 34 567",

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +16,6 @@ from booking.models import (
     Booking,
     BookingAccess,
     BookingSms,
-    ClinicStaff,
     ScheduleException,
     Slot,
 )
@@ -43,15 +42,6 @@ def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
 
 def text_of(response) -> str:
     return page_text(response.content.decode())
-
-
-@pytest.fixture
-def reception(client, clinic):
-    user = User.objects.create_user("resepsjon", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Resepsjon"))
-    ClinicStaff.objects.create(user=user, clinic=clinic)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

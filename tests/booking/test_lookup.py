@@ -5,12 +5,11 @@ e-mail partly hidden, each lookup an access record and limited per user per hour
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
 from booking.admin.book_lookup import masked_email
-from booking.models import BookingAccess, ClinicStaff
+from booking.models import BookingAccess
 from booking.services import booking_cancel, booking_create
 from tests.booking.conftest import PATIENT
 from tests.factories import ClinicFactory, PractitionerFactory, SlotFactory
@@ -23,15 +22,6 @@ def later(days, hour=9):
     return (timezone.now() + dt.timedelta(days=days)).replace(
         hour=hour, minute=0, second=0, microsecond=0
     )
-
-
-@pytest.fixture
-def reception(client, clinic):
-    user = User.objects.create_user("resepsjon", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Resepsjon"))
-    ClinicStaff.objects.create(user=user, clinic=clinic)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
