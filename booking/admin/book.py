@@ -1,8 +1,11 @@
-"""The appointment book (issue 19): reception's day per clinic, a column per
-practitioner (or a practitioner's week, a column per day), a row per time, and the
-actions reception takes there. Server-rendered forms, one per action; every action
-goes through booking.services and first checks that the time is still as the page
-showed it, so two receptionists never act on a stale view unknowingly.
+"""The appointment book (issues 19, 36, 37): reception's day per clinic, a column
+per practitioner (or a practitioner's week, a column per day), to scale, with the
+clinic's own patients by name (each view recorded), and the phone form (with the
+lookup by number, book_lookup.py). What reception does there is in book_actions.py
+(block, open, cancel, marks, undo), book_move.py (moving by pointing) and
+book_series.py (a course). Server-rendered forms, one per action; every action goes
+through booking.services and first checks that the time is still as the page showed
+it, so two receptionists never act on a stale view unknowingly.
 
 Mounted by BookingAdmin.get_urls under /admin/booking/booking/timebok/."""
 

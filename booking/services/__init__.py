@@ -13,9 +13,7 @@ from booking.services.bookings import (
     booking_cancel,
     booking_change,
     booking_create,
-    booking_mark,
     booking_move,
-    booking_unmark,
     bookings_purge,
 )
 from booking.services.calendars import (
@@ -36,6 +34,7 @@ from booking.services.errors import (
     TypeNotForPatient,
     WaitlistError,
 )
+from booking.services.marks import booking_mark, booking_unmark
 from booking.services.outbox import (
     SMS_CLAIM_LIFETIME,
     SMS_MAX_ATTEMPTS,
