@@ -10,7 +10,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from booking.selectors import clinics_annotate_next_open, next_open_slot_by_clinic
+from booking.selectors import (
+    clinics_annotate_next_open,
+    clinics_open_to_new_patients,
+    next_open_slot_by_clinic,
+)
 from clinics import hours
 from clinics.forms import ClinicSearchForm, ClinicSearchPageMixin
 from clinics.models import Profession
@@ -204,6 +208,8 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
         now = hours.local_now()
         annotate_today([clinic])
         clinics_annotate_next_open(clinics=[clinic])
+        # Told as it is: a new patient can book online here now, or not.
+        clinic.open_to_new = clinic.pk in clinics_open_to_new_patients(clinics=[clinic])
         upcoming = [
             closure
             for closure in clinic.closures.all()
@@ -262,5 +268,5 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
                 }
                 for row in clinic.opening_hours.all()
             ],
-            "isAcceptingNewPatients": True,
+            "isAcceptingNewPatients": clinic.open_to_new,
         }

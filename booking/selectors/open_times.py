@@ -338,6 +338,22 @@ def soonest_slots_by_clinic(
     return dict(result)
 
 
+def clinics_open_to_new_patients(*, clinics, now=None) -> set[int]:
+    """The ids of the clinics where a new patient can book online now: an open
+    time in the booking window where a type meant for new patients fits. A query
+    per such type (usually one)."""
+    clinics = list(clinics)
+    open_to_new: set[int] = set()
+    for kind in AppointmentType.objects.filter(is_active=True):
+        if kind.is_for(True):
+            open_to_new |= set(
+                next_open_slot_by_clinic(
+                    clinics=clinics, now=now, appointment_type=kind
+                )
+            )
+    return open_to_new
+
+
 def clinics_annotate_next_open(*, clinics, now=None, appointment_type=None) -> list:
     """The clinics, each with `next_open`: its first time bookable online (a
     FirstOpen; where `appointment_type` fits, when given), or None. The clinic

@@ -91,8 +91,10 @@ def test_clinic_page_query_count_is_constant(
     clinic = ClinicFactory()
     OpeningHoursFactory(clinic=clinic)
     PractitionerFactory.create_batch(practitioners, clinic=clinic)
-    # clinic, hours, closures, practitioners, booking policy, next open time
-    with django_assert_num_queries(6):
+    # clinic, hours, closures, practitioners, booking policy, next open time; then
+    # whether a new patient can book (issue 38): the appointment types, the policy,
+    # the first time a new patient's type fits
+    with django_assert_num_queries(9):
         response = client.get(clinic.get_absolute_url())
     assert response.status_code == 200
 
@@ -160,3 +162,44 @@ def test_next_open_time_shows_and_opens_the_form_for_that_time_everywhere(
         assert expected in link.group(1), url
     form = page_text(client.get(form_url).content.decode())
     assert expected in form and "NEMUS Snart" in form
+
+
+def test_accepting_new_patients_is_told_as_it_is(client):
+    """isAcceptingNewPatients (issue 38): true only where a time a new patient's
+    appointment fits is open online; a clinic with follow-up times only says no."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    clinic = ClinicFactory(name="NEMUS Ny", slug="nemus-ny")
+    person = PractitionerFactory(clinic=clinic)
+    start = (timezone.now() + dt.timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    from tests.factories import SlotFactory
+
+    SlotFactory(practitioner=person, starts_at=start)  # 30 min: a follow-up only
+
+    def accepting():
+        html = client.get("/klinikker/nemus-ny/").content.decode()
+        data = json.loads(
+            re.search(
+                r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+            ).group(1)
+        )
+        return data["isAcceptingNewPatients"], page_text(html)
+
+    flag, text = accepting()
+    assert flag is False
+    assert "Ingen ledig time for nye pasienter på nett akkurat nå: ring oss." in text
+    SlotFactory(
+        practitioner=person,
+        starts_at=start + dt.timedelta(hours=2),
+        ends_at=start + dt.timedelta(hours=2, minutes=45),
+    )
+    from django.core.cache import cache
+
+    cache.clear()  # the page as a new visitor gets it
+    flag, text = accepting()
+    assert flag is True
+    assert "Tar imot nye pasienter" in text
