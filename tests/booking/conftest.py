@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from clinics.hours import OSLO
 from tests.conftest import MIGRATED, ROOT, _process_env
 from tests.factories import (
     AppointmentTypeFactory,
@@ -30,6 +31,25 @@ def practitioner(clinic):
 @pytest.fixture
 def follow_up(db):
     return AppointmentTypeFactory()
+
+
+@pytest.fixture
+def first_consultation(db):
+    """The first consultation the migrations make (45 min, for new patients too)."""
+    from booking.models import AppointmentType
+
+    return AppointmentType.objects.get(slug="forstegangskonsultasjon")
+
+
+def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
+    """`days` from today at `hour`:`minute` on the Oslo clock."""
+    day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
+
+
+def day(days: int) -> dt.date:
+    """The Oslo date `days` from today."""
+    return timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from booking.models import (
 from booking.services import booking_create
 from clinics.hours import OSLO
 from clinics.models import Profession
-from tests.booking.conftest import PATIENT
+from tests.booking.conftest import PATIENT, oslo
 from tests.factories import (
     AppointmentTypeFactory,
     BookingFactory,
@@ -33,11 +33,6 @@ from tests.factories import (
 from tests.text import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
-    day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
 
 
 def text_of(response) -> str:

@@ -497,22 +497,22 @@ def test_inside_the_cutoff_the_form_says_it_cannot_be_changed_online(
 
 
 @pytest.fixture
-def first_consultation(db):
-    return AppointmentType.objects.get(slug="forstegangskonsultasjon")
-
-
-def test_a_new_patient_is_offered_only_types_for_new_patients(
-    client, practitioner, follow_up, first_consultation
-):
-    assert follow_up.audience == AppointmentType.Audience.RETURNING
+def long_slot(practitioner):
+    """Day 4, 45 minutes: long enough for a first consultation."""
     start = (timezone.now() + dt.timedelta(days=4)).replace(
         minute=0, second=0, microsecond=0
     )
-    long_slot = SlotFactory(
+    return SlotFactory(
         practitioner=practitioner,
         starts_at=start,
         ends_at=start + dt.timedelta(minutes=45),
     )
+
+
+def test_a_new_patient_is_offered_only_types_for_new_patients(
+    client, long_slot, follow_up, first_consultation
+):
+    assert follow_up.audience == AppointmentType.Audience.RETURNING
     html = client.get(book_url(long_slot), {"ny": "1"}).content.decode()
     assert 'value="forstegangskonsultasjon"' in html
     assert 'value="oppfolging"' not in html
@@ -523,18 +523,10 @@ def test_a_new_patient_is_offered_only_types_for_new_patients(
 
 
 def test_a_hand_made_post_of_a_follow_up_for_a_new_patient_is_refused(
-    client, practitioner, follow_up, first_consultation
+    client, long_slot, follow_up, first_consultation
 ):
     # Long enough for a first consultation: the form offers both types.
-    start = (timezone.now() + dt.timedelta(days=4)).replace(
-        minute=0, second=0, microsecond=0
-    )
-    slot = SlotFactory(
-        practitioner=practitioner,
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=45),
-    )
-    response = client.post(book_url(slot), {**FORM, "is_new_patient": "ny"})
+    response = client.post(book_url(long_slot), {**FORM, "is_new_patient": "ny"})
     assert response.status_code == 400
     assert (
         "Oppfølging er for pasienter som har vært på klinikken før. Som ny pasient "

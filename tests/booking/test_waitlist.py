@@ -41,9 +41,8 @@ from booking.services import (
     waitlist_offers_make,
     waitlist_purge,
 )
-from clinics.hours import OSLO
 from clinics.models import Profession
-from tests.booking.conftest import PATIENT
+from tests.booking.conftest import PATIENT, day, oslo
 from tests.factories import ClinicFactory, PractitionerFactory, SlotFactory
 from tests.text import page_text as text_of
 
@@ -52,15 +51,6 @@ pytestmark = pytest.mark.django_db
 
 def page_text(response) -> str:
     return text_of(response.content.decode())
-
-
-def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
-    day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
-
-
-def day(days: int) -> dt.date:
-    return timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
 
 
 @pytest.fixture

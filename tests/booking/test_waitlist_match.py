@@ -16,27 +16,12 @@ from booking.services import (
     booking_create,
     waitlist_join,
 )
-from clinics.hours import OSLO
 from clinics.models import Profession
-from tests.booking.conftest import PATIENT
+from tests.booking.conftest import PATIENT, day, oslo
 from tests.factories import PractitionerFactory, SlotFactory
 from tests.text import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
-    day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
-
-
-def day(days: int) -> dt.date:
-    return timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)
-
-
-@pytest.fixture
-def first_consultation(db):
-    return AppointmentType.objects.get(slug="forstegangskonsultasjon")
 
 
 @pytest.fixture
