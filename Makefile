@@ -99,6 +99,7 @@ prepare: install .env.local compilemessages
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
+	$(MANAGE) load_profession_facts
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MAKE) --no-print-directory postcodes
 	$(MANAGE) seed_demo

@@ -3,8 +3,16 @@
 from django.db import transaction
 from django.utils import timezone
 
-from booking.models import ClinicBookingPolicy, WeeklySchedule
+from booking.models import (
+    AppointmentType,
+    ClinicBookingPolicy,
+    ClinicPrice,
+    DirectSettlement,
+    HelfoRate,
+    WeeklySchedule,
+)
 from booking.services import slots_generate
+from clinics.models import Profession
 
 
 @transaction.atomic
@@ -43,3 +51,94 @@ def seed_booking(*, clinics) -> int:
                     slot_minutes=45 if number % 2 else 30,
                 )
     return slots_generate(start=timezone.localdate(), days=56)
+
+
+# HELFO's amounts as the stored sources gave them, for the demo only: marked as
+# demo values (HelfoRate.is_demo) and shown as examples, never as HELFO's.
+CHIROPRACTOR_SOURCE = (
+    "helsenorge.no: Betaling hos kiropraktor",
+    "https://helsenorge.no/betaling-for-helsetjenester/betaling-hos-kiropraktor",
+)
+CHIROPRACTOR_CONDITIONS = (
+    "Gjelder undersøkelse og behandling av muskel- og skjelettplager. "
+    "Førstegangsundersøkelsen dekkes én gang per behandlingsserie. Det du betaler, "
+    "teller ikke med mot frikort.",
+    "For examination and treatment of muscle and joint problems. The first "
+    "examination is covered once per course of treatment. What you pay does not "
+    "count towards the exemption card (frikort).",
+)
+PHYSIOTHERAPY_SOURCE = (
+    "helsenorge.no: Egenandel hos fysioterapeut",
+    "https://www.helsenorge.no/betaling-for-helsetjenester/betaling-hos-fysioterapeut/",
+)
+PHYSIOTHERAPY_CONDITIONS = (
+    "Egenandelen for undersøkelse inntil 30 minutter. Den teller med mot frikort. "
+    "Barn under 16 år, og du som har frikort eller godkjent yrkesskade, betaler "
+    "ikke egenandel.",
+    "The patient fee for an examination of up to 30 minutes. It counts towards the "
+    "exemption card (frikort). Children under 16, and people with an exemption card "
+    "or an approved occupational injury, pay no fee.",
+)
+# (profession, type slug, kind, amount, conditions, source)
+DEMO_RATES = [
+    (
+        Profession.CHIROPRACTOR,
+        "forstegangskonsultasjon",
+        HelfoRate.Kind.REFUND,
+        139,
+        CHIROPRACTOR_CONDITIONS,
+        CHIROPRACTOR_SOURCE,
+    ),
+    (
+        Profession.CHIROPRACTOR,
+        "oppfolging",
+        HelfoRate.Kind.REFUND,
+        64,
+        CHIROPRACTOR_CONDITIONS,
+        CHIROPRACTOR_SOURCE,
+    ),
+    (
+        Profession.PHYSIOTHERAPIST,
+        "forstegangskonsultasjon",
+        HelfoRate.Kind.PATIENT_FEE,
+        185,
+        PHYSIOTHERAPY_CONDITIONS,
+        PHYSIOTHERAPY_SOURCE,
+    ),
+]
+
+
+@transaction.atomic
+def seed_prices(*, clinics) -> None:
+    """Chiropractors settle directly with HELFO at every demo clinic; the first
+    demo clinic sets its own price for a follow-up; HELFO's amounts from the
+    start of this year, marked as demo values."""
+    for clinic in clinics:
+        DirectSettlement.objects.get_or_create(
+            clinic=clinic, profession=Profession.CHIROPRACTOR
+        )
+    types = {kind.slug: kind for kind in AppointmentType.objects.all()}
+    if clinics and "oppfolging" in types:
+        ClinicPrice.objects.update_or_create(
+            clinic=clinics[0],
+            appointment_type=types["oppfolging"],
+            defaults={"price_nok": 650},
+        )
+    start = timezone.localdate().replace(month=1, day=1)
+    for profession, slug, kind, amount, conditions, source in DEMO_RATES:
+        if slug not in types:
+            continue
+        HelfoRate.objects.update_or_create(
+            profession=profession,
+            appointment_type=types[slug],
+            kind=kind,
+            is_demo=True,
+            defaults={
+                "amount_nok": amount,
+                "valid_from": start,
+                "conditions_nb": conditions[0],
+                "conditions_en": conditions[1],
+                "source_name": source[0],
+                "source_url": source[1],
+            },
+        )

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -10,7 +11,15 @@ from modeltranslation.admin import (
 )
 from PIL import Image, UnidentifiedImageError
 
-from clinics.models import Clinic, Closure, OpeningHours, Postcode, Practitioner
+from clinics.models import (
+    PRACTITIONER_LANGUAGES,
+    Clinic,
+    Closure,
+    OpeningHours,
+    Postcode,
+    Practitioner,
+    ProfessionFact,
+)
 from nemus_site.admin import LabelledTabularMixin
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -90,6 +99,7 @@ class ClinicForm(PhotoFormMixin, forms.ModelForm):
             *translated("description", "directions", "parking", "photo_alt"),
             "step_free_access",
             "accessible_toilet",
+            "lift",
             "photo",
             "is_demo",
         ]
@@ -106,6 +116,14 @@ class ClinicForm(PhotoFormMixin, forms.ModelForm):
 
 
 class PractitionerForm(PhotoFormMixin, forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"),
+        choices=PRACTITIONER_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Languages the practitioner can hold an appointment in."),
+    )
+
     class Meta:
         model = Practitioner
         fields = [
@@ -113,6 +131,8 @@ class PractitionerForm(PhotoFormMixin, forms.ModelForm):
             "name",
             "profession",
             *translated("bio", "photo_alt"),
+            "languages",
+            "public_agreement",
             "photo",
             "is_active",
         ]
@@ -132,7 +152,16 @@ class PractitionerInline(TranslationStackedInline):
     model = Practitioner
     form = PractitionerForm
     extra = 0
-    fields = ["name", "profession", "bio", "photo", "photo_alt", "is_active"]
+    fields = [
+        "name",
+        "profession",
+        "bio",
+        "languages",
+        "public_agreement",
+        "photo",
+        "photo_alt",
+        "is_active",
+    ]
 
 
 @admin.register(Clinic)
@@ -166,7 +195,7 @@ class ClinicAdmin(TabbedTranslationAdmin):
         ),
         (
             _("Access"),
-            {"fields": ["step_free_access", "accessible_toilet", "parking"]},
+            {"fields": ["step_free_access", "accessible_toilet", "lift", "parking"]},
         ),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
     ]
@@ -183,6 +212,13 @@ class PractitionerAdmin(TabbedTranslationAdmin):
     list_filter = ["profession", "clinic", "is_active"]
     list_select_related = ["clinic"]
     search_fields = ["name"]
+
+
+@admin.register(ProfessionFact)
+class ProfessionFactAdmin(TabbedTranslationAdmin):
+    list_display = ["profession", "topic", "text", "source_name"]
+    list_filter = ["profession", "topic"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Postcode)

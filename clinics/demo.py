@@ -145,6 +145,7 @@ def seed_clinics(*, rng: random.Random) -> list[Clinic]:
                 "directions_en": "Bus to the Demotorget stop, a 2-minute walk.",
                 "step_free_access": number % 3 != 0,
                 "accessible_toilet": number % 2 == 0,
+                "lift": number % 4 != 1,
                 "parking_nb": "Gateparkering med avgift." if number % 2 else "",
                 "parking_en": "Paid street parking." if number % 2 else "",
                 "is_demo": True,
@@ -222,6 +223,11 @@ BIOS = {
 }
 
 
+# Languages beside Norwegian, by a practitioner's place in the clinic's list (not
+# drawn from the seed's random numbers, so the people stay the same).
+DEMO_LANGUAGES = [["en"], ["en", "sv"], [], ["en", "pl"], ["en", "ar"], ["de"]]
+
+
 def _seed_practitioners(clinic: Clinic, rng: random.Random) -> None:
     """2 to 6 practitioners; the same seed gives the same people, updated in place
     (never deleted and re-made, so their schedules and bookings stay)."""
@@ -231,7 +237,7 @@ def _seed_practitioners(clinic: Clinic, rng: random.Random) -> None:
         rng.choice(list(Profession)) for _ in range(count - 1)
     ]
     names = rng.sample([f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES], count)
-    for name, profession in zip(names, professions, strict=True):
+    for place, (name, profession) in enumerate(zip(names, professions, strict=True)):
         bio_nb, bio_en = rng.choice(BIOS[profession])
         Practitioner.objects.update_or_create(
             clinic=clinic,
@@ -240,6 +246,11 @@ def _seed_practitioners(clinic: Clinic, rng: random.Random) -> None:
                 "profession": profession,
                 "bio_nb": bio_nb,
                 "bio_en": bio_en,
+                "languages": ["nb", *DEMO_LANGUAGES[place % len(DEMO_LANGUAGES)]],
+                # As at NEMUS (nemus.no), only Kongsvinger's physiotherapists
+                # have a public funding agreement: their patients pay the fee.
+                "public_agreement": profession == Profession.PHYSIOTHERAPIST
+                and clinic.slug == "nemus-kongsvinger",
                 "is_active": True,
             },
         )

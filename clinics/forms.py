@@ -3,10 +3,14 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from django.views.generic import TemplateView
 
-from clinics.models import Profession
-from clinics.selectors import origin_from_search
+from clinics.models import PRACTITIONER_LANGUAGES, Profession
+from clinics.selectors import NEEDS, origin_from_search
+
+# How long an unknown filter value may be when the page names it back.
+IGNORED_SHOWN_LENGTH = 40
 
 
 class ClinicSearchForm(forms.Form):
@@ -15,7 +19,12 @@ class ClinicSearchForm(forms.Form):
     Field names are English; the query names are DESIGN.md's (`?yrke=`): QUERY_NAMES
     maps one to the other for the form's data and its inputs' names."""
 
-    QUERY_NAMES = {"profession": "yrke", "new_patient": "ny"}
+    QUERY_NAMES = {
+        "profession": "yrke",
+        "new_patient": "ny",
+        "needs": "behov",
+        "language": "sprak",
+    }
 
     q = forms.CharField(
         label=_("Postcode or place"),
@@ -35,6 +44,17 @@ class ClinicSearchForm(forms.Form):
         required=False,
         choices=[("", _("All professions")), *Profession.choices],
     )
+    needs = forms.MultipleChoiceField(
+        label=_("Access"),
+        required=False,
+        choices=[(value, label) for value, (label, _test) in NEEDS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.ChoiceField(
+        label=_("A practitioner who speaks"),
+        required=False,
+        choices=[("", _("Any language")), *PRACTITIONER_LANGUAGES],
+    )
     lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     # The answer to "first time with us?" (`?ny=1`/`0`, asked on the booking
     # pages), carried by a new search; any other value is dropped here.
@@ -53,6 +73,41 @@ class ClinicSearchForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
 
+FILTER_VALUES = {
+    "yrke": set(Profession.values),
+    "behov": set(NEEDS),
+    "sprak": {code for code, _name in PRACTITIONER_LANGUAGES},
+}
+
+
+def known_filters(query):
+    """(query, ignored): the query without the filter values the site does not
+    know, and those values (cut short) to say they were left out."""
+    data = query.copy()
+    ignored = []
+    for name, known in FILTER_VALUES.items():
+        values = data.getlist(name)
+        kept = [value for value in values if value in known or value == ""]
+        if len(kept) < len(values):
+            ignored += [v[:IGNORED_SHOWN_LENGTH] for v in values if v not in kept]
+            data.setlist(name, kept)
+    return data, ignored
+
+
+def ignored_note(ignored) -> str:
+    """The sentence that says which filter values were left out, or ""."""
+    if not ignored:
+        return ""
+    quoted = ", ".join(
+        pgettext("quoted", "“%(value)s”") % {"value": value} for value in ignored
+    )
+    return ngettext(
+        "We do not know the filter %(values)s, so we left it out.",
+        "We do not know the filters %(values)s, so we left them out.",
+        len(ignored),
+    ) % {"values": quoted}
+
+
 # What the mixin is mixed into, for the type checker.
 if TYPE_CHECKING:
     _SearchPage = TemplateView
@@ -65,9 +120,17 @@ class ClinicSearchPageMixin(_SearchPage):
     `clinic_search()` reads the form from the query; a search it cannot place is
     answered 400 with the page and its message."""
 
+    ignored: list[str] = []  # filter values left out of this request's search
+
+    @property
+    def ignored_note(self) -> str:
+        return ignored_note(self.ignored)
+
     def clinic_search(self):
-        """(form, origin, profession) of this request's query."""
-        form = ClinicSearchForm(self.request.GET or None)
+        """(form, origin, profession) of this request's query. A filter value the
+        site does not know is left out (`self.ignored` names it for the page)."""
+        data, self.ignored = known_filters(self.request.GET)
+        form = ClinicSearchForm(data or None)
         origin, profession = origin_from_search(form)
         return form, origin, profession
 

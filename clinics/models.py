@@ -28,6 +28,29 @@ class Profession(models.TextChoices):
     PHYSIOTHERAPIST = "fysioterapeut", _("Physiotherapist")
 
 
+# Languages a practitioner may speak, for the finder's filter (ISO 639-1 codes,
+# as schema.org's knowsLanguage takes them). Norwegian is every clinic's.
+PRACTITIONER_LANGUAGES = [
+    ("nb", _("Norwegian")),
+    ("en", _("English")),
+    ("sv", _("Swedish")),
+    ("da", _("Danish")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("pl", _("Polish")),
+    ("lt", _("Lithuanian")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("ar", _("Arabic")),
+    ("so", _("Somali")),
+    ("ti", _("Tigrinya")),
+    ("ur", _("Urdu")),
+    ("fa", _("Persian")),
+]
+LANGUAGE_NAMES = dict(PRACTITIONER_LANGUAGES)
+
+
 # How a sentence names a profession's people: "some also have doctors".
 PROFESSION_PLURALS = {
     Profession.CHIROPRACTOR: _("chiropractors"),
@@ -144,6 +167,11 @@ class Clinic(Photo):
     )
     step_free_access = models.BooleanField(_("step-free entrance"), default=False)
     accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    lift = models.BooleanField(
+        _("lift"),
+        default=False,
+        help_text=_("A lift to the clinic's floor (tick it too for a ground floor)."),
+    )
     parking = models.CharField(_("parking"), max_length=300, blank=True)
     is_demo = models.BooleanField(
         _("demo data"),
@@ -273,6 +301,20 @@ class Practitioner(Photo):
     name = models.CharField(_("name"), max_length=120)
     profession = models.CharField(_("profession"), max_length=32, choices=Profession)
     bio = models.TextField(_("short bio"), blank=True)
+    languages = models.JSONField(
+        _("languages spoken"),
+        default=list,
+        blank=True,
+        help_text=_("Languages the practitioner can hold an appointment in."),
+    )
+    public_agreement = models.BooleanField(
+        _("public funding agreement"),
+        default=False,
+        help_text=_(
+            "An agreement with the municipality (driftsavtale): the patient pays "
+            "only the public patient fee."
+        ),
+    )
     is_active = models.BooleanField(
         _("shown on the site"),
         default=True,
@@ -286,6 +328,52 @@ class Practitioner(Photo):
 
     def __str__(self):
         return f"{self.name}, {self.get_profession_display().lower()}"
+
+    @property
+    def language_names(self) -> list:
+        """The languages spoken, named in the active language, in the list's order."""
+        spoken = set(self.languages)
+        return [name for code, name in PRACTITIONER_LANGUAGES if code in spoken]
+
+
+class ProfessionFact(models.Model):
+    """What a profession may do for a patient (examine without a referral, give sick
+    leave, refer on, order imaging), with the source it is taken from; kept by staff."""
+
+    class Topic(models.TextChoices):
+        NO_REFERRAL = "no-referral", _("Sees you without a referral")
+        SICK_LEAVE = "sick-leave", _("Can give sick leave")
+        REFERRALS = "referrals", _("Can refer you on")
+        IMAGING = "imaging", _("Can refer you for imaging")
+
+    profession = models.CharField(_("profession"), max_length=32, choices=Profession)
+    topic = models.CharField(_("topic"), max_length=16, choices=Topic)
+    text = models.CharField(
+        _("what it means for the patient"),
+        max_length=300,
+        help_text=_(
+            "One plain sentence, e.g. “Can give sick leave for up to 12 weeks.”"
+        ),
+    )
+    source_name = models.CharField(_("source"), max_length=120)
+    source_url = models.URLField(_("source address"))
+
+    class Meta:
+        verbose_name = _("what a profession can do")
+        verbose_name_plural = _("what the professions can do")
+        ordering = ["profession", "topic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profession", "topic"],
+                name="profession_fact_unique",
+                violation_error_message=_(
+                    "This profession already has a row on this topic."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_profession_display()}: {self.get_topic_display()}"
 
 
 class Postcode(models.Model):

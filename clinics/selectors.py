@@ -12,6 +12,7 @@ from django.db.models import (
     OuterRef,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from clinics.models import (
     NORWAY_LATITUDE,
@@ -20,9 +21,23 @@ from clinics.models import (
     Postcode,
     Practitioner,
     Profession,
+    ProfessionFact,
 )
 
 EARTH_RADIUS_KM = 6371.0088
+
+# The finder's access filters (`?behov=`): label, and whether a clinic has it.
+NEEDS = {
+    "trinnfri": (_lazy("Step-free entrance"), lambda clinic: clinic.step_free_access),
+    "toalett": (_lazy("Accessible toilet"), lambda clinic: clinic.accessible_toilet),
+    "heis": (_lazy("Lift"), lambda clinic: clinic.lift),
+    "parkering": (_lazy("Parking"), lambda clinic: bool(clinic.parking)),
+}
+
+
+def clinic_has(clinic, needs) -> bool:
+    """Whether `clinic` has every one of `needs` (NEEDS' keys)."""
+    return all(NEEDS[need][1](clinic) for need in needs)
 
 
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -220,14 +235,38 @@ class ClinicDirectory:
     professions: dict  # clinic pk: the professions of its active practitioners
     markers: dict  # clinic pk: its map marker
     postcodes_available: bool
+    # clinic pk: (profession, languages) of each active practitioner
+    staff: dict = field(default_factory=dict)
 
-    def nearest(self, *, origin: Origin, profession: str = "") -> list[tuple]:
+    def has_staff(self, clinic, profession: str, language: str) -> bool:
+        """Whether an active practitioner at `clinic` is of `profession` and speaks
+        `language` (either may be empty: any)."""
+        return any(
+            (not profession or profession == theirs)
+            and (not language or language in spoken)
+            for theirs, spoken in self.staff.get(clinic.pk, ())
+        )
+
+    def nearest(
+        self,
+        *,
+        origin: Origin,
+        profession: str = "",
+        needs=(),
+        language: str = "",
+    ) -> list[tuple]:
         """[(clinic, distance in km or None)] as clinic_list_nearest orders them:
-        by distance from `origin`, else by name; only clinics with `profession`."""
+        by distance from `origin`, else by name; only clinics with `needs` (NEEDS'
+        keys) and a practitioner of `profession` who speaks `language`."""
         clinics = [
             clinic
             for clinic in self.clinics
-            if not profession or profession in self.professions[clinic.pk]
+            if (not profession or profession in self.professions[clinic.pk])
+            and (
+                not (profession or language)
+                or self.has_staff(clinic, profession, language)
+            )
+            and clinic_has(clinic, needs)
         ]
         if origin.latitude is None or origin.longitude is None:
             return [(clinic, None) for clinic in clinics]
@@ -262,7 +301,27 @@ def clinic_directory(*, related=()) -> ClinicDirectory:
             for clinic, marker in zip(clinics, map_markers(clinics), strict=True)
         },
         postcodes_available=postcodes_available(),
+        staff={
+            clinic.pk: tuple(
+                (p.profession, frozenset(p.languages))
+                for p in clinic.practitioners.all()
+            )
+            for clinic in clinics
+        },
     )
+
+
+def profession_facts_get(professions=None) -> dict:
+    """{profession: [ProfessionFact, ...]} in the topics' order, for `professions`
+    (all when None): one query."""
+    rows = ProfessionFact.objects.all()
+    if professions is not None:
+        rows = rows.filter(profession__in=list(professions))
+    order = list(ProfessionFact.Topic.values)
+    facts: dict = {}
+    for fact in sorted(rows, key=lambda fact: order.index(fact.topic)):
+        facts.setdefault(fact.profession, []).append(fact)
+    return {p: facts[p] for p in Profession.values if p in facts}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from clinics.models import Clinic, Closure, Practitioner
+from clinics.models import Clinic, Closure, Practitioner, ProfessionFact
 
 
 @register(Clinic)
@@ -16,3 +16,9 @@ class ClosureTranslationOptions(TranslationOptions):
 @register(Practitioner)
 class PractitionerTranslationOptions(TranslationOptions):
     fields = ("bio", "photo_alt")
+
+
+@register(ProfessionFact)
+class ProfessionFactTranslationOptions(TranslationOptions):
+    fields = ("text",)
+    required_languages = ("nb", "en")

@@ -14,15 +14,18 @@ from booking.selectors import (
     clinics_annotate_next_open,
     clinics_open_to_new_patients,
     next_open_slot_by_clinic,
+    price_list_get,
 )
 from clinics import hours
 from clinics.forms import ClinicSearchForm, ClinicSearchPageMixin
-from clinics.models import Profession
+from clinics.models import LANGUAGE_NAMES, PRACTITIONER_LANGUAGES, Profession
 from clinics.selectors import (
+    NEEDS,
     clinic_directory,
     clinic_get,
     map_markers,
     map_settings,
+    profession_facts_get,
 )
 from nemus_site.fragments import edits_fragment
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
@@ -39,7 +42,7 @@ def annotate_today(clinics):
 
 # Clinics listed at once; the rest behind "show all" (the map has every one).
 FINDER_PAGE_SIZE = 20
-CARD_PARTS = ("heading", "address", "actions")
+CARD_PARTS = ("heading", "address", "access", "actions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ class FinderEntry:
     open_now: bool
     today_hours: str
     next_open: object  # the first free time (booking.selectors.FirstOpen), or None
+    open_to_new: bool = False  # a new patient's appointment is open online
 
 
 @dataclass(frozen=True)
@@ -66,21 +70,40 @@ class FinderFacts:
     cards: Mapping[int, Mapping[str, str]]  # clinic id -> card part -> HTML
     status: Mapping[bool, str]  # open now? -> the badge (components/open_now.html)
     default_parts: Mapping[str, str]  # the finder without a search: form and map
+    profession_facts: Mapping[str, list]  # profession -> what it can do (sourced)
 
 
 def _rendered(template, context) -> str:
     return mark_safe(render_to_string(template, context).strip())  # escaped there
 
 
+def clinic_access(clinic) -> list:
+    """What a clinic has of the finder's access filters, named."""
+    return [label for label, has in NEEDS.values() if has(clinic)]
+
+
+def clinic_languages(practitioners) -> list:
+    """The languages its practitioners speak, named, in the list's order."""
+    spoken = {code for p in practitioners for code in p.languages}
+    return [name for code, name in PRACTITIONER_LANGUAGES if code in spoken]
+
+
 def finder_facts() -> FinderFacts:
     # With each clinic's booking policy: the next open times need it.
     directory = clinic_directory(related=["booking_policy"])
+    facts = profession_facts_get()
     cards = {
         clinic.pk: MappingProxyType(
             {
                 **{
                     part: _rendered(
-                        "clinics/_clinic_card.html", {"clinic": clinic, "part": part}
+                        "clinics/_clinic_card.html",
+                        {
+                            "clinic": clinic,
+                            "part": part,
+                            "access": clinic_access(clinic),
+                            "languages": clinic_languages(clinic.practitioners.all()),
+                        },
                     )
                     for part in CARD_PARTS
                 },
@@ -96,6 +119,8 @@ def finder_facts() -> FinderFacts:
                 "form": ClinicSearchForm(),
                 "action": reverse("clinics:list"),
                 "show_position": True,
+                "show_filters": True,
+                "profession_facts": facts,
             },
         ),
         "map_html": render_to_string(
@@ -119,6 +144,7 @@ def finder_facts() -> FinderFacts:
             }
         ),
         default_parts=MappingProxyType(default_parts),
+        profession_facts=MappingProxyType(facts),
     )
 
 
@@ -142,11 +168,16 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         language = translation.get_language()
         facts = edits_fragment(request, ("finder", language), finder_facts)
         form, origin, profession = self.clinic_search()
-        everyone = facts.directory.nearest(origin=origin, profession=profession)
+        chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        needs, language = chosen.get("needs", []), chosen.get("language", "")
+        everyone = facts.directory.nearest(
+            origin=origin, profession=profession, needs=needs, language=language
+        )
         show_all = request.GET.get("alle") == "1"
         shown = everyone if show_all else everyone[:FINDER_PAGE_SIZE]
         # The clinics are shared by every request: what changes goes beside them.
         next_open = next_open_slot_by_clinic(clinics=[clinic for clinic, _d in shown])
+        open_to_new = clinics_open_to_new_patients(clinics=[c for c, _d in shown])
         now = hours.local_now()
         days = edits_fragment(
             request,
@@ -164,6 +195,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
                     hours.open_at(intervals, now),
                     today,
                     next_open.get(clinic.pk),
+                    clinic.pk in open_to_new,
                 )
             )
         show_all_url = ""
@@ -186,6 +218,9 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             show_all_url=show_all_url,
             soonest_url=soonest_url,
             profession_label=dict(Profession.choices).get(profession, ""),
+            filter_labels=[NEEDS[need][0] for need in needs]
+            + ([LANGUAGE_NAMES[language]] if language else []),
+            profession_facts=facts.profession_facts,
             postcodes_available=facts.directory.postcodes_available,
             markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],
             map_settings=map_settings(),
@@ -210,6 +245,11 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
         clinics_annotate_next_open(clinics=[clinic])
         # Told as it is: a new patient can book online here now, or not.
         clinic.open_to_new = clinic.pk in clinics_open_to_new_patients(clinics=[clinic])
+        practitioners = list(clinic.practitioners.all())
+        price_list = price_list_get(
+            clinic=clinic, practitioners=practitioners, day=now.date()
+        )
+        facts = profession_facts_get({p.profession for p in practitioners})
         upcoming = [
             closure
             for closure in clinic.closures.all()
@@ -219,9 +259,12 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
             clinic=clinic,
             week=hours.week_rows(clinic, now.date()),
             closures=upcoming,
+            access=clinic_access(clinic),
+            price_list=price_list,
+            profession_facts=facts,
             markers=map_markers([clinic]),
             map_settings=map_settings(),
-            structured_data=self.structured_data(clinic),
+            structured_data=self.structured_data(clinic, price_list),
             breadcrumbs=[
                 (_("Home"), reverse("home")),
                 (_("Clinics"), reverse("clinics:list")),
@@ -230,7 +273,7 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
         )
         return context
 
-    def structured_data(self, clinic):
+    def structured_data(self, clinic, price_list):
         days = [
             "Monday",
             "Tuesday",
@@ -269,4 +312,30 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
                 for row in clinic.opening_hours.all()
             ],
             "isAcceptingNewPatients": clinic.open_to_new,
+            "amenityFeature": [
+                {
+                    "@type": "LocationFeatureSpecification",
+                    "name": str(label),
+                    "value": has(clinic),
+                }
+                for label, has in NEEDS.values()
+            ],
+            "employee": [
+                {
+                    "@type": "Person",
+                    "name": p.name,
+                    "jobTitle": p.get_profession_display(),
+                    "knowsLanguage": p.languages,
+                }
+                for p in clinic.practitioners.all()
+            ],
+            "makesOffer": [
+                {
+                    "@type": "Offer",
+                    "itemOffered": {"@type": "Service", "name": row.kind.name},
+                    "price": row.kind.price,
+                    "priceCurrency": "NOK",
+                }
+                for row in price_list
+            ],
         }

@@ -31,7 +31,7 @@ class HomeView(PublicPageMixin, TemplateView):
             "@type": "MedicalOrganization",
             "name": "NEMUS",
             "url": self.request.build_absolute_uri(reverse("home")),
-            "medicalSpecialty": "Musculoskeletal",
+            "medicalSpecialty": "https://schema.org/Musculoskeletal",
         }
         # What the lead may claim about professions comes from the clinics' staff.
         coverage = profession_coverage()

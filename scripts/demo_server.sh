@@ -15,6 +15,7 @@ demo_setup() {
   $PY manage.py collectstatic --noinput --verbosity 0
   $PY manage.py migrate --noinput --verbosity 0
   $PY manage.py createcachetable
+  $PY manage.py load_profession_facts
   if [ -f ../shared/data/geonames-NO-postcodes.txt ]; then
     $PY manage.py import_postcodes ../shared/data/geonames-NO-postcodes.txt
   fi

@@ -7,6 +7,7 @@ clinics they belong to (ClinicStaff); every opening of a booking is recorded."""
 from booking.admin import (  # noqa: F401 (imported to register)
     bookings,
     calendars,
+    prices,
     schedules,
     slots,
     staff,

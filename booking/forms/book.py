@@ -64,7 +64,7 @@ class BookingForm(forms.Form):
         choice_field(self, "appointment_type").choices = [
             (
                 kind.slug,
-                f"{kind.name} – {kind.duration_minutes} min, {nok(kind.price_nok)}",
+                f"{kind.name} – {kind.duration_minutes} min, {nok(kind.price)}",
             )
             for kind in appointment_types
         ]

@@ -74,7 +74,7 @@ class SlotFilterForm(forms.Form):
         ] + [
             (
                 kind.slug,
-                f"{kind.name} ({kind.duration_minutes} min, {nok(kind.price_nok)})",
+                f"{kind.name} ({kind.duration_minutes} min, {nok(kind.price)})",
             )
             for kind in appointment_types
         ]

@@ -27,6 +27,11 @@ from booking.models.outbox import (
     BookingSms,
     SmsMessage,
 )
+from booking.models.prices import (
+    ClinicPrice,
+    DirectSettlement,
+    HelfoRate,
+)
 from booking.models.schedules import (
     AppointmentType,
     ClinicBookingPolicy,
@@ -67,7 +72,10 @@ __all__ = [
     "CalendarFeed",
     "CalendarFeedFetch",
     "ClinicBookingPolicy",
+    "ClinicPrice",
     "ClinicStaff",
+    "DirectSettlement",
+    "HelfoRate",
     "ScheduleException",
     "Slot",
     "SlotQuerySet",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from booking.models.prices import ClinicPrice
 from booking.models.schedules import AppointmentType
 from booking.models.slots import Slot
 from clinics.models import Practitioner
@@ -139,6 +140,20 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def price(self) -> int:
+        """The appointment's price at its clinic (the clinic's own, else the
+        type's): one query."""
+        own = (
+            ClinicPrice.objects.filter(
+                clinic_id=self.slot.clinic_id,
+                appointment_type_id=self.appointment_type_id,
+            )
+            .values_list("price_nok", flat=True)
+            .first()
+        )
+        return self.appointment_type.price_nok if own is None else own
 
     @property
     def calendar_uid(self) -> str:

@@ -51,6 +51,14 @@ class AppointmentType(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def price(self) -> int:
+        """What it costs where it is offered: the clinic's own price when one is
+        set (`clinic_price`, annotated by booking.selectors.appointment_types_for
+        with a clinic), else the type's."""
+        own = getattr(self, "clinic_price", None)
+        return self.price_nok if own is None else own
+
     def offered_by(self, profession):
         return profession in self.professions
 

@@ -49,6 +49,12 @@ from booking.selectors.open_times import (
     slots_near,
     soonest_slots_by_clinic,
 )
+from booking.selectors.prices import (
+    Cost,
+    PriceRow,
+    costs_get,
+    price_list_get,
+)
 from booking.selectors.waitlist import (
     waitlist_counts,
     waitlist_entry_get,
@@ -68,9 +74,11 @@ __all__ = [
     "AppointmentBook",
     "BookCell",
     "BookColumn",
+    "Cost",
     "DayIndex",
     "FirstOpen",
     "OpenTime",
+    "PriceRow",
     "SlotDay",
     "StripDay",
     "appointment_book_get",
@@ -82,6 +90,7 @@ __all__ = [
     "calendar_feed_events",
     "clinics_annotate_next_open",
     "clinics_open_to_new_patients",
+    "costs_get",
     "day_list_get",
     "email_outbox_health",
     "local_midnight",
@@ -89,6 +98,7 @@ __all__ = [
     "open_filters",
     "open_in_window",
     "patients_by_phone",
+    "price_list_get",
     "slot_day_get",
     "slot_list_open",
     "slots_near",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from booking.models import (
     AppointmentType,
     ClinicBookingPolicy,
+    ClinicPrice,
     Slot,
 )
 from clinics.hours import OSLO
@@ -25,14 +26,20 @@ from clinics.models import Clinic
 from nemus_site.compiled import CompiledQuery
 
 
-def appointment_types_for(*, professions) -> list[AppointmentType]:
-    """Active appointment types offered by at least one of the professions."""
+def appointment_types_for(*, professions, clinic=None) -> list[AppointmentType]:
+    """Active appointment types offered by at least one of the professions, with
+    `clinic`'s own prices when given (AppointmentType.price): one query."""
     wanted = set(professions)
-    return [
-        kind
-        for kind in AppointmentType.objects.filter(is_active=True)
-        if wanted & set(kind.professions)
-    ]
+    types = AppointmentType.objects.filter(is_active=True)
+    if clinic is not None:
+        types = types.annotate(
+            clinic_price=Subquery(
+                ClinicPrice.objects.filter(
+                    clinic=clinic, appointment_type=OuterRef("pk")
+                ).values("price_nok")[:1]
+            )
+        )
+    return [kind for kind in types if wanted & set(kind.professions)]
 
 
 def slot_list_open(

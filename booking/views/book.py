@@ -20,6 +20,7 @@ from booking.models import (
 from booking.selectors import (
     appointment_types_for,
     booking_get_for_patient,
+    costs_get,
     slot_list_open,
     slots_near,
 )
@@ -161,7 +162,7 @@ class SlotBookView(View):
             types = [
                 t
                 for t in appointment_types_for(
-                    professions={slot.practitioner.profession}
+                    professions={slot.practitioner.profession}, clinic=clinic
                 )
                 if t.fits_in(slot)
             ]
@@ -195,6 +196,14 @@ class SlotBookView(View):
             new_patient = getattr(form, "cleaned_data", {}).get("is_new_patient")
         else:
             new_patient = new_patient_answer(request.GET)
+        practitioner = slot.practitioner
+        payer = (practitioner.profession, practitioner.public_agreement)
+        costs = costs_get(
+            clinic=clinic,
+            types=form.appointment_types.values(),
+            payers=[payer],
+            day=timezone.localtime(slot.starts_at).date(),
+        )
         return render(
             request,
             self.template_name,
@@ -202,6 +211,9 @@ class SlotBookView(View):
                 "clinic": clinic,
                 "slot": slot,
                 "form": form,
+                "costs": [
+                    costs[(*payer, kind.pk)] for kind in form.appointment_types.values()
+                ],
                 "other_times_url": reverse("booking:clinic", args=[clinic.slug])
                 + clinic_query("", new_patient),
                 **extra,

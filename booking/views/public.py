@@ -208,7 +208,9 @@ def day_view_facts(slug) -> DayViewFacts:
     it (the empty form is rendered here in each language)."""
     clinic = clinic_for_slots(slug)
     practitioners = list(clinic.practitioners.all())
-    types = appointment_types_for(professions={p.profession for p in practitioners})
+    types = appointment_types_for(
+        professions={p.profession for p in practitioners}, clinic=clinic
+    )
     earliest_day, latest_day = ClinicBookingPolicy.for_clinic(clinic).window_days(
         timezone.now()
     )
@@ -240,7 +242,9 @@ def day_view_context(
     types = (
         facts.types
         if facts is not None
-        else appointment_types_for(professions={p.profession for p in practitioners})
+        else appointment_types_for(
+            professions={p.profession for p in practitioners}, clinic=clinic
+        )
     )
     now = timezone.now()
     policy = ClinicBookingPolicy.for_clinic(clinic)

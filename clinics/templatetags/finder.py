@@ -31,9 +31,14 @@ def finder_entry(entry, status, next_open=""):
             f"{card['booking_url']}{entry.next_open.slot_id}/",
             next_open,
         )
+    new_patients = ""
+    if entry.open_to_new:
+        new_patients = format_html(
+            '<p class="nm-clinic__new">{}</p>', _("Takes new patients")
+        )
     return format_html(
         '<li class="nm-clinic" id="clinic-{}" data-clinic="{}">{}{}{}'
-        '<p class="nm-clinic__hours">{} · {}: {}</p>{}{}</li>',
+        '<p class="nm-clinic__hours">{} · {}: {}</p>{}{}{}{}</li>',
         clinic.slug,
         clinic.slug,
         card["heading"],
@@ -43,5 +48,7 @@ def finder_entry(entry, status, next_open=""):
         _("Today"),
         entry.today_hours,
         soonest,
+        new_patients,
+        card["access"],
         card["actions"],
     )

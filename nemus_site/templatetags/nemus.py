@@ -34,6 +34,12 @@ def markdown(text):
 
 
 @register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or None: a dict looked up by a variable."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
 def tel_href(number):
     """`tel:` link target for a phone number as people write it: `22 33 44 55`."""
     digits = "".join(ch for ch in str(number) if ch.isdigit() or ch == "+")

@@ -147,7 +147,7 @@ def test_without_a_search_it_asks_and_lists_every_clinic(client, clinics):
             "Posisjonen din ser ut til å være utenfor Norge",
         ),
         ({"lat": "nord", "lng": "øst"}, 400, "Vi kunne ikke lese posisjonen."),
-        ({"yrke": "tannlege"}, 400, "Sjekk søket og prøv igjen."),
+        ({"lat": "6" * 21, "lng": "10"}, 400, "Sjekk søket og prøv igjen."),
         ({"q": "Molde"}, 200, "Hvilket Molde mener du?"),
     ],
 )
@@ -159,6 +159,16 @@ def test_a_search_it_cannot_use_says_so(client, clinics, query, status, message)
     assert "data-focus-on-load>" in html
     # The page still lists the clinics to choose from.
     assert len(listed(html)) == 9
+
+
+def test_an_unknown_filter_value_is_left_out_with_a_note(client, clinics):
+    response = client.get(URL, {"yrke": "tannlege"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Vi kjenner ikke filteret «tannlege», så vi så bort fra det." in html
+    assert len(listed(html)) == 9  # every clinic, as without the filter
+    html = client.get(URL, {"yrke": "tannlege", "q": "5003"}).content.decode()
+    assert "Første ledige timer nær 5003 Bergen" in html
 
 
 def test_in_english(client, clinics):

@@ -93,8 +93,10 @@ def test_clinic_page_query_count_is_constant(
     PractitionerFactory.create_batch(practitioners, clinic=clinic)
     # clinic, hours, closures, practitioners, booking policy, next open time; then
     # whether a new patient can book (issue 38): the appointment types, the policy,
-    # the first time a new patient's type fits
-    with django_assert_num_queries(9):
+    # the first time a new patient's type fits; the price list (issue 38): the
+    # types with the clinic's prices, its settlements with HELFO, HELFO's amounts;
+    # what its professions can do
+    with django_assert_num_queries(13):
         response = client.get(clinic.get_absolute_url())
     assert response.status_code == 200
 

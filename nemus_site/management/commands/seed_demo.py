@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from booking.demo import seed_booking
+from booking.demo import seed_booking, seed_prices
 from clinics.demo import seed_clinics
 
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])
         clinics = seed_clinics(rng=rng)
         self.stdout.write(f"Demo clinics: {len(clinics)}")
+        seed_prices(clinics=clinics)
         slots = seed_booking(clinics=clinics)
         self.stdout.write(f"Demo slots made: {slots}")
         user, created = get_user_model().objects.get_or_create(
