@@ -131,16 +131,18 @@ class PriceRow:
 def payer_label(profession: str, public_agreement: bool) -> str:
     name = Profession(profession).label
     if public_agreement:
-        return _("%(profession)s with a public funding agreement") % {
-            "profession": name
-        }
+        return _("%(profession)s (public funding agreement)") % {"profession": name}
     return str(name)
 
 
 def price_list_get(*, clinic, practitioners, day: dt.date) -> list[PriceRow]:
     """The clinic's price list on `day`, for its active `practitioners`: three
     queries (the types with the clinic's prices, its settlements, HELFO's amounts)."""
-    payers = sorted({(p.profession, p.public_agreement) for p in practitioners})
+    order = list(Profession.values)
+    payers = sorted(
+        {(p.profession, p.public_agreement) for p in practitioners},
+        key=lambda payer: (order.index(payer[0]), payer[1]),
+    )
     types = appointment_types_for(
         professions={profession for profession, _p in payers}, clinic=clinic
     )
