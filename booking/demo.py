@@ -60,12 +60,13 @@ CHIROPRACTOR_SOURCE = (
     "https://helsenorge.no/betaling-for-helsetjenester/betaling-hos-kiropraktor",
 )
 CHIROPRACTOR_CONDITIONS = (
-    "Gjelder undersøkelse og behandling av muskel- og skjelettplager. "
-    "Førstegangsundersøkelsen dekkes én gang per behandlingsserie. Det du betaler, "
-    "teller ikke med mot frikort.",
-    "For examination and treatment of muscle and joint problems. The first "
-    "examination is covered once per course of treatment. What you pay does not "
-    "count towards the exemption card (frikort).",
+    "Gjelder behandling av muskel- og skjelettplager, uten henvisning fra lege. "
+    "HELFO dekker et fast beløp for førstegangsundersøkelsen og et mindre for "
+    "hver behandling etter den. Det du betaler, teller ikke med mot frikort.",
+    "For treatment of muscle and joint problems, without a referral from a doctor. "
+    "HELFO covers a fixed amount for the first examination and a smaller one for "
+    "each treatment after it. What you pay does not count towards the exemption "
+    "card (frikort).",
 )
 PHYSIOTHERAPY_SOURCE = (
     "helsenorge.no: Egenandel hos fysioterapeut",
