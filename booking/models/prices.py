@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models.schedules import AppointmentType
@@ -48,31 +47,8 @@ class ClinicPrice(models.Model):
         return f"{self.appointment_type}: {self.price_nok} kr"
 
     def clean(self):
-        if self.price_nok is None or self.appointment_type_id is None:
-            return
-        refund = (
-            HelfoRate.objects.filter(
-                appointment_type_id=self.appointment_type_id,
-                kind=HelfoRate.Kind.REFUND,
-                amount_nok__gt=self.price_nok,
-            )
-            .filter(
-                models.Q(valid_until__isnull=True)
-                | models.Q(valid_until__gte=timezone.localdate())
-            )
-            .order_by("-amount_nok")
-            .first()
-        )
-        if refund is not None:
-            raise ValidationError(
-                {
-                    "price_nok": _(
-                        "HELFO covers NOK %(amount)s of this appointment, more than "
-                        "this price: set a price of at least that."
-                    )
-                    % {"amount": refund.amount_nok}
-                }
-            )
+        if self.price_nok is not None and self.appointment_type_id is not None:
+            self.appointment_type.refuse_price_below_refund(self.price_nok)
 
 
 class DirectSettlement(models.Model):

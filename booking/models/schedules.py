@@ -79,6 +79,32 @@ class AppointmentType(models.Model):
         unknown = set(self.professions) - set(Profession.values)
         if unknown:
             raise ValidationError({"professions": _("Unknown profession.")})
+        if self.pk and self.price_nok is not None:
+            self.refuse_price_below_refund(self.price_nok)
+
+    def refuse_price_below_refund(self, price: int) -> None:
+        """Refuse `price` when HELFO covers more of this type, now or later
+        (booking.models.HelfoRate of kind "refund"): whichever of the two
+        changes, HELFO never covers more than the price."""
+        refund = (
+            self.helfo_rates.filter(kind="refund", amount_nok__gt=price)
+            .filter(
+                models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=timezone.localdate())
+            )
+            .order_by("-amount_nok")
+            .first()
+        )
+        if refund is not None:
+            raise ValidationError(
+                {
+                    "price_nok": _(
+                        "HELFO covers NOK %(amount)s of this appointment, more than "
+                        "this price: set a price of at least that."
+                    )
+                    % {"amount": refund.amount_nok}
+                }
+            )
 
 
 class ClinicBookingPolicy(models.Model):

@@ -270,3 +270,23 @@ def test_costs_are_said_in_the_pages_language(
         "en": "You pay NOK 526. HELFO covers NOK 64, which we take off at once.",
     }[language]
     assert expected in page_text(html)
+
+
+def test_the_admin_refuses_a_types_price_below_helfos_share(admin_client, follow_up):
+    helfo_rate(follow_up, 64, day(-100), day(-1))  # ended: no longer binds
+    helfo_rate(follow_up, 70, day(0))
+    url = reverse("admin:booking_appointmenttype_change", args=[follow_up.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data["professions"] = '["kiropraktor"]'
+    errors = admin_errors(admin_client.post(url, {**data, "price_nok": "65"}))
+    assert (
+        "HELFO dekker 70 kr av denne timen, mer enn denne prisen"
+        in (errors["price_nok"])
+    )
+    follow_up.refresh_from_db()
+    assert follow_up.price_nok == 590
