@@ -121,6 +121,9 @@ class ClinicSearchPageMixin(_SearchPage):
     answered 400 with the page and its message."""
 
     ignored: list[str] = []  # filter values left out of this request's search
+    # What a search page reads of its query (PublicPageMixin.query_keys): the
+    # form's fields and "show all"; never a position (PublicPageMixin.query_never).
+    query_keys = ("q", *ClinicSearchForm.QUERY_NAMES.values(), "alle")
 
     @property
     def ignored_note(self) -> str:

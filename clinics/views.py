@@ -160,6 +160,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
     """The finder: the list is the page; the map only adds to it."""
 
     page_groups = (EDITS, TIMES)  # next open time, open times
+    query_keys = ClinicSearchPageMixin.query_keys
     template_name = "clinics/clinic_list.html"
 
     def get_context_data(self, **kwargs):

@@ -32,12 +32,13 @@ cause one render, not 32.
 Visitors with a session cookie (staff, a patient in the middle of booking) always
 get a freshly rendered page.
 
-Only pages without a query string are kept: a search (`?q=` postcode or place, a
-position), a chosen day or filter is rendered each time. Their number has no bound,
-so a flood of distinct queries would otherwise push the article, the clinic pages
-and the versions out of the cache (Redis' memory limit, the cache table's
-MAX_ENTRIES), and the pages worth keeping are the ones without a query.
-nginx in front follows the same rule (deploy/nginx/nemus.conf).
+Only pages without a query string are kept here, in the shared cache. Pages with
+one (a search, a chosen day or filter) have no bound in number, so a flood of
+distinct queries would push the article, the clinic pages and the versions out of
+the shared cache (Redis' memory limit, the cache table's MAX_ENTRIES): they are kept
+apart, in each worker's memory under a bound of their own (nemus_site/query_pages.py),
+and never with a position. nginx in front keeps no page with a query
+(deploy/nginx/nemus.conf).
 """
 
 import contextlib
@@ -201,6 +202,11 @@ class PublicPageMixin:
     `page_groups` says (add TIMES where open times or "next time" show)."""
 
     page_groups: tuple[str, ...] = (EDITS,)
+    # The query parameters the view reads: with them, the page is kept by its
+    # normalised query too (nemus_site/query_pages.py); `query_never`: parameters
+    # with which it is never kept (a position).
+    query_keys: tuple[str, ...] = ()
+    query_never: tuple[str, ...] = ("lat", "lng")
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

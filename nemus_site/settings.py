@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Public pages for visitors without a session, before sessions and views run.
     "nemus_site.page_cache.PublicPageCacheMiddleware",
+    # The same for pages keyed by their query (a day, a postcode, a filter): in
+    # each worker's memory, bounded apart from everything else.
+    "nemus_site.query_pages.QueryPageCacheMiddleware",
     # Cache-Control for shared caches (nginx, a CDN): public pages briefly, the rest
     # private and never stored.
     "nemus_site.page_cache.CacheControlMiddleware",
@@ -176,6 +179,11 @@ else:
 # Seconds a public page (article, finder, clinic, open times) is served from the
 # cache to visitors without a session; every content save empties it. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("NEMUS_PAGE_CACHE_SECONDS", 60)
+# Pages keyed by a query (a day tapped, a postcode searched, a filter) are kept in
+# each worker's memory only, at most this many and this many bytes: a flood of
+# distinct queries evicts nothing else (nemus_site/query_pages.py).
+QUERY_PAGE_CACHE_ENTRIES = env_int("NEMUS_QUERY_PAGE_ENTRIES", 1000)
+QUERY_PAGE_CACHE_BYTES = env_int("NEMUS_QUERY_PAGE_BYTES", 32 * 1024 * 1024)
 # Parts of pages that change only when staff edit (the article's text, clinic facts)
 # are kept in each worker's memory until the next edit (nemus_site/fragments.py).
 NEMUS_FRAGMENT_CACHE = env_bool("NEMUS_FRAGMENT_CACHE", default=True)

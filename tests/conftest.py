@@ -351,10 +351,11 @@ def _empty_cache(request):
     reach the next (Redis keeps them across transactions); and with the cache in use,
     whatever an earlier test's fault did to this process's view of it."""
     from nemus_site import cache as nemus_cache
-    from nemus_site import fragments, page_cache
+    from nemus_site import fragments, page_cache, query_pages
 
     nemus_cache._skip_until = 0.0
     page_cache.local_pages.clear()
+    query_pages.query_pages.clear()
     fragments.store.clear()
     if (
         "django_db_setup" not in request.fixturenames

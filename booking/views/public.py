@@ -70,6 +70,7 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
     search it asks for one and lists every clinic with its next open time."""
 
     page_groups = (EDITS, TIMES)  # next open time, open times
+    query_keys = ClinicSearchPageMixin.query_keys
 
     template_name = "booking/booking_start.html"
 
@@ -346,6 +347,7 @@ class ClinicSlotsView(PublicPageMixin, TemplateView):
     The form parses the choices; the selector builds the day."""
 
     page_groups = (EDITS, TIMES)  # next open time, open times
+    query_keys = tuple(SlotFilterForm.QUERY_NAMES.values())
 
     template_name = "booking/slot_list.html"
 

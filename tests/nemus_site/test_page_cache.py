@@ -120,14 +120,36 @@ def test_generated_slots_show_on_cached_pages_at_once(client):
     assert client.get(url)["X-Cache"] == "miss"
 
 
-def test_a_page_with_a_query_string_is_never_kept(client):
+def test_a_normalised_query_is_kept_once(client):
+    """Issue 39: `?q=Testby`, `?q= Testby`, `?q=Testby&` and with a parameter the
+    page does not read are one page, kept apart from the plain pages."""
     ClinicFactory(name="NEMUS Testby", town="Testby")
     assert client.get("/klinikker/")["X-Cache"] == "miss"
+    first = client.get("/timebestilling/?q=Testby")
+    assert first.status_code == 200
+    assert first["X-Cache"] == "miss"
+    assert "NEMUS Testby" in first.content.decode()
+    for query in ("q=Testby", "q=%20Testby", "q=Testby&", "q=Testby&utm_source=x"):
+        again = client.get(f"/timebestilling/?{query}")
+        assert again["X-Cache"] == "hit", query
+        assert again.content == first.content
+    other = client.get("/timebestilling/?q=Testby&yrke=kiropraktor")
+    assert other["X-Cache"] == "miss"
+
+
+def test_a_position_is_never_a_key(client):
+    from nemus_site.query_pages import query_pages
+
+    ClinicFactory(name="NEMUS Testby", town="Testby")
+    query_pages.clear()
     for _ in range(2):
-        searched = client.get("/timebestilling/", {"q": "Testby"})
-        assert searched.status_code == 200
-        assert "NEMUS Testby" in searched.content.decode()
-        assert "X-Cache" not in searched
+        response = client.get("/klinikker/", {"lat": "59.91", "lng": "10.75"})
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+    assert not query_pages.values
+    # Not even beside a postcode.
+    client.get("/klinikker/", {"q": "Testby", "lat": "59.91", "lng": "10.75"})
+    assert not query_pages.values
 
 
 def cache_entries() -> int:
@@ -231,3 +253,63 @@ def test_each_app_declares_what_its_saves_do_to_public_pages():
         assert effect(label) == (EDITS,), label
     source = (ROOT / "nemus_site" / "page_cache.py").read_text()
     assert not re.search(r"[\"'](booking|clinics|conditions)\.", source)
+
+
+QUERY_BOUND = 20
+
+
+def test_ten_times_the_query_pages_bound_evicts_no_page_and_no_counter(
+    client, settings
+):
+    """Issue 39: distinct searches that are kept (200 pages) fill only their own
+    store, ten times over its bound: the plain pages, the versions and the
+    rate-limit counters stay."""
+    from nemus_site.models import RateLimitCounter
+    from nemus_site.query_pages import query_pages
+    from nemus_site.ratelimit import rate_limit_hit
+
+    settings.QUERY_PAGE_CACHE_ENTRIES = QUERY_BOUND
+    query_pages.clear()
+    clinic = ClinicFactory(name="NEMUS Testby", town="Testby")
+    kept = [ARTICLE, "/klinikker/", f"/klinikker/{clinic.slug}/", "/timebestilling/"]
+    for path in kept:
+        client.get(path)
+    versions = current_versions()
+    window = dt.timedelta(hours=1)
+    rate_limit_hit(key="booking:test", limit=5, window=window)
+    entries = cache_entries()
+    for n in range(10 * QUERY_BOUND):
+        # An unknown profession is left out with a note: a 200 page, kept.
+        response = client.get("/klinikker/", {"yrke": f"flom{n}"})
+        assert response.status_code == 200
+        assert response["X-Cache"] == "miss"
+    assert len(query_pages.values) == QUERY_BOUND
+    assert cache_entries() == entries  # nothing in the shared cache
+    assert current_versions() == versions
+    assert [client.get(path)["X-Cache"] for path in kept] == ["hit"] * len(kept)
+    assert RateLimitCounter.objects.get(key="booking:test").count == 1
+    # The newest searches are still kept; the oldest were let go.
+    assert (
+        client.get("/klinikker/", {"yrke": f"flom{10 * QUERY_BOUND - 1}"})["X-Cache"]
+        == "hit"
+    )
+    assert client.get("/klinikker/", {"yrke": "flom0"})["X-Cache"] == "miss"
+
+
+def test_a_booking_shows_on_the_next_tapped_day_at_once(client):
+    """Issue 39: a kept `?dag=` page is not served once a booking takes a time."""
+    kind = AppointmentTypeFactory()
+    slot = SlotFactory(
+        starts_at=(timezone.now() + dt.timedelta(days=2)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+    )
+    day = timezone.localtime(slot.starts_at).date().isoformat()
+    url = f"/timebestilling/{slot.clinic.slug}/?dag={day}"
+    time_link = f"/timebestilling/{slot.clinic.slug}/{slot.pk}/"
+    assert time_link in client.get(url).content.decode()
+    assert client.get(url)["X-Cache"] == "hit"
+    booking_create(slot_id=slot.pk, appointment_type=kind, **PATIENT)
+    after = client.get(url)
+    assert after["X-Cache"] == "miss"
+    assert time_link not in after.content.decode()
