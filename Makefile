@@ -216,7 +216,7 @@ bench: install compilemessages services
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	  else echo "wrk is missing: run 'sudo apt-get install wrk' and try again." >&2; exit 1; fi; }
 	mkdir -p var
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 # --- Lighthouse (not in CI) ---------------------------------------------------------------
 # Lighthouse 12.8.2 (the last line that runs on Node 20) from audit/package-lock.json,

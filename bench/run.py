@@ -37,6 +37,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.clicks import booking_rush, report_clicks, run_clicks
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -203,6 +205,7 @@ print(json.dumps(counts))
             results["rendered"] = {
                 name: wrk(path) for name, path, *_goals in [*PAGES, SEARCH]
             }
+            results["clicks"] = {"rendered": run_clicks(self, wrk, OUT, GROWTH_CLINIC)}
         # As production runs: the public page cache on.
         with self.server():
             static = static_path()
@@ -211,7 +214,12 @@ print(json.dumps(counts))
             with SaveEverySecond(self):
                 results["article_with_saves"] = wrk(ARTICLE)
             results["first_view"] = first_view(ARTICLE)
+            results["clicks"]["cached"] = run_clicks(self, wrk, OUT, GROWTH_CLINIC)
             last = wrk(static)
+        # Patients booking at once, each from an address of their own behind the
+        # front (so the per-address limit holds as in production).
+        with self.server(DJANGO_PROXY_COUNT="1"):
+            results["rush"] = booking_rush(self, BASE)
         results["static"] = {
             "path": static,
             "first": first,
@@ -331,9 +339,12 @@ def first_view(path: str) -> dict:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(path: str) -> dict:
-    for _ in range(20):  # warm up: connections, caches, the workers' imports
-        fetch(path)
+def wrk(path: str, *, script=None, warm=None) -> dict:
+    """wrk on `path`, or with `script` (bench/clicks.py: paths in turn, each of
+    `warm` fetched first)."""
+    for warm_path in warm or [path] * 10:
+        for _ in range(2):  # warm up: connections, caches, the workers' imports
+            fetch(warm_path)
     out = subprocess.run(
         [
             "wrk",
@@ -343,6 +354,7 @@ def wrk(path: str) -> dict:
             "--latency",
             "-H",
             f"Accept-Encoding: {ACCEPT_ENCODING}",
+            *(["-s", str(script)] if script else []),
             BASE + path,
         ],
         capture_output=True,
@@ -448,6 +460,7 @@ def report(name: str, results: dict) -> list[str]:
         )
         + f"  {mark(same, binding)}"
     )
+    lines += report_clicks(results, base, row, checks)
     view = results["first_view"]
     checks["first view"] = view["bytes"] <= FIRST_VIEW_GOAL
     lines.append(

@@ -27,7 +27,7 @@ from clinics.selectors import (
     map_settings,
     profession_facts_get,
 )
-from nemus_site.fragments import edits_fragment
+from nemus_site.fragments import edits_fragment, times_fragment
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 
 
@@ -178,7 +178,15 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         shown = everyone if show_all else everyone[:FINDER_PAGE_SIZE]
         # The clinics are shared by every request: what changes goes beside them.
         next_open = next_open_slot_by_clinic(clinics=[clinic for clinic, _d in shown])
-        open_to_new = clinics_open_to_new_patients(clinics=[c for c, _d in shown])
+        # Whether a new patient's time is open walks every open time of a clinic
+        # that has none: found for every clinic once per booking (or minute).
+        open_to_new = times_fragment(
+            request,
+            ("open-to-new",),
+            lambda: frozenset(
+                clinics_open_to_new_patients(clinics=facts.directory.clinics)
+            ),
+        )
         now = hours.local_now()
         days = edits_fragment(
             request,
@@ -245,7 +253,11 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
         annotate_today([clinic])
         clinics_annotate_next_open(clinics=[clinic])
         # Told as it is: a new patient can book online here now, or not.
-        clinic.open_to_new = clinic.pk in clinics_open_to_new_patients(clinics=[clinic])
+        clinic.open_to_new = clinic.pk in times_fragment(
+            self.request,
+            ("open-to-new", clinic.pk),
+            lambda: frozenset(clinics_open_to_new_patients(clinics=[clinic])),
+        )
         practitioners = list(clinic.practitioners.all())
         price_list = price_list_get(
             clinic=clinic, practitioners=practitioners, day=now.date()

@@ -3,30 +3,56 @@ text, the clinics' facts.
 
 Each value is kept under the shared `edits` version (nemus_site/page_cache.py), so
 any save of staff content makes new keys and the old values age out of the bounded
-store. Open times and bookings are never kept here: they change with every
-booking. With the cache away there is no version, and every request builds its
+store. Open times and bookings change with every booking: what is derived from
+them (`times_fragment`: which clinics a new patient can book) is kept under the
+`times` version too, and for at most TIMES_FRAGMENT_SECONDS, as long as a page
+is kept. With the cache away there is no version, and every request builds its
 own; staff (who may see drafts) always do.
 
 The values are shared by every request of the worker: callers must not change
 them (copy what they annotate).
 """
 
+import time
+
 from django.conf import settings
 
-from nemus_site.page_cache import EDITS, LocalLRU, request_versions
+from nemus_site.page_cache import EDITS, TIMES, LocalLRU, request_versions
 
 store = LocalLRU(max_entries=200)
+# As long as the page cache keeps a page (PUBLIC_PAGE_CACHE_SECONDS' default): the
+# booking window moves with the clock, not only with bookings.
+TIMES_FRAGMENT_SECONDS = 60
 
 
 def edits_fragment(request, key: tuple, build):
     """`build()`'s value for `key`, made once per worker per staff edit."""
+    return _fragment(request, key, build, lambda versions: (versions[EDITS],))
+
+
+def times_fragment(request, key: tuple, build):
+    """`build()`'s value for `key`, made once per worker per booking or staff edit,
+    and at least every TIMES_FRAGMENT_SECONDS."""
+    return _fragment(
+        request,
+        key,
+        build,
+        lambda versions: (
+            versions[EDITS],
+            versions[TIMES],
+            int(time.time() // TIMES_FRAGMENT_SECONDS),
+        ),
+    )
+
+
+def _fragment(request, key: tuple, build, version_of):
     user = getattr(request, "user", None)
     if not settings.NEMUS_FRAGMENT_CACHE or (user is not None and user.is_staff):
         return build()
     versions = request_versions(request)
     if versions is None:
         return build()
-    full_key = (*key, versions[EDITS])
+    full_key = (*key, *version_of(versions))
     value = store.get(full_key)
     if value is None:
         value = build()

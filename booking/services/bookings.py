@@ -155,7 +155,14 @@ def booking_create(
             series=series,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-        booking.full_clean(validate_constraints=False)
+        # The fields as typed; not the rows just loaded and locked (slot,
+        # practitioner, type), nor the reference just checked and the random key:
+        # their constraints are the backstop, a query each was not.
+        booking.full_clean(
+            exclude=["slot", "practitioner", "appointment_type"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         try:
             with transaction.atomic():
                 booking.save()

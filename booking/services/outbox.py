@@ -160,7 +160,9 @@ def _claim(record: "BookingSms | WaitlistMessage", now) -> bool:
         .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     if claimed:
-        record.refresh_from_db()
+        # Only what the claim changed: the booking, its slot and clinic already
+        # loaded stay (a full refresh would load each again to send).
+        record.refresh_from_db(fields=["claimed_at", "attempts"])
     return bool(claimed)
 
 

@@ -150,7 +150,7 @@ class SlotBookView(View):
     template_name = "booking/booking_form.html"
 
     def setup_slot(self, clinic_slug, slot_id):
-        clinic = clinic_or_404(clinic_slug)
+        clinic = clinic_or_404(clinic_slug, details=False)
         now = timezone.now()
         slot = (
             slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)

@@ -130,13 +130,11 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         return context
 
 
-def clinic_or_404(slug):
-    clinic = (
-        Clinic.objects.with_details()
-        .select_related("booking_policy")
-        .filter(slug=slug)
-        .first()
-    )
+def clinic_or_404(slug, *, details=True):
+    """The clinic with its booking policy, and its hours, closures and staff
+    unless `details` is off (the booking form: they load when a page shows them)."""
+    clinics = Clinic.objects.with_details() if details else Clinic.objects.all()
+    clinic = clinics.select_related("booking_policy").filter(slug=slug).first()
     if clinic is None:
         raise Http404("No such clinic")
     return clinic
