@@ -168,9 +168,10 @@ def booking_rush(bench, base: str) -> dict:
     }
 
 
-def report_clicks(results: dict, base: float, row, checks: dict) -> list[str]:
-    """The clicks' and the rush's lines of bench/run.py's report."""
-    lines = ["clicks, distinct values in turn (page cache on, then rendered):"]
+def report_clicks(results: dict, base: float, row, checks: dict, lines) -> None:
+    """The clicks' and the rush's lines of bench/run.py's report, added to
+    `lines` (where `row` writes too)."""
+    lines.append("clicks, distinct values in turn (page cache on, then rendered):")
     for name, (cached_goal, rendered_goal) in CLICK_GOALS.items():
         for kind, goal in (("cached", cached_goal), ("rendered", rendered_goal)):
             figures = results["clicks"][kind][name]
@@ -186,9 +187,8 @@ def report_clicks(results: dict, base: float, row, checks: dict) -> list[str]:
         f"{rush['bookings_per_s']:.1f} bookings/s = {ratio:.3f} of static (goal "
         f"{RUSH_GOAL}); told booked {rush['told_booked']}, kept "
         f"{rush['bookings_kept']}; POST p50 {rush['post_p50_ms']:.0f} ms, p99 "
-        f"{rush['post_p99_ms']:.0f} ms"
+        f"{rush['post_p99_ms']:.0f} ms  {'yes' if checks['booking rush'] else 'NO'}"
     )
-    return lines
 
 
 def run_clicks(bench, wrk, out: Path, clinic_slug: str) -> dict:

@@ -460,7 +460,7 @@ def report(name: str, results: dict) -> list[str]:
         )
         + f"  {mark(same, binding)}"
     )
-    lines += report_clicks(results, base, row, checks)
+    report_clicks(results, base, row, checks, lines)
     view = results["first_view"]
     checks["first view"] = view["bytes"] <= FIRST_VIEW_GOAL
     lines.append(

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from django.db.models import (
+    Exists,
     F,
     OuterRef,
     Q,
@@ -348,15 +349,29 @@ def soonest_slots_by_clinic(
 def clinics_open_to_new_patients(*, clinics, now=None) -> set[int]:
     """The ids of the clinics where a new patient can book online now: an open
     time in the booking window where a type meant for new patients fits. A query
-    per such type (usually one)."""
+    per such type and booking policy (usually one): whether such a time exists,
+    one walk per clinic (not the first one's start and id, two walks)."""
     clinics = list(clinics)
+    now = now or timezone.now()
+    kinds = [
+        kind
+        for kind in AppointmentType.objects.filter(is_active=True)
+        if kind.is_for(True)
+    ]
     open_to_new: set[int] = set()
-    for kind in AppointmentType.objects.filter(is_active=True):
-        if kind.is_for(True):
+    for policy, clinic_ids in _clinics_by_window(clinics):
+        earliest, latest = policy.window(now)
+        for kind in kinds:
+            fitting = (
+                Slot.objects.bookable_in(now=now, earliest=earliest, latest=latest)
+                .filter(clinic_id=OuterRef("pk"))
+                .fitting_to(**_fitting(kind))
+            )
             open_to_new |= set(
-                next_open_slot_by_clinic(
-                    clinics=clinics, now=now, appointment_type=kind
-                )
+                Clinic.objects.filter(pk__in=clinic_ids)
+                .exclude(pk__in=open_to_new)
+                .filter(Exists(fitting))
+                .values_list("pk", flat=True)
             )
     return open_to_new
 
