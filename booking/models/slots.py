@@ -2,6 +2,7 @@
 bookable ones."""
 
 import datetime as dt
+import math
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -52,13 +53,38 @@ class SlotQuerySet(models.QuerySet):
 
     def fitting_to(self, *, professions, length: dt.timedelta):
         """Slots with a practitioner of one of `professions`, at least `length`
-        long (an appointment type's, as values: see selectors.open_filters)."""
-        return self.annotate(
-            length=models.ExpressionWrapper(
-                models.F("ends_at") - models.F("starts_at"),
-                output_field=models.DurationField(),
-            )
-        ).filter(practitioner__profession__in=professions, length__gte=length)
+        long (an appointment type's, as values: see selectors.open_filters): by the
+        stored, indexed length, so a clinic with no time long enough is not
+        walked time by time."""
+        minutes = math.ceil(length.total_seconds() / 60)
+        return self.filter(
+            practitioner__profession__in=professions, length_minutes__gte=minutes
+        )
+
+
+class SlotMinutes(models.Func):
+    """A slot's length in whole minutes (rounded down), as the database computes
+    it for the stored column Slot.length_minutes: the same on SQLite and
+    PostgreSQL, and deterministic, as a generated column must be."""
+
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"SlotMinutes on {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # julianday() is in days; the epsilon keeps 44.999999... at 45.
+        return (
+            'CAST((julianday("ends_at") - julianday("starts_at")) * 1440 + 0.00001 '
+            "AS INTEGER)",
+            [],
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return (
+            'FLOOR(EXTRACT(EPOCH FROM ("ends_at" - "starts_at")) / 60)::integer',
+            [],
+        )
 
 
 class WithdrawnBy(models.TextChoices):
@@ -96,6 +122,14 @@ class Slot(models.Model):
     external_id = models.CharField(
         _("id in the patient-record system"), max_length=100, blank=True
     )
+    # Kept by the database from the two times, and indexed with the clinic: which
+    # clinics have a time long enough for a new patient is an index lookup.
+    length_minutes = models.GeneratedField(
+        expression=SlotMinutes(),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("length (minutes)"),
+    )
 
     objects = SlotQuerySet.as_manager()
 
@@ -114,7 +148,11 @@ class Slot(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["clinic", "starts_at"], name="slot_clinic_time")
+            models.Index(fields=["clinic", "starts_at"], name="slot_clinic_time"),
+            models.Index(
+                fields=["clinic", "length_minutes", "starts_at"],
+                name="slot_clinic_length_time",
+            ),
         ]
 
     def __str__(self):
