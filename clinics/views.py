@@ -170,16 +170,16 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         facts = edits_fragment(request, ("finder", language), finder_facts)
         form, origin, profession = self.clinic_search()
         chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        needs, language = chosen.get("needs", []), chosen.get("language", "")
+        needs, spoken = chosen.get("needs", []), chosen.get("language", "")
         everyone = facts.directory.nearest(
-            origin=origin, profession=profession, needs=needs, language=language
+            origin=origin, profession=profession, needs=needs, language=spoken
         )
         show_all = request.GET.get("alle") == "1"
         shown = everyone if show_all else everyone[:FINDER_PAGE_SIZE]
         # The clinics are shared by every request: what changes goes beside them.
         next_open = next_open_slot_by_clinic(clinics=[clinic for clinic, _d in shown])
-        # Whether a new patient's time is open walks every open time of a clinic
-        # that has none: found for every clinic once per booking (or minute).
+        # Whether a new patient's time is open: found for every clinic at once,
+        # once per booking (or minute) in each worker.
         open_to_new = times_fragment(
             request,
             ("open-to-new",),
@@ -228,7 +228,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             soonest_url=soonest_url,
             profession_label=dict(Profession.choices).get(profession, ""),
             filter_labels=[NEEDS[need][0] for need in needs]
-            + ([LANGUAGE_NAMES[language]] if language else []),
+            + ([LANGUAGE_NAMES[spoken]] if spoken else []),
             profession_facts=facts.profession_facts,
             postcodes_available=facts.directory.postcodes_available,
             markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],

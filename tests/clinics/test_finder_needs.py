@@ -164,3 +164,19 @@ def test_what_each_profession_can_do_is_beside_the_filter_with_sources(client, c
     )
     english = page_text(client.get("/en/clinics/").content.decode())
     assert "Can give you sick leave for up to twelve weeks." in english
+
+
+def test_a_language_filter_leaves_the_pages_language_alone(client, clinics):
+    """The filter's language (`?sprak=`) is not the page's: today's hours are
+    written the page's way, whatever was asked before."""
+    from clinics.hours import local_now
+    from tests.factories import OpeningHoursFactory
+
+    weekday = local_now().weekday()
+    for clinic in clinics:
+        OpeningHoursFactory(clinic=clinic, weekday=weekday)
+    norwegian = page_text(client.get("/klinikker/", {"sprak": "en"}).content.decode())
+    assert "08.00–16.00" in norwegian
+    english = page_text(client.get("/en/clinics/", {"sprak": "en"}).content.decode())
+    assert "08:00–16:00" in english
+    assert "08.00–16.00" not in english
