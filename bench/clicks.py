@@ -137,22 +137,22 @@ def booking_rush(bench, base: str) -> dict:
         f"print(' '.join(paths[:{RUSH_PATIENTS}]))"
     )
     paths = found.splitlines()[-1].split()
-    before = int(
-        bench.python(
-            "from booking.models import Booking\nprint(Booking.objects.count())"
+
+    def bookings() -> int:
+        return int(
+            bench.python(
+                "from booking.models import Booking\nprint(Booking.objects.count())"
+            )
         )
-    )
+
+    before = bookings()
     started = time.monotonic()
     with ProcessPoolExecutor(RUSH_AT_ONCE) as pool:
         results = list(
             pool.map(_patient, [(base, path, n) for n, path in enumerate(paths)])
         )
     seconds = time.monotonic() - started
-    after = int(
-        bench.python(
-            "from booking.models import Booking\nprint(Booking.objects.count())"
-        )
-    )
+    after = bookings()
     posts = sorted(result["post_ms"] for result in results)
     told = sum(result["booked"] for result in results)
     return {

@@ -232,11 +232,10 @@ class ClinicDirectory:
     clinics are shared: copy one before annotating it."""
 
     clinics: tuple
-    professions: dict  # clinic pk: the professions of its active practitioners
     markers: dict  # clinic pk: its map marker
     postcodes_available: bool
     # clinic pk: (profession, languages) of each active practitioner
-    staff: dict = field(default_factory=dict)
+    staff: dict
 
     def has_staff(self, clinic, profession: str, language: str) -> bool:
         """Whether an active practitioner at `clinic` is of `profession` and speaks
@@ -261,8 +260,7 @@ class ClinicDirectory:
         clinics = [
             clinic
             for clinic in self.clinics
-            if (not profession or profession in self.professions[clinic.pk])
-            and (
+            if (
                 not (profession or language)
                 or self.has_staff(clinic, profession, language)
             )
@@ -292,10 +290,6 @@ def clinic_directory(*, related=()) -> ClinicDirectory:
     )
     return ClinicDirectory(
         clinics=clinics,
-        professions={
-            clinic.pk: frozenset(p.profession for p in clinic.practitioners.all())
-            for clinic in clinics
-        },
         markers={
             clinic.pk: marker
             for clinic, marker in zip(clinics, map_markers(clinics), strict=True)

@@ -272,7 +272,6 @@ class ClinicDetailView(PublicPageMixin, TemplateView):
             clinic=clinic,
             week=hours.week_rows(clinic, now.date()),
             closures=upcoming,
-            access=clinic_access(clinic),
             price_list=price_list,
             profession_facts=facts,
             markers=map_markers([clinic]),
