@@ -105,6 +105,9 @@ ROOT_URLCONF = "nemus_site.urls"
 WSGI_APPLICATION = "nemus_site.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The plain widgets without the template engine, to the byte (issue 39).
+FORM_RENDERER = "nemus_site.form_renderer.FastWidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
