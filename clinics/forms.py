@@ -2,12 +2,14 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from django.views.generic import TemplateView
 
 from clinics.models import PRACTITIONER_LANGUAGES, Profession
-from clinics.selectors import NEEDS, origin_from_search
+from clinics.selectors import NEEDS, clinic_directory, origin_from_search
+from nemus_site.fragments import edits_fragment
 
 # How long an unknown filter value may be when the page names it back.
 IGNORED_SHOWN_LENGTH = 40
@@ -136,6 +138,17 @@ class ClinicSearchPageMixin(_SearchPage):
         form = ClinicSearchForm(data or None)
         origin, profession = origin_from_search(form)
         return form, origin, profession
+
+    def clinic_directory(self):
+        """Every clinic with its details and booking policy (clinic_directory),
+        kept per worker and language until the next staff edit: both search pages
+        search it, neither asks the database for the clinics. Shared by every
+        request: copy a clinic before annotating it."""
+        return edits_fragment(
+            self.request,
+            ("directory", translation.get_language()),
+            lambda: clinic_directory(related=["booking_policy"]),
+        )
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

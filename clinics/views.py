@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from booking.selectors import (
     clinics_annotate_next_open,
     clinics_open_to_new_patients,
-    next_open_slot_by_clinic,
+    next_open_kept,
     price_list_get,
 )
 from clinics import hours
@@ -21,7 +21,6 @@ from clinics.forms import ClinicSearchForm, ClinicSearchPageMixin
 from clinics.models import LANGUAGE_NAMES, PRACTITIONER_LANGUAGES, Profession
 from clinics.selectors import (
     NEEDS,
-    clinic_directory,
     clinic_get,
     map_markers,
     map_settings,
@@ -88,9 +87,9 @@ def clinic_languages(practitioners) -> list:
     return [name for code, name in PRACTITIONER_LANGUAGES if code in spoken]
 
 
-def finder_facts() -> FinderFacts:
-    # With each clinic's booking policy: the next open times need it.
-    directory = clinic_directory(related=["booking_policy"])
+def finder_facts(directory) -> FinderFacts:
+    """The finder's facts for `directory` (ClinicSearchPageMixin.clinic_directory:
+    with each clinic's booking policy, as the next open times need it)."""
     facts = profession_facts_get()
     cards = {
         clinic.pk: MappingProxyType(
@@ -167,7 +166,10 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         request = self.request
         language = translation.get_language()
-        facts = edits_fragment(request, ("finder", language), finder_facts)
+        directory = self.clinic_directory()
+        facts = edits_fragment(
+            request, ("finder", language), lambda: finder_facts(directory)
+        )
         form, origin, profession = self.clinic_search()
         chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
         needs, spoken = chosen.get("needs", []), chosen.get("language", "")
@@ -177,7 +179,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         show_all = request.GET.get("alle") == "1"
         shown = everyone if show_all else everyone[:FINDER_PAGE_SIZE]
         # The clinics are shared by every request: what changes goes beside them.
-        next_open = next_open_slot_by_clinic(clinics=[clinic for clinic, _d in shown])
+        next_open = next_open_kept(request, clinics=[clinic for clinic, _d in shown])
         # Whether a new patient's time is open: found for every clinic at once,
         # once per booking (or minute) in each worker.
         open_to_new = times_fragment(

@@ -20,6 +20,9 @@ from django.conf import settings
 from nemus_site.page_cache import EDITS, TIMES, LocalLRU, request_versions
 
 store = LocalLRU(max_entries=200)
+# One value per clinic and choice (the soonest times near a search): many small
+# entries, in a store of their own so they never push out the pages' facts above.
+clinic_store = LocalLRU(max_entries=2000)
 # As long as the page cache keeps a page (PUBLIC_PAGE_CACHE_SECONDS' default): the
 # booking window moves with the clock, not only with bookings.
 TIMES_FRAGMENT_SECONDS = 60
@@ -43,6 +46,36 @@ def times_fragment(request, key: tuple, build):
             int(time.time() // TIMES_FRAGMENT_SECONDS),
         ),
     )
+
+
+def times_fragments(request, keys: list, build_missing) -> dict:
+    """{key: value} for each of `keys`, kept like times_fragment's values (in
+    clinic_store); `build_missing(keys)` gives {key: value} for those not kept,
+    all at once (one query for the clinics not seen since the last booking)."""
+    user = getattr(request, "user", None)
+    if not settings.NEMUS_FRAGMENT_CACHE or (user is not None and user.is_staff):
+        return build_missing(list(keys))
+    versions = request_versions(request)
+    if versions is None:
+        return build_missing(list(keys))
+    version = (
+        versions[EDITS],
+        versions[TIMES],
+        int(time.time() // TIMES_FRAGMENT_SECONDS),
+    )
+    found, missing = {}, []
+    for key in keys:
+        value = clinic_store.get((*key, *version))
+        if value is None:
+            missing.append(key)
+        else:
+            found[key] = value
+    if missing:
+        built = build_missing(missing)
+        for key in missing:
+            clinic_store.put((*key, *version), built[key])
+        found.update(built)
+    return found
 
 
 def _fragment(request, key: tuple, build, version_of):

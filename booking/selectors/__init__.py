@@ -35,6 +35,7 @@ from booking.selectors.day_view import (
     local_midnight,
     slot_day_get,
 )
+from booking.selectors.kept import next_open_kept, soonest_kept
 from booking.selectors.open_times import (
     FIRST_OPEN,
     SOONEST_SPAN,
@@ -94,6 +95,7 @@ __all__ = [
     "day_list_get",
     "email_outbox_health",
     "local_midnight",
+    "next_open_kept",
     "next_open_slot_by_clinic",
     "open_filters",
     "open_in_window",
@@ -102,6 +104,7 @@ __all__ = [
     "slot_day_get",
     "slot_list_open",
     "slots_near",
+    "soonest_kept",
     "soonest_slots_by_clinic",
     "waitlist_counts",
     "waitlist_entry_get",

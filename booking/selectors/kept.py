@@ -37,9 +37,7 @@ def soonest_kept(
         )
         return {key: tuple(found.get(key[1], ())) for key in missing}
 
-    kept = times_fragments(
-        request, [("soonest", pk, *choice) for pk in by_pk], build
-    )
+    kept = times_fragments(request, [("soonest", pk, *choice) for pk in by_pk], build)
     return {key[1]: value for key, value in kept.items()}
 
 
@@ -64,7 +62,5 @@ def next_open_kept(
         )
         return {key: found.get(key[1], _NONE_OPEN) for key in missing}
 
-    kept = times_fragments(
-        request, [("next-open", pk, *choice) for pk in by_pk], build
-    )
+    kept = times_fragments(request, [("next-open", pk, *choice) for pk in by_pk], build)
     return {key[1]: value or None for key, value in kept.items()}

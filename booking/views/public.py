@@ -23,9 +23,10 @@ from booking.models import AppointmentType, ClinicBookingPolicy
 from booking.selectors import (
     appointment_types_for,
     clinics_annotate_next_open,
+    next_open_kept,
     slot_day_get,
     slot_list_open,
-    soonest_slots_by_clinic,
+    soonest_kept,
 )
 from booking.services import TypeNotForPatient
 from booking.views.answers import (
@@ -40,7 +41,6 @@ from clinics.forms import ClinicSearchPageMixin
 from clinics.models import Clinic, Practitioner
 from clinics.selectors import (
     clinic_list_for_map,
-    clinic_list_nearest,
     distance_km,
 )
 from nemus_site.fragments import edits_fragment
@@ -76,25 +76,32 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        request = self.request
         form, origin, profession = self.clinic_search()
-        # Names, addresses and phones: no hours or staff needed here.
-        clinics = clinic_list_nearest(
-            origin=origin, profession=profession, details=False
-        )
-        show_all = self.request.GET.get("alle") == "1"
-        nearest = clinics if show_all or not origin.found else clinics[:SOONEST_CLINICS]
+        # Names, addresses and phones, from the clinics kept until the next edit.
+        found = self.clinic_directory().nearest(origin=origin, profession=profession)
+        show_all = request.GET.get("alle") == "1"
+        shown = found if show_all or not origin.found else found[:SOONEST_CLINICS]
+        # Shared by every request of the worker: the page annotates copies.
+        nearest = []
+        for kept, distance in shown:
+            clinic = copy.copy(kept)
+            clinic.distance_km = distance
+            nearest.append(clinic)
         now = timezone.now()
         show_all_url = ""
         # "First time with us?" (?ny=): a new patient sees only the times the one
         # type for new patients fits.
-        new_patient = new_patient_answer(self.request.GET)
+        new_patient = new_patient_answer(request.GET)
         for_patient = None
         if new_patient is not None:
             for_patient = type_for_patient(
                 AppointmentType.objects.filter(is_active=True), new_patient
             )
         if origin.found:
-            soonest = soonest_slots_by_clinic(
+            # Each clinic's soonest times, found once per booking (or minute).
+            soonest = soonest_kept(
+                request,
                 clinics=nearest,
                 per_clinic=SOONEST_TIMES,
                 profession=profession,
@@ -102,20 +109,22 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
                 now=now,
             )
             for clinic in nearest:
-                clinic.soonest = soonest.get(clinic.pk, [])
-            if len(nearest) < len(clinics):
-                query = self.request.GET.copy()
+                clinic.soonest = soonest[clinic.pk]
+            if len(nearest) < len(found):
+                query = request.GET.copy()
                 query["alle"] = "1"
                 show_all_url = "?" + query.urlencode()
         else:
-            clinics_annotate_next_open(
-                clinics=nearest, now=now, appointment_type=for_patient
+            first = next_open_kept(
+                request, clinics=nearest, appointment_type=for_patient, now=now
             )
+            for clinic in nearest:
+                clinic.next_open = first[clinic.pk]
         context.update(
             form=form,
             origin=origin,
             clinics=nearest,
-            clinic_count=len(clinics),
+            clinic_count=len(found),
             show_all_url=show_all_url,
             profession_query=clinic_query(profession, new_patient),
             time_query=time_query(for_patient, new_patient),

@@ -183,10 +183,12 @@ def test_in_english(client, clinics):
 def test_the_soonest_list_costs_the_same_queries_for_few_or_many(
     client, django_assert_num_queries, postcodes
 ):
-    """7 queries: the postcode, the clinics, their booking policies, then per
-    booking window (one here) the first time per clinic and the next few times,
-    and the warning signs (condition and signs): the same for 2 clinics with a
-    practitioner as for 12 with 6 each."""
+    """10 queries with nothing kept: the postcode, the clinics with their booking
+    policies, hours, closures and staff, whether postcodes are loaded (the kept
+    directory, built once per worker per edit), then per booking window (one
+    here) the first time per clinic and the next few times, and the warning signs
+    (condition and signs): the same for 2 clinics with a practitioner as for 12
+    with 6 each."""
 
     def seed(clinics: int, practitioners: int):
         for _ in range(clinics):
@@ -198,14 +200,47 @@ def test_the_soonest_list_costs_the_same_queries_for_few_or_many(
                         SlotFactory(practitioner=person, starts_at=at(day, hour))
 
     seed(clinics=2, practitioners=1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         small = client.get(URL, {"q": "5003", "alle": "1"})
     seed(clinics=10, practitioners=6)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         large = client.get(URL, {"q": "5003", "alle": "1"})
     assert len(listed(small.content.decode())) == 2
     assert len(listed(large.content.decode())) == 12
     assert large.content.decode().count('class="nm-time nm-time--named"') == 12 * 4
+
+
+def test_each_clinics_soonest_times_are_kept_until_a_booking(client, clinics, settings):
+    """Issue 39: rendered every time (no page cache), a search near the same
+    clinics as the last one asks the database only for its postcode and the
+    versions; a booking shows at once (the times' version moves)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from booking.models import AppointmentType
+    from booking.services import booking_create
+    from tests.booking.conftest import PATIENT
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    bergen = Clinic.objects.get(name="NEMUS Bergen")
+    first = buttons(client.get(URL, {"q": "5003"}).content.decode(), bergen.slug)
+    assert len(first) == 4
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL, {"q": "5004"}).content.decode()
+    assert buttons(html, bergen.slug) == first
+    asked = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "booking_slot" not in asked
+    assert "clinics_clinic" not in asked
+    assert "clinics_postcode" in asked
+    slot_id = int(first[0][0].rstrip("/").split("/")[-1])
+    booking_create(
+        slot_id=slot_id,
+        appointment_type=AppointmentType.objects.get(slug="oppfolging"),
+        **PATIENT,
+    )
+    after = buttons(client.get(URL, {"q": "5004"}).content.decode(), bergen.slug)
+    assert first[0] not in after
+    assert after[:3] == first[1:]
 
 
 def test_the_soonest_times_are_spread_across_named_practitioners(client, clinics):

@@ -133,13 +133,14 @@ def test_the_finders_kept_facts_are_built_whole_and_read_only(client):
     import datetime as dt
 
     from clinics import hours
+    from clinics.selectors import clinic_directory
     from clinics.views import finder_day, finder_facts
     from nemus_site import fragments
 
     clinics = [ClinicFactory(name=f"NEMUS Kort {n}") for n in range(3)]
     for clinic in clinics:
         OpeningHoursFactory(clinic=clinic)
-    facts = finder_facts()
+    facts = finder_facts(clinic_directory(related=["booking_policy"]))
     assert set(facts.cards) >= {clinic.pk for clinic in clinics}
     card = facts.cards[clinics[0].pk]
     assert "NEMUS Kort 0" in card["heading"]
