@@ -111,6 +111,13 @@ def finder_facts(directory) -> FinderFacts:
         )
         for clinic in directory.clinics
     }
+    map_context = {
+        "markers": [directory.markers[c.pk] for c in directory.clinics],
+        "map_settings": map_settings(),
+        "map_id": "clinic-map",
+        "json_id": "clinic-map-markers",
+        "label": _("Map of the clinics in the list"),
+    }
     default_parts = {
         "form_html": render_to_string(
             "clinics/_finder_form.html",
@@ -122,16 +129,9 @@ def finder_facts(directory) -> FinderFacts:
                 "profession_facts": facts,
             },
         ),
-        "map_html": render_to_string(
-            "clinics/_map.html",
-            {
-                "markers": [directory.markers[c.pk] for c in directory.clinics],
-                "map_settings": map_settings(),
-                "map_id": "clinic-map",
-                "json_id": "clinic-map-markers",
-                "label": _("Map of the clinics in the list"),
-            },
-        ),
+        "map_html": render_to_string("clinics/_map.html", map_context),
+        # A search's map: the same box, its own markers.
+        "map_box": _rendered("clinics/_map.html", {**map_context, "box_only": True}),
     }
     return FinderFacts(
         directory=directory,
@@ -234,7 +234,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             profession_facts=facts.profession_facts,
             postcodes_available=facts.directory.postcodes_available,
             markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],
-            map_settings=map_settings(),
+            map_box=facts.default_parts["map_box"],
             # No search: the form and the map as they always are.
             default_parts=facts.default_parts if not form.is_bound else None,
             breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],

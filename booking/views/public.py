@@ -13,6 +13,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -43,7 +44,7 @@ from clinics.selectors import (
     clinic_list_for_map,
     distance_km,
 )
-from nemus_site.fragments import edits_fragment
+from nemus_site.fragments import edits_fragment, times_fragments
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 
 SESSION_CONFIRMATION = "booking_confirmation"
@@ -98,18 +99,19 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             for_patient = type_for_patient(
                 AppointmentType.objects.filter(is_active=True), new_patient
             )
+        profession_query = clinic_query(profession, new_patient)
+        times_query = time_query(for_patient, new_patient)
         if origin.found:
-            # Each clinic's soonest times, found once per booking (or minute).
-            soonest = soonest_kept(
+            parts = soonest_parts(
                 request,
                 clinics=nearest,
-                per_clinic=SOONEST_TIMES,
                 profession=profession,
                 appointment_type=for_patient,
+                queries=(profession_query, times_query),
                 now=now,
             )
             for clinic in nearest:
-                clinic.soonest = soonest[clinic.pk]
+                clinic.parts = parts[clinic.pk]
             if len(nearest) < len(found):
                 query = request.GET.copy()
                 query["alle"] = "1"
@@ -126,8 +128,8 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             clinics=nearest,
             clinic_count=len(found),
             show_all_url=show_all_url,
-            profession_query=clinic_query(profession, new_patient),
-            time_query=time_query(for_patient, new_patient),
+            profession_query=profession_query,
+            time_query=times_query,
             new_patient=new_patient,
             # A value that is not an answer: said, and asked again.
             new_patient_unknown=new_patient is None
@@ -137,6 +139,53 @@ class BookingStartView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             breadcrumbs=[(_("Home"), reverse("home")), (_("Book an appointment"), "")],
         )
         return context
+
+
+def soonest_parts(
+    request, *, clinics, profession, appointment_type, queries, now
+) -> dict[int, dict]:
+    """Each clinic's name and first times in the soonest list ({clinic id: {"head":
+    HTML, "body": HTML}}; booking/_soonest_clinic.html), kept per clinic, choice
+    and language until the next booking (or minute): only the distance is the
+    search's own. `queries`: what the clinic's and the times' links add."""
+    language = get_language()
+    choice = (language, profession, getattr(appointment_type, "pk", None), *queries)
+    by_pk = {clinic.pk: clinic for clinic in clinics}
+    profession_query, times_query = queries
+
+    def build(missing) -> dict:
+        soonest = soonest_kept(
+            request,
+            clinics=[by_pk[key[1]] for key in missing],
+            per_clinic=SOONEST_TIMES,
+            profession=profession,
+            appointment_type=appointment_type,
+            now=now,
+        )
+        built = {}
+        for key in missing:
+            context = {
+                "clinic": by_pk[key[1]],
+                "soonest": soonest[key[1]],
+                "profession_query": profession_query,
+                "time_query": times_query,
+            }
+            built[key] = MappingProxyType(
+                {
+                    part: mark_safe(  # escaped by the template
+                        render_to_string(
+                            "booking/_soonest_clinic.html", {**context, "part": part}
+                        ).strip()
+                    )
+                    for part in ("head", "body")
+                }
+            )
+        return built
+
+    kept = times_fragments(
+        request, [("soonest-html", pk, *choice) for pk in by_pk], build
+    )
+    return {key[1]: value for key, value in kept.items()}
 
 
 def clinic_or_404(slug, *, details=True):
