@@ -78,6 +78,14 @@ def times_fragments(request, keys: list, build_missing) -> dict:
     return found
 
 
+def times_fragment_one(request, key: tuple, build):
+    """times_fragment's value for one key, kept in clinic_store: for values of
+    which there are many (per clinic, per day), which must not push out the
+    pages' facts. `build()` may return None (kept as such)."""
+    kept = times_fragments(request, [key], lambda missing: {key: (build(),)})
+    return kept[key][0]
+
+
 def _fragment(request, key: tuple, build, version_of):
     user = getattr(request, "user", None)
     if not settings.NEMUS_FRAGMENT_CACHE or (user is not None and user.is_staff):

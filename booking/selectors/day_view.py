@@ -3,6 +3,7 @@ count, the chosen day's times (queries compiled once: nemus_site/compiled.py).""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from django.db.models import (
     Count,
@@ -196,6 +197,7 @@ def slot_day_get(
     practitioner_id: int | None = None,
     now: dt.datetime | None = None,
     practitioners=None,
+    keep=None,
 ) -> SlotDay:
     """The day view: the first open time in the whole online window, the strip of
     two weeks with each day's count, and the chosen day's times (three queries; a
@@ -207,7 +209,10 @@ def slot_day_get(
     weeks from today when given, else anywhere in the window (the strip then starts
     at that day's week). `day` must lie inside the window (forms.SlotFilterForm).
     `practitioners`, the clinic's, when the caller has them: the day's times then
-    take theirs (any other is loaded)."""
+    take theirs (any other is loaded). `keep(key, build)`, when given, keeps the
+    first open time and the strip's counts until the next booking (the public
+    day view: nemus_site.fragments.times_fragment_one), so a tapped day asks
+    only for its own times."""
     now = now or timezone.now()
     policy = ClinicBookingPolicy.for_clinic(clinic)
     today, last_day = policy.window_days(now)
@@ -231,7 +236,18 @@ def slot_day_get(
         rows = FIRST_START.rows(**in_window, start=start)
         return rows[0][0] if rows else None
 
-    first = first_from(now)
+    if keep is None:
+
+        def keep(_key, build):
+            return build()
+
+    choice = (
+        clinic.pk,
+        getattr(appointment_type, "pk", None),
+        profession,
+        practitioner_id,
+    )
+    first = keep(("day-first", *choice), lambda: first_from(now))
     first_day = timezone.localtime(first, OSLO).date() if first else None
 
     if day is not None and weeks is None:
@@ -245,14 +261,22 @@ def slot_day_get(
     low, high = min(start, day or start), max(strip_end, day or strip_end)
     counts = {}
     if first_day is not None:
-        rows = DAY_COUNTS.rows(
-            first_day=low,
-            last_day=high,
-            distinct_times=not by_practitioner,
-            **in_window,
-            start=now,
+        counts = keep(
+            ("day-counts", *choice, by_practitioner, low, high),
+            lambda: MappingProxyType(
+                _by_day(
+                    DAY_COUNTS.rows(
+                        first_day=low,
+                        last_day=high,
+                        distinct_times=not by_practitioner,
+                        **in_window,
+                        start=now,
+                    ),
+                    low,
+                    high,
+                )
+            ),
         )
-        counts = _by_day(rows, low, high)
     strip = [
         StripDay(date=date, count=counts.get(date, 0))
         for date in (start + dt.timedelta(days=n) for n in range(STRIP_DAYS))
@@ -264,7 +288,10 @@ def slot_day_get(
         next_day = min((d for d, n in counts.items() if d > day and n), default=None)
         if next_day is None and high < last_day:
             # Past the days counted: the first time after them.
-            later = first_from(local_midnight(high + dt.timedelta(days=1)))
+            later = keep(
+                ("day-later", *choice, high),
+                lambda: first_from(local_midnight(high + dt.timedelta(days=1))),
+            )
             next_day = timezone.localtime(later, OSLO).date() if later else None
     result = SlotDay(
         today=today,

@@ -44,7 +44,11 @@ from clinics.selectors import (
     clinic_list_for_map,
     distance_km,
 )
-from nemus_site.fragments import edits_fragment, times_fragments
+from nemus_site.fragments import (
+    edits_fragment,
+    times_fragment_one,
+    times_fragments,
+)
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 
 SESSION_CONFIRMATION = "booking_confirmation"
@@ -333,7 +337,14 @@ def day_view_context(
             choice["appointment_type"] = None
         if choice["appointment_type"] is None:
             choice["appointment_type"] = for_patient
-    day = slot_day_get(clinic=clinic, now=now, practitioners=practitioners, **choice)
+    day = slot_day_get(
+        clinic=clinic,
+        now=now,
+        practitioners=practitioners,
+        # The first time and the strip's counts, the same for every day tapped.
+        keep=lambda key, build: times_fragment_one(request, key, build),
+        **choice,
+    )
     filtered = any(choice[name] for name in ("profession", "practitioner_id")) or (
         fixed_type is None and chosen_type
     )

@@ -306,3 +306,30 @@ def test_an_unknown_answer_or_a_type_not_for_the_patient_is_said(
     assert "Oppfølging er for pasienter som har vært på klinikken før." in page_text(
         response.content.decode()
     )
+
+
+def test_a_tapped_day_asks_only_for_its_own_times_until_a_booking(
+    client, week, follow_up, settings
+):
+    """Issue 39: rendered every time (no page cache), the first open time and the
+    strip's counts are kept in the worker: a tapped day asks the database for its
+    times alone. A booking moves the times' version: the next day tapped counts
+    it at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    day3, day5 = (at(days, 0).date().isoformat() for days in (3, 5))
+    first = client.get(URL, {"dag": day5}).content.decode()
+    assert times(first) == ["14.00"]
+    assert strip(first)[3][1] == "3"
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL, {"dag": day3}).content.decode()
+    assert times(html) == ["09.00", "10.00", "09.00"]  # Kari's, then Per's
+    assert strip(html) == strip(first)
+    asked = [q["sql"] for q in queries.captured_queries if "booking_slot" in q["sql"]]
+    assert len(asked) == 1, asked
+    booking_create(slot_id=week["slots"][0].pk, appointment_type=follow_up, **PATIENT)
+    after = client.get(URL, {"dag": day3}).content.decode()
+    assert strip(after)[3][1] == "2"
+    assert times(after) == ["10.00", "09.00"]
