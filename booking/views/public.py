@@ -290,6 +290,18 @@ def day_view_facts(slug) -> DayViewFacts:
     return DayViewFacts(clinic, types, MappingProxyType(html))
 
 
+def _fields_as_empty(request, form) -> bool:
+    """Whether the filter's visible fields look as the empty form's: nothing
+    chosen in them (a tapped day, `?dag=` and `?uke=`, chooses none) and no error
+    on them. A value sent empty is not "nothing": its select shows it chosen."""
+    if not form.is_bound:
+        return True
+    return not any(
+        SlotFilterForm.QUERY_NAMES[field.name] in request.GET or field.errors
+        for field in form.visible_fields()
+    )
+
+
 def day_view_context(
     request, clinic, *, time_prefix: str, fixed_type=None, facts=None
 ) -> dict:
@@ -350,7 +362,7 @@ def day_view_context(
     )
     this_day = {"day": day.day and day.day.isoformat(), "weeks": day.weeks}
     filter_fields_html = ""
-    if facts is not None and not form.is_bound and fixed_type is None:
+    if facts is not None and fixed_type is None and _fields_as_empty(request, form):
         # The empty form shows only staff-edited choices: rendered with the facts.
         filter_fields_html = facts.empty_filter_html.get(get_language(), "")
     context = {

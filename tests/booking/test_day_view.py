@@ -333,3 +333,47 @@ def test_a_tapped_day_asks_only_for_its_own_times_until_a_booking(
     after = client.get(URL, {"dag": day3}).content.decode()
     assert strip(after)[3][1] == "2"
     assert times(after) == ["10.00", "09.00"]
+
+
+def test_a_tapped_days_filter_fields_are_the_empty_forms(client, week, follow_up):
+    """Issue 39: a tapped day (`?dag=`, `?uke=`, `?vis=`) chooses nothing in the
+    filter, so its fields are the kept empty form's, rendered once per edit: the
+    same HTML as the fields rendered for the request. A choice or an error is
+    rendered for the request."""
+    from django.template.loader import render_to_string
+
+    from booking.forms import SlotFilterForm
+    from booking.views.public import day_view_facts
+
+    def fields(html):
+        block = html.split('<div class="nm-slot-filter__fields">')[1]
+        return block.split("</div>\n        ")[0].strip()
+
+    def rendered(query):
+        facts = day_view_facts("nemus-testby")
+        earliest, latest = ClinicBookingPolicy.for_clinic(facts.clinic).window_days(
+            timezone.now()
+        )
+        form = SlotFilterForm(
+            query,
+            appointment_types=facts.types,
+            practitioners=list(facts.clinic.practitioners.all()),
+            earliest_day=earliest,
+            latest_day=latest,
+        )
+        form.is_valid()
+        return render_to_string("booking/_filter_fields.html", {"form": form}).strip()
+
+    empty = fields(client.get(URL).content.decode())
+    day3 = at(3, 0).date().isoformat()
+    for query in ({"dag": day3}, {"dag": day3, "uke": "0", "vis": "tid"}):
+        response = client.get(URL, query)
+        assert fields(response.content.decode()) == empty
+        assert rendered(query) == empty
+        # Not rendered for the request: the kept empty form's.
+        names = {template.name for template in response.templates}
+        assert "booking/slot_list.html" in names
+        assert "booking/_filter_fields.html" not in names
+    for query in ({"yrke": "fysioterapeut"}, {"ny": "1"}, {"behandler": "Kari"}):
+        html = fields(client.get(URL, {"dag": day3, **query}).content.decode())
+        assert html == rendered({"dag": day3, **query}) != empty
