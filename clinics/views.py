@@ -118,16 +118,18 @@ def finder_facts(directory) -> FinderFacts:
         "json_id": "clinic-map-markers",
         "label": _("Map of the clinics in the list"),
     }
+    form_context = {
+        "form": ClinicSearchForm(),
+        "action": reverse("clinics:list"),
+        "show_position": True,
+        "show_filters": True,
+        "profession_facts": facts,
+    }
     default_parts = {
-        "form_html": render_to_string(
-            "clinics/_finder_form.html",
-            {
-                "form": ClinicSearchForm(),
-                "action": reverse("clinics:list"),
-                "show_position": True,
-                "show_filters": True,
-                "profession_facts": facts,
-            },
+        "form_html": render_to_string("clinics/_finder_form.html", form_context),
+        # A search with nothing chosen but the place: the form after its query.
+        "form_rest_html": mark_safe(  # escaped by the template
+            render_to_string("clinics/_finder_form_rest.html", form_context)
         ),
         "map_html": render_to_string("clinics/_map.html", map_context),
         # A search's map: the same box, its own markers.
@@ -144,6 +146,19 @@ def finder_facts(directory) -> FinderFacts:
         ),
         default_parts=MappingProxyType(default_parts),
         profession_facts=MappingProxyType(facts),
+    )
+
+
+def only_the_place(form) -> bool:
+    """Whether a search chose nothing but its place (`?q=`, or a position): then
+    its form after the query field is the empty form's, kept with the facts. A
+    filter the form was given a value for (clinics.forms.known_filters leaves out
+    those the site does not know), or an error there, is rendered for the
+    request."""
+    names = ClinicSearchForm.QUERY_NAMES
+    return not any(
+        form.data.getlist(names[name]) or form[name].errors
+        for name in ("profession", "needs", "language", "new_patient")
     )
 
 
@@ -172,6 +187,9 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
         )
         form, origin, profession = self.clinic_search()
         chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        rest_html = ""
+        if form.is_bound and only_the_place(form):
+            rest_html = facts.default_parts["form_rest_html"]
         needs, spoken = chosen.get("needs", []), chosen.get("language", "")
         everyone = facts.directory.nearest(
             origin=origin, profession=profession, needs=needs, language=spoken
@@ -237,6 +255,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             map_box=facts.default_parts["map_box"],
             # No search: the form and the map as they always are.
             default_parts=facts.default_parts if not form.is_bound else None,
+            form_rest_html=rest_html,
             breadcrumbs=[(_("Home"), reverse("home")), (_("Clinics"), "")],
         )
         return context

@@ -224,3 +224,50 @@ def test_the_list_shows_the_nearest_twenty_and_a_link_to_all(client):
     everything = client.get("/klinikker/", {"alle": "1"}).content.decode()
     assert everything.count('class="nm-clinic"') == 25
     assert "Vis alle" not in everything
+
+
+def test_a_place_alone_uses_the_kept_form_after_its_query(client, postcodes):
+    """Issue 39: a search that chooses nothing but its place renders only its
+    query field; the rest of the form is the empty form's, kept with the facts:
+    the same HTML as the whole form rendered for the request. A filter chosen,
+    even one the site does not know, is rendered for the request."""
+    from django.template.loader import render_to_string
+
+    from clinics.forms import ClinicSearchForm, known_filters
+    from clinics.selectors import profession_facts_get
+
+    ClinicFactory.create_batch(2)
+    client.get("/klinikker/")  # the facts, kept
+
+    def form_html(html):
+        return html.split('<form class="nm-finder"')[1].split("</form>")[0]
+
+    def rendered(query):
+        data, _ignored = known_filters(query)
+        form = ClinicSearchForm(data or None)
+        form.is_valid()
+        html = render_to_string(
+            "clinics/_finder_form.html",
+            {
+                "form": form,
+                "action": "/klinikker/",
+                "show_position": True,
+                "show_filters": True,
+                "profession_facts": profession_facts_get(),
+            },
+        )
+        return form_html(html)
+
+    from django.http import QueryDict
+
+    for raw in ("q=0150", "q=0150&behov=heis-ukjent", "q=Bergen&alle=1"):
+        response = client.get(f"/klinikker/?{raw}")
+        names = {template.name for template in response.templates}
+        assert "clinics/_finder_form.html" in names
+        assert "clinics/_finder_form_rest.html" not in names, raw
+        page = form_html(response.content.decode())
+        assert " ".join(page.split()) == " ".join(rendered(QueryDict(raw)).split())
+    for raw in ("q=0150&yrke=kiropraktor", "q=0150&behov=trinnfri", "q=0150&sprak=en"):
+        response = client.get(f"/klinikker/?{raw}")
+        names = {template.name for template in response.templates}
+        assert "clinics/_finder_form_rest.html" in names, raw

@@ -44,7 +44,11 @@ def pages(postcodes, demo_clinics):
     )
     book = f"/timebestilling/{clinic.slug}/{slot.pk}/"
     return [
-        ("get", "/klinikker/", {"q": "5003", "behov": ["trinnfritt"], "yrke": ""}),
+        (
+            "get",
+            "/klinikker/",
+            {"q": "5003", "behov": ["trinnfri", "heis"], "yrke": ""},
+        ),
         ("get", "/klinikker/", {"q": "<b>&\"'", "sprak": "en"}),
         ("get", "/timebestilling/", {"q": "0150", "ny": "1"}),
         ("get", f"/timebestilling/{clinic.slug}/", {"dag": day(1).isoformat()}),
