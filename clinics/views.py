@@ -1,7 +1,9 @@
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -70,6 +72,8 @@ class FinderFacts:
     status: Mapping[bool, str]  # open now? -> the badge (components/open_now.html)
     default_parts: Mapping[str, str]  # the finder without a search: form and map
     profession_facts: Mapping[str, list]  # profession -> what it can do (sourced)
+    # clinic id -> its map marker as JSON, escaped as json_script escapes it
+    marker_json: Mapping[int, str]
 
 
 def _rendered(template, context) -> str:
@@ -146,6 +150,27 @@ def finder_facts(directory) -> FinderFacts:
         ),
         default_parts=MappingProxyType(default_parts),
         profession_facts=MappingProxyType(facts),
+        marker_json=MappingProxyType(
+            {
+                pk: json.dumps(marker, cls=DjangoJSONEncoder).translate(JSON_ESCAPES)
+                for pk, marker in directory.markers.items()
+            }
+        ),
+    )
+
+
+# json_script's escapes: the data can never close the script element.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def markers_script(facts: FinderFacts, clinics) -> str:
+    """json_script of the clinics' map markers, in their order (nearest first:
+    the map's keyboard order), joined from each clinic's kept JSON: the same
+    bytes as `markers|json_script:"clinic-map-markers"`."""
+    return mark_safe(  # each marker's JSON is escaped above
+        '<script id="clinic-map-markers" type="application/json">['
+        + ", ".join(facts.marker_json[clinic.pk] for clinic in clinics)
+        + "]</script>"
     )
 
 
@@ -251,7 +276,7 @@ class ClinicListView(ClinicSearchPageMixin, PublicPageMixin, TemplateView):
             + ([LANGUAGE_NAMES[spoken]] if spoken else []),
             profession_facts=facts.profession_facts,
             postcodes_available=facts.directory.postcodes_available,
-            markers=[facts.directory.markers[clinic.pk] for clinic, _d in everyone],
+            markers_script=markers_script(facts, [clinic for clinic, _d in everyone]),
             map_box=facts.default_parts["map_box"],
             # No search: the form and the map as they always are.
             default_parts=facts.default_parts if not form.is_bound else None,

@@ -271,3 +271,23 @@ def test_a_place_alone_uses_the_kept_form_after_its_query(client, postcodes):
         response = client.get(f"/klinikker/?{raw}")
         names = {template.name for template in response.templates}
         assert "clinics/_finder_form_rest.html" in names, raw
+
+
+def test_a_searchs_map_markers_are_json_scripts_bytes_nearest_first(client, postcodes):
+    """Issue 39: a search's markers are joined from each clinic's kept JSON: the
+    same bytes as json_script makes, escapes included, nearest first."""
+    from django.utils.html import json_script
+
+    ClinicFactory(name="NEMUS <Nord> & Sør", latitude=69.65, longitude=18.96)
+    ClinicFactory(name="NEMUS Sentrum", latitude=59.91, longitude=10.75)
+    html = client.get("/klinikker/", {"q": "0150"}).content.decode()
+    script = re.search(
+        r'<script id="clinic-map-markers" type="application/json">.*?</script>', html
+    ).group(0)
+    markers = json.loads(script.split(">", 1)[1].rsplit("<", 1)[0])
+    assert [marker["name"] for marker in markers] == [
+        "NEMUS Sentrum",
+        "NEMUS <Nord> & Sør",
+    ]
+    assert "\\u003CNord\\u003E \\u0026" in script
+    assert script == json_script(markers, "clinic-map-markers")
