@@ -1,6 +1,6 @@
-"""The booking pages, in modules by job: finding a time (public), booking it
-(book), a patient's own booking (manage), the waiting list, calendar feeds.
-booking/urls.py names each view here."""
+"""The booking pages, in modules by job: finding a time (soonest near a search:
+soonest; a clinic's day view: public), booking it (book), a patient's own booking
+(manage), the waiting list, calendar feeds. booking/urls.py names each view here."""
 
 from booking.views.book import (
     ConfirmationView,
@@ -18,15 +18,13 @@ from booking.views.manage import (
 from booking.views.public import (
     NO_CHOICE,
     SESSION_CONFIRMATION,
-    SOONEST_CLINICS,
-    SOONEST_TIMES,
     WINDOW_MAX,
-    BookingStartView,
     ClinicSlotsView,
     DayViewFacts,
     day_view_context,
     fallback_context,
 )
+from booking.views.soonest import SOONEST_CLINICS, SOONEST_TIMES, BookingStartView
 from booking.views.waitlist import (
     WaitlistEntryView,
     WaitlistJoinView,
