@@ -1,3 +1,4 @@
+import hashlib
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -8,8 +9,13 @@ from django.utils.translation import ngettext, pgettext
 from django.views.generic import TemplateView
 
 from clinics.models import PRACTITIONER_LANGUAGES, Profession
-from clinics.selectors import NEEDS, clinic_directory, origin_from_search
-from nemus_site.fragments import edits_fragment
+from clinics.selectors import (
+    NEEDS,
+    clinic_directory,
+    origin_from_query,
+    origin_from_search,
+)
+from nemus_site.fragments import edits_fragment, edits_fragment_in, search_store
 
 # How long an unknown filter value may be when the page names it back.
 IGNORED_SHOWN_LENGTH = 40
@@ -136,8 +142,20 @@ class ClinicSearchPageMixin(_SearchPage):
         site does not know is left out (`self.ignored` names it for the page)."""
         data, self.ignored = known_filters(self.request.GET)
         form = ClinicSearchForm(data or None)
-        origin, profession = origin_from_search(form)
+        origin, profession = origin_from_search(form, find=self.find_place)
         return form, origin, profession
+
+    def find_place(self, query: str):
+        """Where a postcode or place lies (origin_from_query), kept per worker
+        and language by the search, hashed, until the next edit (an import of the
+        postcodes is one): the same few postcodes are searched all day."""
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        return edits_fragment_in(
+            search_store,
+            self.request,
+            ("place", translation.get_language(), digest),
+            lambda: origin_from_query(query=query),
+        )
 
     def clinic_directory(self):
         """Every clinic with its details and booking policy (clinic_directory),

@@ -171,10 +171,12 @@ def origin_from_position(*, latitude: str, longitude: str) -> Origin:
     return Origin(latitude=lat, longitude=lng, label=_("your position"))
 
 
-def origin_from_search(form) -> tuple[Origin, str]:
+def origin_from_search(form, *, find=None) -> tuple[Origin, str]:
     """(origin, profession) from a bound ClinicSearchForm (the finder's and the
     booking page's search): a position when one was sent, else the postcode or
-    place; no origin for an empty search."""
+    place; no origin for an empty search. `find(query)`, when given, is
+    origin_from_query kept (ClinicSearchPageMixin.clinic_search); a position is
+    never kept."""
     if not form.is_bound:
         return Origin(), ""
     if not form.is_valid():
@@ -185,7 +187,7 @@ def origin_from_search(form) -> tuple[Origin, str]:
     if data["lat"] or data["lng"]:
         origin = origin_from_position(latitude=data["lat"], longitude=data["lng"])
     elif data["q"]:
-        origin = origin_from_query(query=data["q"])
+        origin = find(data["q"]) if find else origin_from_query(query=data["q"])
     else:
         origin = Origin()
     return origin, data["profession"]

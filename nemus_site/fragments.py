@@ -23,6 +23,9 @@ store = LocalLRU(max_entries=200)
 # One value per clinic and choice (the soonest times near a search): many small
 # entries, in a store of their own so they never push out the pages' facts above.
 clinic_store = LocalLRU(max_entries=2000)
+# Where a searched postcode or place lies, by the search (hashed): one entry per
+# distinct search, so a flood of made-up places pushes out only these.
+search_store = LocalLRU(max_entries=1000)
 # As long as the page cache keeps a page (PUBLIC_PAGE_CACHE_SECONDS' default): the
 # booking window moves with the clock, not only with bookings.
 TIMES_FRAGMENT_SECONDS = 60
@@ -86,7 +89,19 @@ def times_fragment_one(request, key: tuple, build):
     return kept[key][0]
 
 
-def _fragment(request, key: tuple, build, version_of):
+def edits_fragment_in(store, request, key: tuple, build):
+    """edits_fragment's value for `key`, kept in `store` (a store of its own for
+    values with many keys); `build()` may return None (kept as such)."""
+    return _fragment(
+        request,
+        key,
+        lambda: (build(),),
+        lambda versions: (versions[EDITS],),
+        store=store,
+    )[0]
+
+
+def _fragment(request, key: tuple, build, version_of, store=store):
     user = getattr(request, "user", None)
     if not settings.NEMUS_FRAGMENT_CACHE or (user is not None and user.is_staff):
         return build()

@@ -358,6 +358,7 @@ def _empty_cache(request):
     query_pages.query_pages.clear()
     fragments.store.clear()
     fragments.clinic_store.clear()
+    fragments.search_store.clear()
     if (
         "django_db_setup" not in request.fixturenames
         and not request.node.get_closest_marker("django_db")

@@ -291,3 +291,36 @@ def test_a_searchs_map_markers_are_json_scripts_bytes_nearest_first(client, post
     ]
     assert "\\u003CNord\\u003E \\u0026" in script
     assert script == json_script(markers, "clinic-map-markers")
+
+
+def test_a_searched_place_is_kept_until_the_postcodes_change(client, postcodes):
+    """Issue 39: where a postcode lies is looked up once per worker and edit, by
+    the search (hashed); a position is never kept. An import of the postcodes
+    moves the versions: a postcode it adds is found at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clinics.models import Postcode
+    from nemus_site import fragments
+    from nemus_site.page_cache import public_pages_changed
+
+    ClinicFactory(name="NEMUS Sentrum", latitude=59.91, longitude=10.75)
+    assert client.get("/klinikker/", {"q": "0150"}).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/timebestilling/", {"q": "0150", "alle": "1"})
+    assert "0150 Oslo" in again.content.decode()
+    assert not [q for q in queries.captured_queries if "clinics_postcode" in q["sql"]]
+    kept = [key for key in fragments.search_store.values if key[0] == "place"]
+    assert kept and not any("0150" in str(part) for key in kept for part in key)
+
+    assert client.get("/klinikker/", {"q": "9998"}).status_code == 400
+    Postcode.objects.create(
+        code="9998", place="Nysted", place_key="nysted", latitude=69.0, longitude=18.0
+    )
+    public_pages_changed()  # as import_postcodes does
+    found = client.get("/klinikker/", {"q": "9998"})
+    assert found.status_code == 200
+    assert "9998 Nysted" in found.content.decode()
+    before = len(fragments.search_store.values)
+    assert client.get("/klinikker/", {"lat": "59.9", "lng": "10.7"}).status_code == 200
+    assert len(fragments.search_store.values) == before
