@@ -35,7 +35,7 @@ from booking.selectors.day_view import (
     local_midnight,
     slot_day_get,
 )
-from booking.selectors.kept import next_open_kept, soonest_kept
+from booking.selectors.kept import next_open_kept, per_clinic_kept, soonest_kept
 from booking.selectors.open_times import (
     FIRST_OPEN,
     SOONEST_SPAN,
@@ -100,6 +100,7 @@ __all__ = [
     "open_filters",
     "open_in_window",
     "patients_by_phone",
+    "per_clinic_kept",
     "price_list_get",
     "slot_day_get",
     "slot_list_open",

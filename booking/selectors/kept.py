@@ -19,30 +19,40 @@ def _type_key(appointment_type):
     return appointment_type.pk if appointment_type is not None else None
 
 
+def per_clinic_kept(request, name: str, *, clinics, choice: tuple, find) -> dict:
+    """{clinic id: value}, each kept under (name, clinic id, *choice) until the
+    next booking; `find(clinics)` answers for those not kept, all at once, with a
+    value for each ({clinic id: value}; never None: that is "not kept")."""
+    by_pk = {clinic.pk: clinic for clinic in clinics}
+
+    def build(missing) -> dict:
+        found = find([by_pk[key[1]] for key in missing])
+        return {key: found[key[1]] for key in missing}
+
+    kept = times_fragments(request, [(name, pk, *choice) for pk in by_pk], build)
+    return {key[1]: value for key, value in kept.items()}
+
+
 def soonest_kept(
     request, *, clinics, per_clinic: int, profession: str, appointment_type, now
 ) -> dict[int, tuple]:
     """soonest_slots_by_clinic's answer ({clinic id: (slots, …)}, an empty tuple
     for a clinic with none), kept per clinic and choice."""
-    by_pk = {clinic.pk: clinic for clinic in clinics}
-    choice = (per_clinic, profession, _type_key(appointment_type))
 
-    def build(missing) -> dict:
+    def find(some) -> dict:
         found = soonest_slots_by_clinic(
-            clinics=[by_pk[key[1]] for key in missing],
+            clinics=some,
             per_clinic=per_clinic,
             profession=profession,
             appointment_type=appointment_type,
             now=now,
         )
-        return {key: tuple(found.get(key[1], ())) for key in missing}
+        return {clinic.pk: tuple(found.get(clinic.pk, ())) for clinic in some}
 
-    kept = times_fragments(request, [("soonest", pk, *choice) for pk in by_pk], build)
-    return {key[1]: value for key, value in kept.items()}
-
-
-# Kept for a clinic with no open time: None is "not kept" to the store.
-_NONE_OPEN = ()
+    choice = (per_clinic, profession, _type_key(appointment_type))
+    return per_clinic_kept(
+        request, "soonest", clinics=clinics, choice=choice, find=find
+    )
 
 
 def next_open_kept(
@@ -50,17 +60,19 @@ def next_open_kept(
 ) -> dict[int, FirstOpen | None]:
     """next_open_slot_by_clinic's answer for each clinic (None: nothing open),
     kept per clinic and choice."""
-    by_pk = {clinic.pk: clinic for clinic in clinics}
-    choice = (profession, _type_key(appointment_type))
 
-    def build(missing) -> dict:
+    def find(some) -> dict:
         found = next_open_slot_by_clinic(
-            clinics=[by_pk[key[1]] for key in missing],
+            clinics=some,
             now=now,
             profession=profession,
             appointment_type=appointment_type,
         )
-        return {key: found.get(key[1], _NONE_OPEN) for key in missing}
+        # () for a clinic with no open time: None is "not kept" to the store.
+        return {clinic.pk: found.get(clinic.pk, ()) for clinic in some}
 
-    kept = times_fragments(request, [("next-open", pk, *choice) for pk in by_pk], build)
-    return {key[1]: value or None for key, value in kept.items()}
+    choice = (profession, _type_key(appointment_type))
+    kept = per_clinic_kept(
+        request, "next-open", clinics=clinics, choice=choice, find=find
+    )
+    return {pk: value or None for pk, value in kept.items()}

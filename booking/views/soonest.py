@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from booking.models import AppointmentType
-from booking.selectors import next_open_kept, soonest_kept
+from booking.selectors import next_open_kept, per_clinic_kept, soonest_kept
 from booking.views.answers import (
     answer_urls,
     clinic_query,
@@ -22,7 +22,6 @@ from booking.views.answers import (
     type_for_patient,
 )
 from clinics.forms import ClinicSearchPageMixin
-from nemus_site.fragments import times_fragments
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 
 # Clinics near the search shown with their soonest times; the rest behind "all".
@@ -113,41 +112,39 @@ def soonest_parts(
     HTML, "body": HTML}}; booking/_soonest_clinic.html), kept per clinic, choice
     and language until the next booking (or minute): only the distance is the
     search's own. `queries`: what the clinic's and the times' links add."""
-    language = get_language()
-    choice = (language, profession, getattr(appointment_type, "pk", None), *queries)
-    by_pk = {clinic.pk: clinic for clinic in clinics}
     profession_query, times_query = queries
 
-    def build(missing) -> dict:
+    def find(some) -> dict:
         soonest = soonest_kept(
             request,
-            clinics=[by_pk[key[1]] for key in missing],
+            clinics=some,
             per_clinic=SOONEST_TIMES,
             profession=profession,
             appointment_type=appointment_type,
             now=now,
         )
-        built = {}
-        for key in missing:
-            context = {
-                "clinic": by_pk[key[1]],
-                "soonest": soonest[key[1]],
-                "profession_query": profession_query,
-                "time_query": times_query,
-            }
-            built[key] = MappingProxyType(
+        context = {"profession_query": profession_query, "time_query": times_query}
+        return {
+            clinic.pk: MappingProxyType(
                 {
                     part: mark_safe(  # escaped by the template
                         render_to_string(
-                            "booking/_soonest_clinic.html", {**context, "part": part}
+                            "booking/_soonest_clinic.html",
+                            {
+                                **context,
+                                "clinic": clinic,
+                                "soonest": soonest[clinic.pk],
+                                "part": part,
+                            },
                         ).strip()
                     )
                     for part in ("head", "body")
                 }
             )
-        return built
+            for clinic in some
+        }
 
-    kept = times_fragments(
-        request, [("soonest-html", pk, *choice) for pk in by_pk], build
+    choice = (get_language(), profession, getattr(appointment_type, "pk", None))
+    return per_clinic_kept(
+        request, "soonest-html", clinics=clinics, choice=(*choice, *queries), find=find
     )
-    return {key[1]: value for key, value in kept.items()}
