@@ -208,29 +208,12 @@ def clinic_list(*, profession: str = "", details: bool = True):
     return clinics.order_by("name")
 
 
-def clinic_list_nearest(
-    *, origin: Origin, profession: str = "", details: bool = True
-) -> list:
-    """Clinics sorted by distance from `origin` (by name when it has no position);
-    each gets a `distance_km` attribute (None without a position)."""
-    clinics = list(clinic_list(profession=profession, details=details))
-    latitude, longitude = origin.latitude, origin.longitude
-    for clinic in clinics:
-        clinic.distance_km = (
-            distance_km(latitude, longitude, clinic.latitude, clinic.longitude)
-            if latitude is not None and longitude is not None
-            else None
-        )
-    if origin.found:
-        clinics.sort(key=lambda clinic: clinic.distance_km)
-    return clinics
-
-
 @dataclass(frozen=True)
 class ClinicDirectory:
     """Every clinic by name with its hours, closures and active practitioners
     (prefetched), what the finder and its map show of each: the staff-edited facts,
-    built once (four queries) and kept until the next edit (clinics.views). Its
+    built once (four queries) and kept until the next edit
+    (clinics.forms.ClinicSearchPageMixin.clinic_directory). Its
     clinics are shared: copy one before annotating it."""
 
     clinics: tuple
@@ -256,9 +239,9 @@ class ClinicDirectory:
         needs=(),
         language: str = "",
     ) -> list[tuple]:
-        """[(clinic, distance in km or None)] as clinic_list_nearest orders them:
-        by distance from `origin`, else by name; only clinics with `needs` (NEEDS'
-        keys) and a practitioner of `profession` who speaks `language`."""
+        """[(clinic, distance in km or None)]: by distance from `origin`, else by
+        name; only clinics with `needs` (NEEDS' keys) and a practitioner of
+        `profession` who speaks `language`."""
         clinics = [
             clinic
             for clinic in self.clinics
