@@ -57,6 +57,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import DisallowedHost
 from django.db import router, transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from nemus_site.cache import cache_failed, cache_usable
@@ -159,11 +161,23 @@ def content_changed(sender, raw=False, **_kwargs) -> None:
     groups = groups_changed_by(sender._meta)
     if groups:
         public_pages_changed(groups)
-        if transaction.get_connection(router.db_for_write(sender)).in_atomic_block:
+        using = router.db_for_write(sender)
+        if transaction.get_connection(using).in_atomic_block and not _cache_in(using):
             # Again once the transaction commits: a page rendered from the old rows
             # between the two would otherwise be kept. (Outside a transaction the
-            # row is committed already: once is enough, and saves one render.)
+            # row is committed already: once is enough, and saves one render. With
+            # the cache a table of the same database, the new version commits with
+            # the rows, in the same transaction: once is enough too, and saves a
+            # write per booking.)
             transaction.on_commit(lambda: public_pages_changed(groups))
+
+
+def _cache_in(using: str) -> bool:
+    """The shared cache is a table in database `using` (make run's cache table)."""
+    backend = caches["default"]
+    return isinstance(backend, DatabaseCache) and (
+        router.db_for_write(backend.cache_model_class) == using
+    )
 
 
 def current_versions() -> dict[str, int]:
@@ -184,7 +198,8 @@ def current_versions() -> dict[str, int]:
 def request_versions(request) -> dict[str, int] | None:
     """The versions for this request (looked up once; the page cache has done it
     for a visitor without a session), or None when the cache is away: then
-    nothing may be kept by them (see nemus_site/fragments.py)."""
+    nothing may be kept by them (see nemus_site/fragments.py). Without a request
+    (an e-mail sent after the commit, or by the scheduled run): looked up each time."""
     versions = getattr(request, "_public_versions", False)
     if versions is False:
         versions = None
@@ -193,7 +208,8 @@ def request_versions(request) -> dict[str, int] | None:
                 versions = current_versions()
             except Exception:
                 cache_failed()
-        request._public_versions = versions
+        if request is not None:
+            request._public_versions = versions
     return versions
 
 
@@ -212,6 +228,27 @@ class PublicPageMixin:
         response = super().get(request, *args, **kwargs)
         response.public_page = self.page_groups
         return response
+
+
+def view_class_at(path: str):
+    """The class of the view that answers `path` (in the language its prefix
+    says), or None: a function view, or no page there."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "view_class", None)
+
+
+def public_view_class(path: str):
+    """The view class at `path` when its pages are public (PublicPageMixin), else
+    None: nothing else is ever kept."""
+    view_class = view_class_at(path)
+    if view_class is not None and issubclass(view_class, PublicPageMixin):
+        return view_class
+    return None
 
 
 @dataclass(frozen=True)
@@ -342,22 +379,29 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         try:
             digest = self._digest(request)
-            versions = current_versions()
-            now = time.time()
             page = local_pages.get(digest)
-            if page is None or not page.current(versions, now, seconds):
-                shared = cache.get(self._page_key(digest))
-                if shared is not None and (
-                    page is None or shared.stored_at > page.stored_at
-                ):
-                    page = shared
-                    local_pages.put(digest, page)
+            # A page this worker has not kept: could it be kept at all? A booking
+            # form never is: it is rendered without a lookup or a render lock (two
+            # writes to the cache table of make run, beside the bookings).
+            never = page is None and public_view_class(request.path_info) is None
+            if not never:
+                versions = current_versions()
+                now = time.time()
+                if page is None or not page.current(versions, now, seconds):
+                    shared = cache.get(self._page_key(digest))
+                    if shared is not None and (
+                        page is None or shared.stored_at > page.stored_at
+                    ):
+                        page = shared
+                        local_pages.put(digest, page)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it with its 400 page
         except Exception:
             # The cache is a help, not a need: with Redis or the cache table away,
             # pages are rendered as if nothing were cached.
             cache_failed()
+            return self.get_response(request)
+        if never:
             return self.get_response(request)
         request._public_versions = versions
         if page is not None and page.current(versions, now, seconds):

@@ -21,8 +21,6 @@ import time
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import QueryDict
-from django.urls import Resolver404, resolve
-from django.utils import translation
 from django.utils.http import urlencode
 
 from nemus_site.cache import cache_failed, cache_usable
@@ -32,6 +30,7 @@ from nemus_site.page_cache import (
     PublicPageCacheMiddleware,
     StoredPage,
     current_versions,
+    public_view_class,
 )
 
 _SPACES = re.compile(" +")
@@ -42,13 +41,7 @@ query_pages = LocalLRU(1000, 32 * 1024 * 1024, size_of=lambda page: page.size)
 
 def view_query_keys(path: str):
     """(keys, never) the view at `path` declares, or None: not kept by query."""
-    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
-    try:
-        with translation.override(language):
-            match = resolve(path)
-    except Resolver404:
-        return None
-    view_class = getattr(match.func, "view_class", None)
+    view_class = public_view_class(path)
     keys = getattr(view_class, "query_keys", ())
     if not keys:
         return None

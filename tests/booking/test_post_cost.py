@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -76,5 +77,8 @@ def test_a_booking_post_does_its_work_once(
     # check, the phone's cap and the reference; never the booking again to send.
     assert selects["booking_slot"] == 2
     assert selects["booking_booking"] == 3
-    # The open times' version: once in the transaction, once after its commit.
-    assert cache_calls["incr"] == 2
+    # The open times' version: once in the transaction; once more after its commit
+    # with Redis (visible at once, unlike a cache table of the same database,
+    # whose new version commits with the booking).
+    in_database = isinstance(caches["default"], DatabaseCache)
+    assert cache_calls["incr"] == (1 if in_database else 2)

@@ -4,7 +4,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.utils import timezone
 
 from booking.models import WeeklySchedule
@@ -76,6 +77,37 @@ def test_pages_with_a_form_token_or_an_error_are_never_kept(client):
         assert "X-Cache" not in missing
 
 
+def test_a_page_never_kept_costs_the_shared_cache_nothing(client, monkeypatch):
+    """A booking form (and a page that is not there) is never a public page: it
+    is rendered without a lookup, a render lock or its release, each a round trip
+    to Redis or, on make run, a write to the cache table beside the bookings."""
+    AppointmentTypeFactory()
+    slot = SlotFactory()
+    shared = caches["default"]
+    calls = []
+    for name in ("get", "get_many", "add", "set", "delete"):
+        real = getattr(shared, name)
+
+        def spy(*args, _name=name, _real=real, **kwargs):
+            calls.append((_name, str(args[0])))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(shared, name, spy)
+    form = client.get(f"/timebestilling/{slot.clinic.slug}/{slot.pk}/")
+    assert form.status_code == 200
+    assert "csrfmiddlewaretoken" in form.content.decode()
+    assert client.get("/klinikker/finnes/ikke/her/").status_code == 404
+    pages = ("public-page:", "public-page-render:")
+    assert [call for call in calls if any(key in call[1] for key in pages)] == []
+    # A public page still is looked up, rendered under the lock and kept.
+    assert client.get(ARTICLE)["X-Cache"] == "miss"
+    assert [name for name, key in calls if "public-page-render" in key] == [
+        "add",
+        "delete",
+    ]
+    assert client.get(ARTICLE)["X-Cache"] == "hit"
+
+
 def test_a_booking_takes_the_time_off_the_cached_open_times(client):
     kind = AppointmentTypeFactory()
     slot = SlotFactory()
@@ -88,6 +120,29 @@ def test_a_booking_takes_the_time_off_the_cached_open_times(client):
         appointment_type=kind,
         **PATIENT,
     )
+    after = client.get(url)
+    assert after["X-Cache"] == "miss"
+    assert slot_link not in after.content.decode()
+
+
+def test_a_booking_moves_the_times_version_as_often_as_it_must(
+    client, django_capture_on_commit_callbacks
+):
+    """Committed, a booking shows on the next page. With the cache a table of the
+    same database (make run) the new version commits with the booking: once is
+    enough. With Redis it is visible before the commit: once more after it, or a
+    page rendered from the old rows in between would be kept."""
+    kind = AppointmentTypeFactory()
+    slot = SlotFactory()
+    url = f"/timebestilling/{slot.clinic.slug}/"
+    slot_link = f'href="/timebestilling/{slot.clinic.slug}/{slot.pk}/"'
+    assert slot_link in client.get(url).content.decode()
+    before = current_versions()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(slot_id=slot.pk, appointment_type=kind, **PATIENT)
+    in_database = isinstance(caches["default"], DatabaseCache)
+    assert current_versions()[TIMES] - before[TIMES] == (1 if in_database else 2)
+    assert current_versions()[EDITS] == before[EDITS]
     after = client.get(url)
     assert after["X-Cache"] == "miss"
     assert slot_link not in after.content.decode()
