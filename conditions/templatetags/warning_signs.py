@@ -89,7 +89,17 @@ def warning_signs_full(warning):
     return {"warning": _with_bodies(warning)}
 
 
-@register.inclusion_tag("conditions/_warning_signs.txt")
-def warning_signs_text():
-    """The short list as plain text, for e-mails."""
-    return {"warning": warning_signs_of(condition_get_for_warnings())}
+@register.simple_tag(takes_context=True)
+def warning_signs_text(context):
+    """The short list as plain text, for e-mails: made once per worker and language
+    until the next staff edit, as the pages' list is (every confirmation carries it;
+    an e-mail sent after a booking or by the scheduled run has no request, and asks
+    the shared cache for the version itself)."""
+
+    def build():
+        warning = warning_signs_of(condition_get_for_warnings())
+        return render_to_string("conditions/_warning_signs.txt", {"warning": warning})
+
+    key = ("site-warning-text", translation.get_language())
+    # Plain text from our template (autoescape off there), for plain-text e-mails.
+    return mark_safe(edits_fragment(context.get("request"), key, build))
