@@ -35,7 +35,14 @@ from booking.selectors.day_view import (
     local_midnight,
     slot_day_get,
 )
-from booking.selectors.kept import next_open_kept, per_clinic_kept, soonest_kept
+from booking.selectors.kept import (
+    booking_clinic_kept,
+    booking_costs_kept,
+    booking_types_kept,
+    next_open_kept,
+    per_clinic_kept,
+    soonest_kept,
+)
 from booking.selectors.open_times import (
     FIRST_OPEN,
     SOONEST_SPAN,
@@ -86,7 +93,10 @@ __all__ = [
     "appointment_types_for",
     "book_cell_get",
     "book_state",
+    "booking_clinic_kept",
+    "booking_costs_kept",
     "booking_get_for_patient",
+    "booking_types_kept",
     "calendar_conflicts",
     "calendar_feed_events",
     "clinics_annotate_next_open",

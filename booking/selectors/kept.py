@@ -4,15 +4,24 @@ first open time. The finder and the soonest-times page show the same clinics
 over and over for different postcodes; each clinic's answer is found once, and a
 request finds only the clinics not seen since the last booking, in one query.
 
+What the booking form asks of its clinic on every GET and POST (the clinic with
+its policy, the types each profession offers there, their costs) is kept the same
+way until the next staff edit.
+
 The values are shared by every request of the worker: read them, never change
 them (nemus_site/fragments.py)."""
 
+from django.conf import settings
+
 from booking.selectors.open_times import (
     FirstOpen,
+    appointment_types_for,
     next_open_slot_by_clinic,
     soonest_slots_by_clinic,
 )
-from nemus_site.fragments import times_fragments
+from booking.selectors.prices import costs_get
+from clinics.models import Clinic
+from nemus_site.fragments import clinic_store, edits_fragment_in, times_fragments
 
 
 def _type_key(appointment_type):
@@ -76,3 +85,50 @@ def next_open_kept(
         request, "next-open", clinics=clinics, choice=choice, find=find
     )
     return {pk: value or None for pk, value in kept.items()}
+
+
+class _NoSuchClinic(Exception):
+    """Not kept: a made-up address must not fill the store."""
+
+
+def booking_clinic_kept(request, slug: str):
+    """The clinic at `slug` with its booking policy (None: there is none), kept
+    until the next staff edit."""
+
+    def build():
+        clinic = Clinic.objects.select_related("booking_policy").filter(slug=slug)
+        found = clinic.first()
+        if found is None:
+            raise _NoSuchClinic
+        return found
+
+    try:
+        return edits_fragment_in(clinic_store, request, ("booking-clinic", slug), build)
+    except _NoSuchClinic:
+        return None
+
+
+def booking_types_kept(request, *, clinic, profession: str) -> tuple:
+    """appointment_types_for(professions={profession}, clinic=clinic), kept until
+    the next staff edit."""
+    return edits_fragment_in(
+        clinic_store,
+        request,
+        ("booking-types", clinic.pk, profession),
+        lambda: tuple(appointment_types_for(professions={profession}, clinic=clinic)),
+    )
+
+
+def booking_costs_kept(request, *, clinic, types, payer: tuple, day) -> dict:
+    """costs_get for one payer (the practitioner's profession and agreement), kept
+    per clinic, types and day until the next staff edit (and apart on a demo site,
+    whose example rates only it shows)."""
+    types = tuple(types)
+    pks = tuple(t.pk for t in types)
+    key = ("booking-costs", clinic.pk, payer, pks, day, settings.DEMO_MODE)
+    return edits_fragment_in(
+        clinic_store,
+        request,
+        key,
+        lambda: costs_get(clinic=clinic, types=types, payers=[payer], day=day),
+    )

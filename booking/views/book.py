@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +19,10 @@ from booking.models import (
     Slot,
 )
 from booking.selectors import (
-    appointment_types_for,
+    booking_clinic_kept,
+    booking_costs_kept,
     booking_get_for_patient,
-    costs_get,
+    booking_types_kept,
     slot_list_open,
     slots_near,
 )
@@ -35,7 +37,6 @@ from booking.views.public import (
     SESSION_CONFIRMATION,
     WINDOW_MAX,
     booking_crumbs,
-    clinic_or_404,
     fallback_context,
 )
 from nemus_site.client_ip import client_ip
@@ -150,7 +151,11 @@ class SlotBookView(View):
     template_name = "booking/booking_form.html"
 
     def setup_slot(self, clinic_slug, slot_id):
-        clinic = clinic_or_404(clinic_slug, details=False)
+        # The clinic and its types are kept until the next staff edit; the time is
+        # asked for every time.
+        clinic = booking_clinic_kept(self.request, clinic_slug)
+        if clinic is None:
+            raise Http404("No such clinic")
         now = timezone.now()
         slot = (
             slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)
@@ -159,13 +164,11 @@ class SlotBookView(View):
         )
         types = []
         if slot is not None:
-            types = [
-                t
-                for t in appointment_types_for(
-                    professions={slot.practitioner.profession}, clinic=clinic
-                )
-                if t.fits_in(slot)
-            ]
+            slot.clinic = clinic  # its policy's change rule: no query of its own
+            kinds = booking_types_kept(
+                self.request, clinic=clinic, profession=slot.practitioner.profession
+            )
+            types = [t for t in kinds if t.fits_in(slot)]
         return clinic, slot, types
 
     @staticmethod
@@ -198,10 +201,11 @@ class SlotBookView(View):
             new_patient = new_patient_answer(request.GET)
         practitioner = slot.practitioner
         payer = (practitioner.profession, practitioner.public_agreement)
-        costs = costs_get(
+        costs = booking_costs_kept(
+            request,
             clinic=clinic,
             types=form.appointment_types.values(),
-            payers=[payer],
+            payer=payer,
             day=timezone.localtime(slot.starts_at).date(),
         )
         return render(

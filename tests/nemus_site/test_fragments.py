@@ -3,13 +3,17 @@ facts) are made once per worker and edit, also with the page cache off; open
 times are never kept; a staff edit shows at once; staff drafts never reach
 readers."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from booking.services import booking_create
+from clinics.hours import local_instant
 from conditions.models import Condition, ConditionItem
 from tests.booking.conftest import PATIENT
 from tests.factories import (
@@ -174,3 +178,46 @@ def test_the_finders_kept_facts_are_built_whole_and_read_only(client):
     assert kept_finder() is kept
     assert {pk: dict(parts) for pk, parts in kept.cards.items()} == before
     assert finder_day(facts, today + dt.timedelta(days=1)) is not days
+
+
+def test_the_booking_forms_clinic_facts_are_kept_until_a_staff_edit(client):
+    """A form GET asks only for its time once its clinic's facts (the clinic and
+    policy, the types offered there, their costs) are kept; a new price, a renamed
+    type or online booking closed show on the next form at once."""
+    from booking.models import ClinicBookingPolicy, ClinicPrice
+
+    kind = AppointmentTypeFactory(name="Oppfølging")
+    practitioner = PractitionerFactory()
+    clinic = practitioner.clinic
+    policy = ClinicBookingPolicy.objects.create(clinic=clinic)
+    # Two times the same day (the costs are kept per day), at midday in Oslo.
+    day = timezone.localdate() + dt.timedelta(days=3)
+    first, second = (
+        SlotFactory(practitioner=practitioner, starts_at=local_instant(day, time))
+        for time in (dt.time(11, 0), dt.time(12, 0))
+    )
+
+    def form_url(slot):
+        return f"/timebestilling/{clinic.slug}/{slot.pk}/"
+
+    assert "Oppfølging" in client.get(form_url(first)).content.decode()
+    read = tables_read(client, form_url(second))
+    assert "booking_slot" in read  # the time itself, asked every time
+    for table in (
+        "clinics_clinic",
+        "booking_clinicbookingpolicy",
+        "booking_appointmenttype",
+        "booking_clinicprice",
+        "booking_helforate",
+    ):
+        assert f'"{table}"' not in read, table
+    ClinicPrice.objects.create(clinic=clinic, appointment_type=kind, price_nok=777)
+    assert "777 kr" in client.get(form_url(second)).content.decode()
+    kind.name = "Kontrolltime"
+    kind.save()
+    assert "Kontrolltime" in client.get(form_url(second)).content.decode()
+    policy.online_booking = False
+    policy.save()
+    assert client.get(form_url(second)).status_code in (404, 410)
+    # A made-up clinic is answered 404 and not kept.
+    assert client.get("/timebestilling/finnes-ikke/1/").status_code == 404
