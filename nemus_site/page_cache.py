@@ -29,8 +29,9 @@ given the page as it was (`X-Cache: stale`) until the new one is stored, or, wit
 no earlier page at all, wait for it a moment. So 32 requests right after a save
 cause one render, not 32.
 
-Visitors with a session cookie (staff, a patient in the middle of booking) always
-get a freshly rendered page.
+Visitors with a session cookie (staff) always get a freshly rendered page. A
+patient who has just booked has none: the confirmation page is found by a signed
+cookie of its own (booking/views/book.py), and their next pages are the public ones.
 
 Only pages without a query string are kept here, in the shared cache. Pages with
 one (a search, a chosen day or filter) have no bound in number, so a flood of

@@ -17,7 +17,6 @@ from booking.views.manage import (
 )
 from booking.views.public import (
     NO_CHOICE,
-    SESSION_CONFIRMATION,
     WINDOW_MAX,
     ClinicSlotsView,
     DayViewFacts,
@@ -32,7 +31,6 @@ from booking.views.waitlist import (
 
 __all__ = [
     "NO_CHOICE",
-    "SESSION_CONFIRMATION",
     "SOONEST_CLINICS",
     "SOONEST_TIMES",
     "WINDOW_MAX",

@@ -1,12 +1,15 @@
 """Booking a time: the form, a refusal said clearly, the confirmation."""
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -34,7 +37,6 @@ from booking.services import (
 )
 from booking.views.answers import clinic_query, new_patient_answer
 from booking.views.public import (
-    SESSION_CONFIRMATION,
     WINDOW_MAX,
     booking_crumbs,
     fallback_context,
@@ -304,28 +306,51 @@ class SlotBookView(View):
             field = error.field if error.field in form.fields else None
             form.add_error(field, error.message)
             return self.render_form(request, clinic, slot, form, status=400)
-        request.session[SESSION_CONFIRMATION] = {
-            "booking": booking.pk,
-            "key": booking.key,
-            "at": timezone.now().timestamp(),
-        }
-        return redirect("booking:confirmation")
+        response = redirect("booking:confirmation")
+        confirmation_remember(response, booking)
+        return response
+
+
+# The booking just made, for its confirmation page: in a signed cookie of the
+# patient's browser (its id and a digest of its key, signed with the time), not in a
+# session: no row to write and read back for each booking, and the patient's next
+# pages stay the public ones (a session cookie makes every page rendered anew).
+CONFIRMATION_SALT = "booking.confirmation"
+
+
+def _key_digest(booking) -> str:
+    return hashlib.sha256(booking.key.encode()).hexdigest()[:24]
+
+
+def confirmation_remember(response, booking) -> None:
+    response.set_signed_cookie(
+        settings.BOOKING_CONFIRMATION_COOKIE_NAME,
+        f"{booking.pk}:{_key_digest(booking)}",
+        salt=CONFIRMATION_SALT,
+        max_age=settings.BOOKING_CONFIRMATION_MINUTES * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
 class ConfirmationView(View):
     """The booking just made, with the patient's details, for a few minutes only
-    (BOOKING_CONFIRMATION_MINUTES): on a shared computer the next person must not
-    find them. After that the page says the e-mail has them."""
+    (BOOKING_CONFIRMATION_MINUTES, the cookie's life and its signature's): on a
+    shared computer the next person must not find them. After that the page says
+    the e-mail has them."""
 
     def get(self, request):
-        stored = request.session.get(SESSION_CONFIRMATION)
-        if not isinstance(stored, dict):
-            return redirect("booking:index")
-        age = timezone.now().timestamp() - float(stored.get("at", 0))
-        if age > settings.BOOKING_CONFIRMATION_MINUTES * 60:
-            del request.session[SESSION_CONFIRMATION]
-            return render(
+        name = settings.BOOKING_CONFIRMATION_COOKIE_NAME
+        try:
+            stored = request.get_signed_cookie(
+                name,
+                salt=CONFIRMATION_SALT,
+                max_age=settings.BOOKING_CONFIRMATION_MINUTES * 60,
+            )
+        except signing.SignatureExpired:
+            response = render(
                 request,
                 "booking/booking_confirmation.html",
                 {
@@ -333,8 +358,17 @@ class ConfirmationView(View):
                     "breadcrumbs": booking_crumbs((_("Confirmation"), "")),
                 },
             )
-        booking = booking_get_for_patient(booking_id=stored.get("booking"))
-        if booking is None or booking.key != stored.get("key") or not booking.is_active:
+            response.delete_cookie(name, samesite="Lax")
+            return response
+        except (KeyError, signing.BadSignature):
+            return redirect("booking:index")
+        pk, _sep, digest = stored.partition(":")
+        booking = booking_get_for_patient(booking_id=int(pk)) if pk.isdigit() else None
+        if (
+            booking is None
+            or not constant_time_compare(_key_digest(booking), digest)
+            or not booking.is_active
+        ):
             return redirect("booking:index")
         return render(
             request,

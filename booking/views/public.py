@@ -43,7 +43,6 @@ from nemus_site.fragments import (
 )
 from nemus_site.page_cache import EDITS, TIMES, PublicPageMixin
 
-SESSION_CONFIRMATION = "booking_confirmation"
 # Further ahead than any clinic's online window.
 WINDOW_MAX = dt.timedelta(days=366)
 

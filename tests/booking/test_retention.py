@@ -9,7 +9,10 @@ from io import StringIO
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.management import CommandError, call_command
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -51,7 +54,7 @@ def test_purge_removes_old_mail_files_and_expired_sessions(settings, tmp_path):
 
 
 def test_the_confirmation_shows_details_for_minutes_only(
-    client, settings, slot, follow_up, django_capture_on_commit_callbacks
+    client, settings, slot, follow_up, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.BOOKING_CONFIRMATION_MINUTES = 15
     with translation.override("nb"):
@@ -59,21 +62,63 @@ def test_the_confirmation_shows_details_for_minutes_only(
             "booking:book", kwargs={"clinic": slot.clinic.slug, "slot_id": slot.pk}
         )
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, FORM)
+        booked = client.post(url, FORM)
     assert Booking.objects.count() == 1
+    # A cookie that lives as long as the page may show the details; no session.
+    cookie = booked.cookies["booked"]
+    assert cookie["max-age"] == 15 * 60
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert FORM["email"] not in cookie.value and FORM["name"] not in cookie.value
+    assert Session.objects.count() == 0
     page = client.get("/timebestilling/bekreftelse/").content.decode()
     assert FORM["email"] in page
-    session = client.session
-    stored = session["booking_confirmation"]
-    stored["at"] -= 16 * 60
-    session["booking_confirmation"] = stored
-    session.save()
-    page = client.get("/timebestilling/bekreftelse/").content.decode()
+    # Sixteen minutes later (a browser that kept the cookie longer than asked).
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    response = client.get("/timebestilling/bekreftelse/")
+    page = response.content.decode()
     assert FORM["email"] not in page
     assert FORM["name"] not in page
     assert "Bekreftelsen vises ikke lenger her" in page
-    # And it is gone from the session: the next visit starts over.
+    # And it is gone from the browser: the next visit starts over.
+    assert response.cookies["booked"].value == ""
     assert client.get("/timebestilling/bekreftelse/").status_code == 302
+
+
+def test_a_confirmation_cookie_forged_or_for_another_booking_shows_nothing(
+    client, slot, follow_up
+):
+    """The cookie is signed and names the booking's key: a changed id, a made-up
+    value or another booking's id with this key's digest lead back to the start."""
+    with translation.override("nb"):
+        url = reverse(
+            "booking:book", kwargs={"clinic": slot.clinic.slug, "slot_id": slot.pk}
+        )
+    value = client.post(url, FORM).cookies["booked"].value
+    booking = Booking.objects.get()
+    request = RequestFactory().get("/")
+    request.COOKIES["booked"] = value
+    stored = request.get_signed_cookie("booked", salt="booking.confirmation")
+    pk, _digest = stored.split(":")
+    assert pk == str(booking.pk)
+    # Signed as ours, but naming this booking with a digest not of its key.
+    other = HttpResponse()
+    other.set_signed_cookie(
+        "booked", f"{pk}:{'0' * 24}", salt="booking.confirmation", max_age=900
+    )
+    forged = [
+        value.replace(f"{pk}:", f"{int(pk) + 1}:", 1),
+        "1:abc",
+        value[:-2] + "xx",
+        other.cookies["booked"].value,
+    ]
+    for cookie in forged:
+        client.cookies["booked"] = cookie
+        response = client.get("/timebestilling/bekreftelse/")
+        assert response.status_code == 302, cookie
+        assert FORM["email"] not in response.content.decode()
+    client.cookies["booked"] = value
+    assert FORM["email"] in client.get("/timebestilling/bekreftelse/").content.decode()
 
 
 def test_purge_removes_old_sms_files_and_feed_fetches(settings, tmp_path, practitioner):
