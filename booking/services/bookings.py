@@ -181,7 +181,7 @@ def booking_create(
                 kinds.append(BookingEmail.Kind.CLINIC_NOTICE)
             queued = [email_queue(booking, kind) for kind in kinds]
             queued = [record for record in queued if record is not None]
-            texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION)]
+            texts = [sms_queue(booking, BookingSms.Kind.CONFIRMATION, claimed=True)]
             transaction.on_commit(lambda: send_queued(queued, texts))
     # What a restore from backup would lose, to find the patient again (the
     # reference, the clinic and the time; never who): docs/operations.md.
@@ -304,7 +304,7 @@ def _move(*, booking_id: int, new_slot_id: int, now, by_patient: bool) -> Bookin
         booking.sms_messages.filter(
             sent_at__isnull=True, kind=BookingSms.Kind.REMINDER
         ).delete()
-        texts = [sms_queue(booking, BookingSms.Kind(kind))]
+        texts = [sms_queue(booking, BookingSms.Kind(kind), claimed=True)]
         transaction.on_commit(lambda: send_queued(queued, texts))
         waitlist_slots_opened([old_slot_id])
     logger.info(

@@ -48,16 +48,17 @@ def email_queue(booking: Booking, kind: str) -> BookingEmail | None:
     return BookingEmail.objects.create(booking=booking, kind=kind, to=booking.email)
 
 
-def _send_one(record: BookingEmail, sender) -> bool:
-    """Send one queued e-mail: sent, or the failure recorded for a later run. The
-    patient's address is erased from the row once sent or given up (after
-    BookingEmail.MAX_ATTEMPTS)."""
+_EMAIL_FIELDS = ["attempts", "last_error", "sent_at", "to"]
+
+
+def _attempt_one(record: BookingEmail, sender) -> bool:
+    """Try one queued e-mail, the outcome set on `record` but not saved (the caller
+    saves it): sent, or the failure for a later run. The patient's address is
+    erased once sent or given up (after BookingEmail.MAX_ATTEMPTS)."""
     record.attempts += 1
-    fields = ["attempts", "last_error", "sent_at", "to"]
     if record.kind != BookingEmail.Kind.CLINIC_NOTICE and not record.to:
         record.attempts = max(record.attempts, BookingEmail.MAX_ATTEMPTS)
         record.last_error = "no address"
-        record.save(update_fields=fields)
         return False
     try:
         sender(record)
@@ -65,7 +66,6 @@ def _send_one(record: BookingEmail, sender) -> bool:
         record.last_error = type(error).__name__[:300]
         if record.attempts >= BookingEmail.MAX_ATTEMPTS:
             record.to = ""  # given up: the address is not kept any longer
-        record.save(update_fields=fields)
         logger.warning(
             "booking e-mail failed: email=%s kind=%s attempt=%s error=%s",
             record.pk,
@@ -77,8 +77,14 @@ def _send_one(record: BookingEmail, sender) -> bool:
     record.sent_at = timezone.now()
     record.last_error = ""
     record.to = ""
-    record.save(update_fields=fields)
     return True
+
+
+def _send_one(record: BookingEmail, sender) -> bool:
+    """Send one queued e-mail and record the outcome."""
+    sent = _attempt_one(record, sender)
+    record.save(update_fields=_EMAIL_FIELDS)
+    return sent
 
 
 def emails_send(records=None) -> tuple[int, int]:
@@ -121,10 +127,26 @@ def reminders_queue(*, now=None) -> int:
 
 
 def send_queued(emails, texts) -> None:
-    """After a commit: the e-mails, then the SMS. A failure of one never stops the
-    other, and neither ever undoes what was committed."""
-    emails_send(emails)
-    sms_send([text for text in texts if text is not None])
+    """After a commit: the e-mails, then the SMS (queued claimed by this request:
+    sms_queue(claimed=True), so no other sender takes them meanwhile), and what
+    happened to each recorded together, in one transaction (one write for a
+    booking's messages, not one per message and one more per claim). A failure of
+    one never stops the other, and neither ever undoes what was committed. Should
+    the process die before the end, an unsent e-mail is sent by the scheduled run
+    (again, if it had gone out) and a claimed SMS is marked uncertain (never sent
+    twice): send_booking_emails."""
+    texts = [text for text in texts if text is not None]
+    for record in emails:
+        _attempt_one(record, send_booking_email)
+    for text in texts:
+        _deliver_outcome(text, _deliver_booking_sms)
+    with transaction.atomic():
+        for record in emails:
+            record.save(update_fields=_EMAIL_FIELDS)
+        for text in texts:
+            text.save()
+    for text in texts:
+        _log_unsent(text)
 
 
 # --- SMS ---------------------------------------------------------------------------
@@ -135,13 +157,15 @@ SMS_MAX_ATTEMPTS = 5
 SMS_CLAIM_LIFETIME = dt.timedelta(minutes=10)
 
 
-def sms_queue(booking: Booking, kind: str) -> BookingSms | None:
+def sms_queue(booking: Booking, kind: str, *, claimed=False) -> BookingSms | None:
     """An SMS to the booking's mobile number, to be sent after the commit; None
-    when the booking has no number or a landline."""
+    when the booking has no number or a landline. `claimed`: taken by the caller,
+    who sends it after the commit (send_queued), as _claim would."""
     if not booking.phone or not is_mobile(booking.phone):
         return None
+    claim = {"claimed_at": timezone.now(), "attempts": 1} if claimed else {}
     return BookingSms.objects.create(
-        booking=booking, kind=kind, to=booking.phone, key=new_message_key()
+        booking=booking, kind=kind, to=booking.phone, key=new_message_key(), **claim
     )
 
 
@@ -172,6 +196,15 @@ def send_claimed(record: "BookingSms | WaitlistMessage", now, deliver) -> bool:
     recorded: sent, retry later, rejected for good, or uncertain (never again)."""
     if not _claim(record, now):
         return False
+    _deliver_outcome(record, deliver)
+    record.save()
+    _log_unsent(record)
+    return record.sent_at is not None
+
+
+def _deliver_outcome(record: "BookingSms | WaitlistMessage", deliver) -> None:
+    """`deliver(record)` for a claimed message, the outcome set on `record` (not
+    saved): sent, retry later, rejected for good, or uncertain (never again)."""
     record.claimed_at = None
     try:
         record.provider_id = deliver(record)[:64]
@@ -188,7 +221,9 @@ def send_claimed(record: "BookingSms | WaitlistMessage", now, deliver) -> bool:
     else:
         record.sent_at = timezone.now()
         record.last_error = ""
-    record.save()
+
+
+def _log_unsent(record: "BookingSms | WaitlistMessage") -> None:
     if record.sent_at is None:
         logger.warning(
             "%s not sent: id=%s kind=%s attempt=%s error=%s",
@@ -198,7 +233,6 @@ def send_claimed(record: "BookingSms | WaitlistMessage", now, deliver) -> bool:
             record.attempts,
             record.last_error,
         )
-    return record.sent_at is not None
 
 
 def _deliver_booking_sms(record: BookingSms) -> str:

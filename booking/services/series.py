@@ -99,7 +99,7 @@ def booking_series_create(*, booking: Booking, slot_ids, now=None):
         first = min(booked, key=lambda b: b.slot.starts_at)
         with transaction.atomic():
             emails = [email_queue(first, BookingEmail.Kind.SERIES)]
-            texts = [sms_queue(first, BookingSms.Kind.SERIES)]
+            texts = [sms_queue(first, BookingSms.Kind.SERIES, claimed=True)]
             transaction.on_commit(
                 lambda: send_queued([e for e in emails if e is not None], texts)
             )

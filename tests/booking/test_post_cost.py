@@ -82,3 +82,27 @@ def test_a_booking_post_does_its_work_once(
     # whose new version commits with the booking).
     in_database = isinstance(caches["default"], DatabaseCache)
     assert cache_calls["incr"] == (1 if in_database else 2)
+    # What happened to the e-mail and the SMS: an update each (the SMS was queued
+    # claimed by the request that sends it: no claim of its own).
+    updates = tables(queries.captured_queries, "UPDATE")
+    assert updates["booking_bookingemail"] == 1
+    assert updates["booking_bookingsms"] == 1
+    if connection.vendor == "sqlite":
+        # Three writes, each a transaction taking the database's write lock
+        # once: the address's count, the booking, what its messages did.
+        assert write_transactions(queries.captured_queries) == (3, 0)
+
+
+def write_transactions(queries) -> tuple[int, int]:
+    """(transactions, writes outside one) in SQLite's captured SQL."""
+    transactions = outside = 0
+    inside = False
+    for query in queries:
+        sql = query["sql"]
+        if sql.startswith("BEGIN"):
+            transactions, inside = transactions + 1, True
+        elif sql.startswith(("COMMIT", "ROLLBACK")):
+            inside = False
+        elif sql.startswith(("INSERT", "UPDATE", "DELETE")) and not inside:
+            outside += 1
+    return transactions, outside

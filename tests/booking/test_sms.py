@@ -234,6 +234,45 @@ def test_a_claim_left_by_a_dead_sender_is_marked_uncertain(booked, provider):
     assert provider.accepted == []
 
 
+def test_a_sender_dead_after_the_commit_costs_no_double_message(
+    slot, follow_up, provider, django_capture_on_commit_callbacks
+):
+    """The booking's SMS is queued claimed by the request that sends it after the
+    commit. Should that process die first, the scheduled run sends the e-mail and
+    leaves the SMS alone; once the claim is old it is marked uncertain, never sent
+    (a second SMS is worse than none: the e-mail has the details)."""
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    assert callbacks  # the sending, which the dead process never ran
+    record = BookingSms.objects.get(booking=booking)
+    assert record.claimed_at is not None and record.attempts == 1
+    call_command("send_booking_emails")
+    assert [m.to for m in mail.outbox] == [[PATIENT["email"]]]
+    assert provider.accepted == []
+    BookingSms.objects.update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    call_command("send_booking_emails")
+    record.refresh_from_db()
+    assert record.uncertain and record.sent_at is None
+    assert provider.accepted == [] and len(mail.outbox) == 1
+
+
+def test_an_sms_refused_still_records_the_email_sent(
+    slot, follow_up, provider, django_capture_on_commit_callbacks
+):
+    """The outcomes are recorded together after both were tried: one failing
+    never loses the other's."""
+    provider.mode = "400"
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(slot_id=slot.pk, appointment_type=follow_up, **PATIENT)
+    email = booking.emails.get(kind="confirmation")
+    assert email.sent_at is not None and email.to == "" and email.attempts == 1
+    text = BookingSms.objects.get(booking=booking)
+    assert text.given_up and text.claimed_at is None and text.sent_at is None
+    assert len(mail.outbox) == 1
+
+
 def test_no_number_or_text_in_the_logs(booked, provider, caplog):
     provider.mode = "500"
     with caplog.at_level(logging.DEBUG):
