@@ -147,6 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Django's backend with the writers queued by a file lock beside the database,
+    # not by SQLite's sleeps (nemus_site/sqlite_backend/base.py says why).
+    DATABASES["default"]["ENGINE"] = "nemus_site.sqlite_backend"
 
 # --- Cache -----------------------------------------------------------------------
 # Redis when configured; otherwise the database cache, which every worker shares

@@ -18,7 +18,7 @@ STORAGES = {
 # Fast hashing: tests create many users; the real hasher is tested by Django itself.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "nemus_site.sqlite_backend":
     # A file, not memory: tests run with the same WAL and locking as production, and
     # the live server's threads share the database.
     (BASE_DIR / "var").mkdir(exist_ok=True)
