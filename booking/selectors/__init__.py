@@ -38,6 +38,7 @@ from booking.selectors.day_view import (
 from booking.selectors.kept import (
     booking_clinic_kept,
     booking_costs_kept,
+    booking_practitioners_kept,
     booking_types_kept,
     next_open_kept,
     per_clinic_kept,
@@ -45,6 +46,7 @@ from booking.selectors.kept import (
 )
 from booking.selectors.open_times import (
     FIRST_OPEN,
+    OPEN_SLOT,
     SOONEST_SPAN,
     FirstOpen,
     appointment_types_for,
@@ -54,6 +56,7 @@ from booking.selectors.open_times import (
     open_filters,
     open_in_window,
     slot_list_open,
+    slot_open_get,
     slots_near,
     soonest_slots_by_clinic,
 )
@@ -74,6 +77,7 @@ __all__ = [
     "DAY_TIMES",
     "FIRST_OPEN",
     "FIRST_START",
+    "OPEN_SLOT",
     "OUTBOX_MAX_BACKLOG",
     "OUTBOX_MAX_WAIT",
     "SOONEST_SPAN",
@@ -96,6 +100,7 @@ __all__ = [
     "booking_clinic_kept",
     "booking_costs_kept",
     "booking_get_for_patient",
+    "booking_practitioners_kept",
     "booking_types_kept",
     "calendar_conflicts",
     "calendar_feed_events",
@@ -114,6 +119,7 @@ __all__ = [
     "price_list_get",
     "slot_day_get",
     "slot_list_open",
+    "slot_open_get",
     "slots_near",
     "soonest_kept",
     "soonest_slots_by_clinic",

@@ -20,7 +20,7 @@ from booking.selectors.open_times import (
     soonest_slots_by_clinic,
 )
 from booking.selectors.prices import costs_get
-from clinics.models import Clinic
+from clinics.models import Clinic, Practitioner
 from nemus_site.fragments import clinic_store, edits_fragment_in, times_fragments
 
 
@@ -106,6 +106,17 @@ def booking_clinic_kept(request, slug: str):
         return edits_fragment_in(clinic_store, request, ("booking-clinic", slug), build)
     except _NoSuchClinic:
         return None
+
+
+def booking_practitioners_kept(request, clinic) -> dict:
+    """{id: Practitioner} of the clinic's practitioners, kept until the next staff
+    edit: the booking form names the one whose time it is."""
+    return edits_fragment_in(
+        clinic_store,
+        request,
+        ("booking-practitioners", clinic.pk),
+        lambda: {p.pk: p for p in Practitioner.objects.filter(clinic=clinic)},
+    )
 
 
 def booking_types_kept(request, *, clinic, profession: str) -> tuple:

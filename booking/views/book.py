@@ -25,8 +25,10 @@ from booking.selectors import (
     booking_clinic_kept,
     booking_costs_kept,
     booking_get_for_patient,
+    booking_practitioners_kept,
     booking_types_kept,
     slot_list_open,
+    slot_open_get,
     slots_near,
 )
 from booking.services import (
@@ -158,15 +160,14 @@ class SlotBookView(View):
         clinic = booking_clinic_kept(self.request, clinic_slug)
         if clinic is None:
             raise Http404("No such clinic")
-        now = timezone.now()
-        slot = (
-            slot_list_open(clinic=clinic, start=now, end=now + WINDOW_MAX)
-            .filter(pk=slot_id)
-            .first()
+        slot = slot_open_get(
+            clinic=clinic,
+            slot_id=slot_id,
+            now=timezone.now(),
+            practitioners=booking_practitioners_kept(self.request, clinic),
         )
         types = []
         if slot is not None:
-            slot.clinic = clinic  # its policy's change rule: no query of its own
             kinds = booking_types_kept(
                 self.request, clinic=clinic, profession=slot.practitioner.profession
             )

@@ -158,6 +158,8 @@ def test_a_slot_taken_meanwhile_is_told_kindly_with_other_times(
     ("slot_id", "status", "says"),
     [
         (999999, 404, "Den tiden kan ikke lenger bestilles på nettet."),
+        # Longer than any id a database can hold.
+        (99999999999999999999, 404, "Den tiden kan ikke lenger bestilles på nettet."),
         ("abc", 404, "Fant ikke siden"),
     ],
 )
@@ -167,6 +169,10 @@ def test_a_tampered_slot_id_gets_a_clear_page(
     response = client.get(f"/timebestilling/nemus-testby/{slot_id}/")
     assert response.status_code == status
     assert says in response.content.decode()
+    response = client.post(f"/timebestilling/nemus-testby/{slot_id}/", FORM)
+    assert response.status_code == status
+    assert says in response.content.decode()
+    assert Booking.objects.count() == 0
 
 
 def test_a_slot_of_another_clinic_cannot_be_booked_through_this_one(

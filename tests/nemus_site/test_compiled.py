@@ -288,3 +288,60 @@ def test_what_compiled_py_reads_of_djangos_compiler_is_there(clinics):
     assert isinstance(compiler, SQLCompiler)
     (expression, _sql, alias), *_rest = compiler.select[: compiler.col_count]
     assert alias == "pk" and expression.target.name == "id"
+
+
+def test_the_booking_forms_time_is_kept_compiled_and_open_as_the_orm_says(clinics):
+    """slot_open_get (the booking form's GET and POST) answers as slot_list_open:
+    an open time with its practitioner; nothing for a time booked, withdrawn,
+    inside the notice, past the horizon, of another clinic, of a practitioner who
+    left, at a clinic that takes no bookings online, or an id no slot can have."""
+    from booking.models import ClinicBookingPolicy
+    from booking.selectors import OPEN_SLOT, slot_list_open, slot_open_get
+
+    clinic, other = clinics[0], clinics[1]
+    policy = ClinicBookingPolicy.objects.create(
+        clinic=clinic, min_notice_hours=2, max_days_ahead=10
+    )
+    person = clinic.practitioners.get(profession="kiropraktor")
+    open_slot = SlotFactory(practitioner=person, starts_at=at(3, 10))
+    booked = SlotFactory(practitioner=person, starts_at=at(3, 11))
+    booking_create(
+        slot_id=booked.pk, appointment_type=AppointmentTypeFactory(), **PATIENT
+    )
+    withdrawn = SlotFactory(practitioner=person, starts_at=at(3, 12), is_withdrawn=True)
+    soon = SlotFactory(
+        practitioner=person,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    far = SlotFactory(practitioner=person, starts_at=at(20, 10))
+    elsewhere = other.slots.first()
+    left = PractitionerFactory(clinic=clinic, is_active=False)
+    leaver = SlotFactory(practitioner=left, starts_at=at(3, 13))
+    now = timezone.now()
+    clinic = Clinic.objects.select_related("booking_policy").get(pk=clinic.pk)
+
+    def orm(slot_id):
+        return (
+            slot_list_open(clinic=clinic, start=now, end=now + dt.timedelta(days=366))
+            .filter(pk=slot_id)
+            .first()
+        )
+
+    practitioners = {person.pk: person}
+    for slot in (open_slot, booked, withdrawn, soon, far, elsewhere, leaver):
+        found = slot_open_get(
+            clinic=clinic, slot_id=slot.pk, now=now, practitioners=practitioners
+        )
+        expected = orm(slot.pk)
+        assert (found and found.pk) == (expected and expected.pk), slot
+    found = slot_open_get(clinic=clinic, slot_id=open_slot.pk, now=now)
+    assert (found.starts_at, found.ends_at) == (open_slot.starts_at, open_slot.ends_at)
+    assert found.practitioner.name == person.name and found.clinic is clinic
+    assert found.minutes == 30
+    values = {"slot_id": open_slot.pk, "clinic_id": clinic.pk, **window(now)}
+    assert kept(OPEN_SLOT, **values)
+    assert slot_open_get(clinic=clinic, slot_id=2**63, now=now) is None
+    policy.online_booking = False
+    policy.save()
+    clinic = Clinic.objects.select_related("booking_policy").get(pk=clinic.pk)
+    assert slot_open_get(clinic=clinic, slot_id=open_slot.pk, now=now) is None
