@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from booking.views.public import (
     fallback_context,
 )
 from nemus_site.client_ip import client_ip
+from nemus_site.fragments import clinic_store, edits_fragment_in
 from nemus_site.ratelimit import rate_limit_hit, rate_limit_key
 
 
@@ -148,6 +150,13 @@ def prefilled_form(data, types) -> tuple[BookingForm, bool]:
     return BookingForm(appointment_types=types, initial=initial), left_out
 
 
+# What a form not yet sent may have chosen for the patient (the type when only one
+# fits, the answer to "first time with us?" given before the times): its fields
+# are kept with these as the key. Anything else (a form filled in from before)
+# is rendered for its request alone.
+KEPT_INITIAL = {"appointment_type", "is_new_patient"}
+
+
 @method_decorator(never_cache, name="dispatch")
 class SlotBookView(View):
     """The short form for one open time; post/redirect/get to the confirmation."""
@@ -204,23 +213,43 @@ class SlotBookView(View):
             new_patient = new_patient_answer(request.GET)
         practitioner = slot.practitioner
         payer = (practitioner.profession, practitioner.public_agreement)
+        day = timezone.localtime(slot.starts_at).date()
+        kinds = tuple(form.appointment_types.values())
         costs = booking_costs_kept(
-            request,
-            clinic=clinic,
-            types=form.appointment_types.values(),
-            payer=payer,
-            day=timezone.localtime(slot.starts_at).date(),
+            request, clinic=clinic, types=kinds, payer=payer, day=day
         )
+        fields = {
+            "form": form,
+            "costs": [costs[(*payer, kind.pk)] for kind in kinds],
+        }
+        fields_html = None
+        if not form.is_bound and set(form.initial) <= KEPT_INITIAL:
+            # Not yet sent, nothing typed in it: the same fields for every patient
+            # given this clinic's types and the choices already made.
+            key = (
+                "booking-form-fields",
+                clinic.pk,
+                tuple(kind.pk for kind in kinds),
+                tuple(sorted(form.initial.items())),
+                payer,
+                day,
+                translation.get_language(),
+                settings.DEMO_MODE,
+            )
+            fields_html = edits_fragment_in(
+                clinic_store,
+                request,
+                key,
+                lambda: render_to_string("booking/_form_fields.html", fields),
+            )
         return render(
             request,
             self.template_name,
             {
                 "clinic": clinic,
                 "slot": slot,
-                "form": form,
-                "costs": [
-                    costs[(*payer, kind.pk)] for kind in form.appointment_types.values()
-                ],
+                **fields,
+                "fields_html": fields_html,
                 "other_times_url": reverse("booking:clinic", args=[clinic.slug])
                 + clinic_query("", new_patient),
                 **extra,

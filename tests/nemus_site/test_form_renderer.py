@@ -27,6 +27,9 @@ FAST = "nemus_site.form_renderer.FastWidgetRenderer"
 
 def _page(client, settings, renderer, method, path, data=None):
     settings.FORM_RENDERER = renderer
+    # Every part rendered by this renderer: no page or part kept from the other's.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.NEMUS_FRAGMENT_CACHE = False
     response = getattr(client, method)(path, data or {})
     html = response.content.decode()
     # The form token is masked anew on every rendering.

@@ -4,6 +4,7 @@ times are never kept; a staff edit shows at once; staff drafts never reach
 readers."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -221,3 +222,42 @@ def test_the_booking_forms_clinic_facts_are_kept_until_a_staff_edit(client):
     assert client.get(form_url(second)).status_code in (404, 410)
     # A made-up clinic is answered 404 and not kept.
     assert client.get("/timebestilling/finnes-ikke/1/").status_code == 404
+
+
+def test_a_booking_form_not_yet_sent_is_written_from_kept_fields(client, settings):
+    """The fields of a form not yet sent are the same for every patient at the
+    clinic that day: kept, and the page is byte for byte the page rendered whole.
+    A form sent back with errors, or filled in from before, is never kept: what a
+    patient typed stays in their own page."""
+    from nemus_site.fragments import clinic_store
+
+    AppointmentTypeFactory()
+    practitioner = PractitionerFactory()
+    clinic = practitioner.clinic
+    day = timezone.localdate() + dt.timedelta(days=3)
+    first, second = (
+        SlotFactory(practitioner=practitioner, starts_at=local_instant(day, time))
+        for time in (dt.time(11, 0), dt.time(12, 0))
+    )
+
+    def page(slot, **data):
+        url = f"/timebestilling/{clinic.slug}/{slot.pk}/"
+        response = client.post(url, data) if data else client.get(url)
+        html = response.content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    page(first)
+    kept = [key for key in clinic_store.values if key[0] == "booking-form-fields"]
+    assert len(kept) == 1
+    from_kept = page(second)
+    settings.NEMUS_FRAGMENT_CACHE = False
+    assert from_kept == page(second)
+    settings.NEMUS_FRAGMENT_CACHE = True
+    sent = page(second, name="Kari Fjellheim", phone="12", email="kari@")
+    assert 'value="Kari Fjellheim"' in sent
+    assert "Kari Fjellheim" not in page(second)
+    prefilled = page(second, prefill="1", name="Kari Fjellheim", phone="912 34 567")
+    assert 'value="Kari Fjellheim"' in prefilled
+    assert not any(
+        "Kari Fjellheim" in str(value) for value in clinic_store.values.values()
+    )
