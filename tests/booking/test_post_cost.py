@@ -63,6 +63,8 @@ def test_a_booking_post_does_its_work_once(
 
     inserts = tables(queries.captured_queries, "INSERT")
     assert inserts == {
+        # The address's count: one upsert (nemus_site/ratelimit.py).
+        "nemus_site_ratelimitcounter": 1,
         "booking_booking": 1,
         "booking_bookingemail": 1,
         "booking_bookingsms": 1,

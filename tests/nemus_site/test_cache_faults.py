@@ -8,6 +8,8 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -148,6 +150,37 @@ def test_the_limit_counts_in_its_window_and_starts_again_after_it():
     later = start + dt.timedelta(minutes=61)
     assert rate_limit_hit(key="k", limit=3, window=window, now=later) is False
     assert RateLimitCounter.objects.get(key="k").count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hits_at_once_are_all_counted_in_one_statement_each():
+    """Eight hits on one key from eight connections at once: each counted (the
+    ninth is over a limit of eight); a hit is one statement, not a lookup, a
+    lock and a write."""
+    window = dt.timedelta(hours=1)
+    barrier = threading.Barrier(8)
+    results = []
+
+    def hit():
+        barrier.wait()
+        try:
+            results.append(rate_limit_hit(key="burst", limit=8, window=window))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [False] * 8
+    assert RateLimitCounter.objects.get(key="burst").count == 8
+    with CaptureQueriesContext(connection) as queries:
+        assert rate_limit_hit(key="burst", limit=8, window=window) is True
+    statements = [
+        q["sql"] for q in queries if not q["sql"].startswith(("BEGIN", "COMMIT"))
+    ]
+    assert len(statements) == 1 and "RETURNING" in statements[0]
 
 
 def test_filling_the_cache_never_resets_the_booking_limit(client, settings, open_slot):
