@@ -91,19 +91,22 @@ class _NoSuchClinic(Exception):
     """Not kept: a made-up address must not fill the store."""
 
 
-def booking_clinic_kept(request, slug: str):
-    """The clinic at `slug` with its booking policy (None: there is none), kept
-    until the next staff edit."""
+def booking_clinic_kept(request, slug: str | None = None, *, pk: int | None = None):
+    """The clinic at `slug` (or with `pk`) with its booking policy (None: there is
+    none), kept until the next staff edit."""
 
     def build():
-        clinic = Clinic.objects.select_related("booking_policy").filter(slug=slug)
-        found = clinic.first()
+        clinics = Clinic.objects.select_related("booking_policy")
+        found = (
+            clinics.filter(slug=slug) if pk is None else clinics.filter(pk=pk)
+        ).first()
         if found is None:
             raise _NoSuchClinic
         return found
 
+    key = ("booking-clinic", slug) if pk is None else ("booking-clinic-id", pk)
     try:
-        return edits_fragment_in(clinic_store, request, ("booking-clinic", slug), build)
+        return edits_fragment_in(clinic_store, request, key, build)
     except _NoSuchClinic:
         return None
 

@@ -25,7 +25,6 @@ from booking.models import (
 from booking.selectors import (
     booking_clinic_kept,
     booking_costs_kept,
-    booking_get_for_patient,
     booking_practitioners_kept,
     booking_types_kept,
     slot_list_open,
@@ -393,20 +392,35 @@ class ConfirmationView(View):
         except (KeyError, signing.BadSignature):
             return redirect("booking:index")
         pk, _sep, digest = stored.partition(":")
-        booking = booking_get_for_patient(booking_id=int(pk)) if pk.isdigit() else None
+        booking = None
+        if pk.isdigit():
+            # The clinic and its prices are kept (booking_get_for_patient would
+            # read them with the booking).
+            booking = (
+                Booking.objects.select_related("slot__practitioner", "appointment_type")
+                .filter(pk=int(pk))
+                .first()
+            )
         if (
             booking is None
             or not constant_time_compare(_key_digest(booking), digest)
             or not booking.is_active
         ):
             return redirect("booking:index")
+        slot = booking.slot
+        slot.clinic = booking_clinic_kept(request, pk=slot.clinic_id)
+        kinds = booking_types_kept(
+            request, clinic=slot.clinic, profession=slot.practitioner.profession
+        )
+        kind = next((k for k in kinds if k.pk == booking.appointment_type_id), None)
         return render(
             request,
             "booking/booking_confirmation.html",
             {
                 "booking": booking,
-                "slot": booking.slot,
-                "clinic": booking.slot.clinic,
+                "slot": slot,
+                "clinic": slot.clinic,
+                "price": booking.price if kind is None else kind.price,
                 "breadcrumbs": booking_crumbs((_("Confirmation"), "")),
             },
         )

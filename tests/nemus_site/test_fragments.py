@@ -261,3 +261,41 @@ def test_a_booking_form_not_yet_sent_is_written_from_kept_fields(client, setting
     assert not any(
         "Kari Fjellheim" in str(value) for value in clinic_store.values.values()
     )
+
+
+def test_the_confirmation_reads_the_booking_and_keeps_the_clinic(
+    client, django_capture_on_commit_callbacks
+):
+    """The confirmation page asks only for the booking once the clinic and its
+    prices are kept (the worker's first confirmation there read them); the
+    clinic's own price shown."""
+    from booking.models import ClinicPrice
+
+    kind = AppointmentTypeFactory()
+    first = SlotFactory()
+    second = SlotFactory(
+        practitioner=first.practitioner,
+        starts_at=first.starts_at + dt.timedelta(hours=1),
+    )
+    ClinicPrice.objects.create(
+        clinic=first.clinic, appointment_type=kind, price_nok=640
+    )
+    form = {
+        "appointment_type": kind.slug,
+        "name": "Test Testesen",
+        "email": "test@example.invalid",
+        "is_new_patient": "tidligere",
+        "privacy": "on",
+    }
+    read = []
+    for number, slot in enumerate((first, second)):
+        url = f"/timebestilling/{slot.clinic.slug}/{slot.pk}/"
+        with django_capture_on_commit_callbacks(execute=True):
+            booked = client.post(url, {**form, "phone": f"91234 56{number}"})
+        read.append(tables_read(client, booked["Location"]))
+    assert 'FROM "clinics_clinic"' in read[0]  # the worker's first there
+    assert '"booking_booking"' in read[1]
+    for table in ("clinics_clinic", "booking_clinicprice", "booking_appointmenttype"):
+        assert f'FROM "{table}"' not in read[1], table
+    page = client.get(booked["Location"]).content.decode()
+    assert "640 kr" in page and first.clinic.name in page
