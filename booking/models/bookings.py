@@ -144,7 +144,11 @@ class Booking(models.Model):
     @property
     def price(self) -> int:
         """The appointment's price at its clinic (the clinic's own, else the
-        type's): one query."""
+        type's): one query, none when the type came with that clinic's prices
+        (booking.selectors.appointment_types_for, as the booking form has it)."""
+        kind = self.appointment_type
+        if getattr(kind, "price_clinic_id", None) == self.slot.clinic_id:
+            return kind.price
         own = (
             ClinicPrice.objects.filter(
                 clinic_id=self.slot.clinic_id,

@@ -9,9 +9,11 @@ from django.db import router
 from django.db.models import (
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Value,
     Window,
 )
 from django.db.models.functions import DenseRank
@@ -39,7 +41,9 @@ def appointment_types_for(*, professions, clinic=None) -> list[AppointmentType]:
                 ClinicPrice.objects.filter(
                     clinic=clinic, appointment_type=OuterRef("pk")
                 ).values("price_nok")[:1]
-            )
+            ),
+            # Whose price `clinic_price` is (Booking.price trusts it for that clinic).
+            price_clinic_id=Value(clinic.pk, output_field=IntegerField()),
         )
     return [kind for kind in types if wanted & set(kind.professions)]
 

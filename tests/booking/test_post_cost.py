@@ -75,6 +75,8 @@ def test_a_booking_post_does_its_work_once(
     # Not the clinic's hours, closures or staff: the form's page does not show them.
     for table in ("clinics_openinghours", "clinics_closure", "clinics_practitioner"):
         assert selects[table] == 0, table
+    # Nor the price again for the e-mail: the type came with the clinic's prices.
+    assert selects["booking_clinicprice"] == 0
     # The slot twice (found, then locked), the booking table for the one-active
     # check, the phone's cap and the reference; never the booking again to send.
     assert selects["booking_slot"] == 2
