@@ -1,4 +1,5 @@
-"""A booking as its patient's link opens it, and the e-mail outbox's health."""
+"""A booking as its patient's link opens it, the e-mail outbox's health, and the
+reads booking_create makes inside its transaction, compiled once."""
 
 import datetime as dt
 
@@ -7,6 +8,43 @@ from django.utils import timezone
 from booking.models import (
     Booking,
     BookingEmail,
+    WaitlistOffer,
+)
+from nemus_site.compiled import CompiledQuery
+
+# What booking_create asks while it holds the write lock (on SQLite, every other
+# writer waits meanwhile): built and compiled once per process (nemus_site/compiled.py)
+# instead of by the ORM for every booking.
+SLOT_TAKEN = CompiledQuery(
+    lambda *, slot_id: Booking.objects.filter(
+        slot_id=slot_id, status__in=Booking.ACTIVE_STATUSES
+    ).values_list("pk")[:1],
+    model=Booking,
+    columns=["pk"],
+)
+WEB_BOOKINGS_AHEAD = CompiledQuery(
+    lambda *, phone, now: Booking.objects.filter(
+        phone=phone,
+        channel=Booking.Channel.WEB,
+        status=Booking.Status.CONFIRMED,
+        slot__starts_at__gt=now,
+    ).values_list("pk"),
+    model=Booking,
+    columns=["pk"],
+)
+REFERENCE_TAKEN = CompiledQuery(
+    lambda *, reference: Booking.objects.filter(reference=reference).values_list("pk")[
+        :1
+    ],
+    model=Booking,
+    columns=["pk"],
+)
+SLOT_OFFERED = CompiledQuery(
+    lambda *, slot_id: WaitlistOffer.objects.filter(slot_id=slot_id).values_list("pk")[
+        :1
+    ],
+    model=WaitlistOffer,
+    columns=["pk"],
 )
 
 

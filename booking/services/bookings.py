@@ -20,6 +20,12 @@ from booking.models import (
     WaitlistEntry,
     new_booking_reference,
 )
+from booking.selectors.bookings import (
+    REFERENCE_TAKEN,
+    SLOT_OFFERED,
+    SLOT_TAKEN,
+    WEB_BOOKINGS_AHEAD,
+)
 from booking.services.errors import (
     CancelTooLate,
     ChangeTooLate,
@@ -84,7 +90,7 @@ def _unused_reference() -> str:
     """A booking reference no booking has (the unique constraint is the backstop)."""
     while True:
         reference = new_booking_reference()
-        if not Booking.objects.filter(reference=reference).exists():
+        if not REFERENCE_TAKEN.rows(reference=reference):
             return reference
 
 
@@ -122,7 +128,7 @@ def booking_create(
         _check_bookable(slot, appointment_type, now=now, online=online)
         if online and not appointment_type.is_for(is_new_patient):
             raise TypeNotForPatient(appointment_type, new_patient=is_new_patient)
-        if slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists():
+        if SLOT_TAKEN.rows(slot_id=slot.pk):
             raise SlotTaken()
         # Online a mobile number is required; by phone a landline or none will do
         # (the clinic calls back).
@@ -131,12 +137,7 @@ def booking_create(
             # The cap is on what is booked online with the number: a course of
             # treatments the clinic booked by phone does not use it up.
             _lock_phone(phone)
-            future = Booking.objects.filter(
-                phone=phone,
-                channel=Booking.Channel.WEB,
-                status=Booking.Status.CONFIRMED,
-                slot__starts_at__gt=now,
-            ).count()
+            future = len(WEB_BOOKINGS_AHEAD.rows(phone=phone, now=now))
             if future >= settings.BOOKING_MAX_FUTURE_PER_PHONE:
                 raise TooManyBookings()
         booking = Booking(
@@ -168,13 +169,15 @@ def booking_create(
                 booking.save()
         except IntegrityError as error:
             raise SlotTaken() from error
-        # Someone from the waiting list who booked the time offered: done there.
-        WaitlistEntry.objects.filter(
-            clinic_id=slot.clinic_id, offers__slot=slot
-        ).filter(
-            (Q(phone=phone) & ~Q(phone=""))
-            | (Q(email__iexact=email.strip()) & ~Q(email=""))
-        ).delete()
+        # Someone from the waiting list who booked the time offered: done there
+        # (asked only when the time was offered to anyone).
+        if SLOT_OFFERED.rows(slot_id=slot.pk):
+            WaitlistEntry.objects.filter(
+                clinic_id=slot.clinic_id, offers__slot=slot
+            ).filter(
+                (Q(phone=phone) & ~Q(phone=""))
+                | (Q(email__iexact=email.strip()) & ~Q(email=""))
+            ).delete()
         if notify:
             kinds = [BookingEmail.Kind.CONFIRMATION]
             if ClinicBookingPolicy.for_clinic(slot.clinic).notify_email:

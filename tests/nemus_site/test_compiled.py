@@ -345,3 +345,48 @@ def test_the_booking_forms_time_is_kept_compiled_and_open_as_the_orm_says(clinic
     policy.save()
     clinic = Clinic.objects.select_related("booking_policy").get(pk=clinic.pk)
     assert slot_open_get(clinic=clinic, slot_id=open_slot.pk, now=now) is None
+
+
+def test_what_a_booking_asks_in_its_transaction_is_kept_and_as_the_orm_says(clinics):
+    """booking_create's reads while it holds the write lock: whether the time is
+    taken, the number's bookings ahead, whether a reference is used, whether the
+    time was offered from the waiting list. Each compiled, each as the ORM says."""
+    from booking.models import Booking, WaitlistEntry, WaitlistOffer
+    from booking.selectors.bookings import (
+        REFERENCE_TAKEN,
+        SLOT_OFFERED,
+        SLOT_TAKEN,
+        WEB_BOOKINGS_AHEAD,
+    )
+
+    kind = AppointmentTypeFactory()
+    slots = list(Slot.objects.filter(clinic=clinics[0]).order_by("starts_at"))
+    booking = booking_create(slot_id=slots[0].pk, appointment_type=kind, **PATIENT)
+    now = timezone.now()
+    for slot in slots:
+        orm = slot.bookings.filter(status__in=Booking.ACTIVE_STATUSES).exists()
+        assert bool(SLOT_TAKEN.rows(slot_id=slot.pk)) == orm
+    assert kept(SLOT_TAKEN, slot_id=slots[0].pk)
+    asked = ((booking.phone, now), ("+4790000000", now), (booking.phone, at(9, 9)))
+    for phone, moment in asked:
+        orm = Booking.objects.filter(
+            phone=phone,
+            channel=Booking.Channel.WEB,
+            status=Booking.Status.CONFIRMED,
+            slot__starts_at__gt=moment,
+        ).count()
+        assert len(WEB_BOOKINGS_AHEAD.rows(phone=phone, now=moment)) == orm
+    assert kept(WEB_BOOKINGS_AHEAD, phone=booking.phone, now=now)
+    assert REFERENCE_TAKEN.rows(reference=booking.reference) == [(booking.pk,)]
+    assert REFERENCE_TAKEN.rows(reference="ZZZZZZ") == []
+    assert kept(REFERENCE_TAKEN, reference="ZZZZZZ")
+    assert SLOT_OFFERED.rows(slot_id=slots[1].pk) == []
+    entry = WaitlistEntry.objects.create(
+        clinic=clinics[0],
+        phone="+4791111111",
+        channel="sms",
+        latest_date=timezone.localdate() + dt.timedelta(days=9),
+    )
+    offer = WaitlistOffer.objects.create(entry=entry, slot=slots[1])
+    assert SLOT_OFFERED.rows(slot_id=slots[1].pk) == [(offer.pk,)]
+    assert kept(SLOT_OFFERED, slot_id=slots[1].pk)
