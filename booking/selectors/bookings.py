@@ -48,14 +48,13 @@ SLOT_OFFERED = CompiledQuery(
 )
 
 
-def booking_get_for_patient(*, booking_id: int):
-    return (
-        Booking.objects.select_related(
-            "slot__clinic__booking_policy", "slot__practitioner", "appointment_type"
-        )
-        .filter(pk=booking_id)
-        .first()
-    )
+def booking_get_for_patient(*, booking_id: int, clinic: bool = True):
+    """The booking with its time, practitioner and type, and its clinic and policy
+    unless `clinic` is off (the confirmation page has the clinic kept)."""
+    related = ["slot__practitioner", "appointment_type"]
+    if clinic:
+        related.append("slot__clinic__booking_policy")
+    return Booking.objects.select_related(*related).filter(pk=booking_id).first()
 
 
 OUTBOX_MAX_BACKLOG = 20

@@ -25,6 +25,7 @@ from booking.models import (
 from booking.selectors import (
     booking_clinic_kept,
     booking_costs_kept,
+    booking_get_for_patient,
     booking_practitioners_kept,
     booking_types_kept,
     slot_list_open,
@@ -394,13 +395,8 @@ class ConfirmationView(View):
         pk, _sep, digest = stored.partition(":")
         booking = None
         if pk.isdigit():
-            # The clinic and its prices are kept (booking_get_for_patient would
-            # read them with the booking).
-            booking = (
-                Booking.objects.select_related("slot__practitioner", "appointment_type")
-                .filter(pk=int(pk))
-                .first()
-            )
+            # The clinic and its prices are kept: not read with the booking.
+            booking = booking_get_for_patient(booking_id=int(pk), clinic=False)
         if (
             booking is None
             or not constant_time_compare(_key_digest(booking), digest)
