@@ -119,6 +119,14 @@ def _minute(instant: dt.datetime) -> int:
     return local.hour * 60 + local.minute
 
 
+def _end_minute(slot) -> int:
+    """Where `slot` ends on the clock of the day it starts: at midnight (1440) when
+    it ends then or on the next day (a time across midnight is cut there)."""
+    start = timezone.localtime(slot.starts_at, OSLO)
+    end = timezone.localtime(slot.ends_at, OSLO)
+    return 1440 if end.date() > start.date() else end.hour * 60 + end.minute
+
+
 def scale_grid(columns: list[BookColumn], *, day: dt.date, now: dt.datetime | None):
     """(step, rows) of the columns to scale: 15-minute rows when every time starts
     and ends on a quarter hour, else 5; each time spans its length, the gaps
@@ -130,7 +138,7 @@ def scale_grid(columns: list[BookColumn], *, day: dt.date, now: dt.datetime | No
     minutes = [
         m
         for cell in cells
-        for m in (_minute(cell.slot.starts_at), _minute(cell.slot.ends_at) or 1440)
+        for m in (_minute(cell.slot.starts_at), _end_minute(cell.slot))
     ]
     step = 15 if all(m % 15 == 0 for m in minutes) else 5
     first = min(minutes) // step * step
@@ -143,7 +151,7 @@ def scale_grid(columns: list[BookColumn], *, day: dt.date, now: dt.datetime | No
         ordered = sorted(column.cells.values(), key=lambda c: c.slot.starts_at)
         for cell in ordered:
             row = (_minute(cell.slot.starts_at) - first) // step
-            end = _minute(cell.slot.ends_at) or 1440
+            end = _end_minute(cell.slot)
             span = max(1, -(-(end - first) // step) - row)
             span = min(span, count - row)
             if entries[row] is not None:

@@ -475,6 +475,28 @@ def test_a_practitioner_of_another_clinic_in_the_week_view_is_refused(
     assert "Annen Klinikk" not in text
 
 
+def test_a_time_across_midnight_shows_cut_at_midnight(
+    client, reception, clinic, practitioner
+):
+    """A time from 23.40 to 00.10: the book shows it until midnight, never an
+    error page (it was a 500: the grid had no row for a time ending after
+    midnight; found when a test's time, 40 days back, crossed midnight as CI ran
+    at 23.55)."""
+    day = timezone.localdate() + dt.timedelta(days=2)
+    start = dt.datetime.combine(day, dt.time(23, 40), tzinfo=OSLO)
+    SlotFactory(practitioner=practitioner, starts_at=start)
+    SlotFactory(
+        practitioner=practitioner,
+        starts_at=start - dt.timedelta(hours=2),
+    )
+    response = client.get(
+        reverse("admin:booking_book", args=[clinic.pk]), {"dato": day.isoformat()}
+    )
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "23.40" in text and "21.40" in text
+
+
 def test_a_day_whose_bookings_were_purged_still_shows(
     client, reception, clinic, practitioner, follow_up
 ):
