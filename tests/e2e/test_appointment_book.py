@@ -40,14 +40,17 @@ def today_at(hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def day(settings, live_server):
-    """Today at NEMUS Testby: an hour ago a booked time (for a no-show), and in
+    """Today at NEMUS Testby: earlier today a booked time (for a no-show), and in
     the evening, late enough to stay ahead of the test, a booked time and open ones."""
     settings.NEMUS_SITE_URL = live_server.url
     kind = AppointmentTypeFactory()
     clinic = ClinicFactory(name="NEMUS Testby", slug="nemus-testby")
     kari = PractitionerFactory(clinic=clinic, name="Kari Rygg")
+    # Earlier today: an hour ago, or at midnight in the day's first hour (an hour
+    # ago would be yesterday, not in today's book).
     past = SlotFactory(
-        practitioner=kari, starts_at=timezone.now() - dt.timedelta(hours=1)
+        practitioner=kari,
+        starts_at=max(timezone.now() - dt.timedelta(hours=1), today_at(0)),
     )
     missed = BookingFactory(slot=past, appointment_type=kind, name="Borte Pasient")
     # Two days ahead, so every time is in the future whenever the test runs.
@@ -106,7 +109,7 @@ def test_a_receptionist_runs_the_day_from_the_book(page, live_server, day):
     heading = date_format(timezone.localdate(), "DAY_FORMAT").capitalize()
     assert page.locator("h2.nm-book__heading").inner_text() == heading
 
-    # A no-show, an hour ago.
+    # A no-show, earlier today.
     missed = day["missed"]
     when = f"{missed.slot.starts_at.astimezone(OSLO):%H.%M}"
     page.get_by_role("button", name=f"Ikke møtt {when} {missed.reference}").click()
