@@ -41,6 +41,15 @@ def first_consultation(db):
     return AppointmentType.objects.get(slug="forstegangskonsultasjon")
 
 
+def begun_today(minutes: int) -> dt.datetime:
+    """A start `minutes` ago, or midnight when that would be yesterday (a test run
+    just after midnight): begun, and in today's appointment book."""
+    midnight = dt.datetime.combine(
+        timezone.localdate(timezone.now(), OSLO), dt.time(0, 0), tzinfo=OSLO
+    )
+    return max(timezone.now() - dt.timedelta(minutes=minutes), midnight)
+
+
 def oslo(days: int, hour: int, minute: int = 0) -> dt.datetime:
     """`days` from today at `hour`:`minute` on the Oslo clock."""
     day = timezone.localtime(timezone.now(), OSLO).date() + dt.timedelta(days=days)

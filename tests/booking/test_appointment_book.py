@@ -22,7 +22,7 @@ from booking.models import (
 from booking.services import booking_create
 from clinics.hours import OSLO
 from clinics.models import Profession
-from tests.booking.conftest import PATIENT, oslo
+from tests.booking.conftest import PATIENT, begun_today, oslo
 from tests.factories import (
     AppointmentTypeFactory,
     BookingFactory,
@@ -240,9 +240,7 @@ def test_a_stale_view_says_what_changed_and_changes_nothing(
 def test_marking_attended_and_no_show(
     client, reception, clinic, practitioner, follow_up
 ):
-    earlier = SlotFactory(
-        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(hours=1)
-    )
+    earlier = SlotFactory(practitioner=practitioner, starts_at=begun_today(60))
     past = BookingFactory(slot=earlier, appointment_type=follow_up)
     later = SlotFactory(
         practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=2)
@@ -520,9 +518,7 @@ def test_the_booking_lists_mark_attended_follows_the_books_rule(
 ):
     """One rule for marking attended (issue 28): the list's action refuses a booking
     five days ahead, as the book does, saying which and why; today's is marked."""
-    today = SlotFactory(
-        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(minutes=5)
-    )
+    today = SlotFactory(practitioner=practitioner, starts_at=begun_today(5))
     now_booking = BookingFactory(slot=today, appointment_type=follow_up)
     ahead = SlotFactory(
         practitioner=practitioner, starts_at=timezone.now() + dt.timedelta(days=5)
@@ -703,9 +699,7 @@ def test_cancel_asks_once_and_is_not_offered_for_a_time_that_has_begun(
     booked.refresh_from_db()
     assert booked.status == "confirmed" and booked.name == PATIENT["name"]
     # A time that has begun: no cancel button, and a forged post is refused.
-    begun = SlotFactory(
-        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(minutes=10)
-    )
+    begun = SlotFactory(practitioner=practitioner, starts_at=begun_today(10))
     earlier = BookingFactory(slot=begun, appointment_type=follow_up)
     today = client.get(reverse("admin:booking_book", args=[begun.clinic_id]))
     html = today.content.decode()
@@ -730,9 +724,7 @@ def test_cancel_asks_once_and_is_not_offered_for_a_time_that_has_begun(
 def test_a_mark_and_a_block_can_be_undone_from_their_note(
     client, reception, clinic, practitioner, follow_up, settings
 ):
-    begun = SlotFactory(
-        practitioner=practitioner, starts_at=timezone.now() - dt.timedelta(minutes=10)
-    )
+    begun = SlotFactory(practitioner=practitioner, starts_at=begun_today(10))
     booking = BookingFactory(slot=begun, appointment_type=follow_up)
     url = reverse("admin:booking_book", args=[clinic.pk])
     marked = client.post(
