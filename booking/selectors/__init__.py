@@ -44,9 +44,9 @@ from booking.selectors.kept import (
     per_clinic_kept,
     soonest_kept,
 )
+from booking.selectors.open_slot import OPEN_SLOT, slot_open_get
 from booking.selectors.open_times import (
     FIRST_OPEN,
-    OPEN_SLOT,
     SOONEST_SPAN,
     FirstOpen,
     appointment_types_for,
@@ -56,7 +56,6 @@ from booking.selectors.open_times import (
     open_filters,
     open_in_window,
     slot_list_open,
-    slot_open_get,
     slots_near,
     soonest_slots_by_clinic,
 )

@@ -1,13 +1,14 @@
 """The booking pages, in modules by job: finding a time (soonest near a search:
-soonest; a clinic's day view: public), booking it (book), a patient's own booking
-(manage), the waiting list, calendar feeds. booking/urls.py names each view here."""
+soonest; a clinic's day view: public), booking it (book, and its confirmation), a
+patient's own booking (manage), the waiting list, calendar feeds. booking/urls.py
+names each view here."""
 
 from booking.views.book import (
-    ConfirmationView,
     SlotBookView,
     refusal_page,
     unavailable_page,
 )
+from booking.views.confirmation import ConfirmationView
 from booking.views.feeds import calendar_feed
 from booking.views.manage import (
     CancelView,
