@@ -31,7 +31,8 @@ cause one render, not 32.
 
 Visitors with a session cookie (staff) always get a freshly rendered page. A
 patient who has just booked has none: the confirmation page is found by a signed
-cookie of its own (booking/views/book.py), and their next pages are the public ones.
+cookie of its own (booking/views/confirmation.py), and their next pages are the
+public ones.
 
 Only pages without a query string are kept here, in the shared cache. Pages with
 one (a search, a chosen day or filter) have no bound in number, so a flood of

@@ -432,7 +432,7 @@ LOGGING = {
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 30)
 # Minutes the confirmation page shows the patient's details after booking.
 BOOKING_CONFIRMATION_MINUTES = env_int("BOOKING_CONFIRMATION_MINUTES", 15)
-# The signed cookie that shows the confirmation page (booking/views/book.py).
+# The signed cookie that shows the confirmation page (booking/views/confirmation.py).
 BOOKING_CONFIRMATION_COOKIE_NAME = "__Host-booked" if HTTPS else "booked"
 # Days a record of staff opening a booking is kept (it holds no patient data).
 BOOKING_ACCESS_RETENTION_DAYS = env_int("BOOKING_ACCESS_RETENTION_DAYS", 730)
