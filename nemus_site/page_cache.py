@@ -120,12 +120,18 @@ def _savepoint_for_cache():
     a transaction is open on: a failed cache statement (its table missing, a lock)
     would otherwise abort the whole transaction on PostgreSQL, and with it the
     booking that called us. Redis, or no open transaction: nothing to guard."""
+    using = _cache_database()
+    if using is not None and transaction.get_connection(using).in_atomic_block:
+        return transaction.atomic(using=using)
+    return contextlib.nullcontext()
+
+
+def _cache_database() -> str | None:
+    """The database whose table is the shared cache (make run's), or None (Redis)."""
     backend = caches["default"]  # `cache` is a proxy: ask for the backend itself
     if isinstance(backend, DatabaseCache):
-        using = router.db_for_write(backend.cache_model_class)
-        if transaction.get_connection(using).in_atomic_block:
-            return transaction.atomic(using=using)
-    return contextlib.nullcontext()
+        return router.db_for_write(backend.cache_model_class)
+    return None
 
 
 # What a saved row means for the cached public pages, as each app declares it in
@@ -164,7 +170,8 @@ def content_changed(sender, raw=False, **_kwargs) -> None:
     if groups:
         public_pages_changed(groups)
         using = router.db_for_write(sender)
-        if transaction.get_connection(using).in_atomic_block and not _cache_in(using):
+        in_atomic = transaction.get_connection(using).in_atomic_block
+        if in_atomic and _cache_database() != using:
             # Again once the transaction commits: a page rendered from the old rows
             # between the two would otherwise be kept. (Outside a transaction the
             # row is committed already: once is enough, and saves one render. With
@@ -172,14 +179,6 @@ def content_changed(sender, raw=False, **_kwargs) -> None:
             # the rows, in the same transaction: once is enough too, and saves a
             # write per booking.)
             transaction.on_commit(lambda: public_pages_changed(groups))
-
-
-def _cache_in(using: str) -> bool:
-    """The shared cache is a table in database `using` (make run's cache table)."""
-    backend = caches["default"]
-    return isinstance(backend, DatabaseCache) and (
-        router.db_for_write(backend.cache_model_class) == using
-    )
 
 
 def current_versions() -> dict[str, int]:
